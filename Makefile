@@ -1,0 +1,59 @@
+# quizapp: the two commands a fresh machine needs are `make run` and `make test`.
+# Everything else here is what they are made of.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := quizapp/static/build
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.PHONY: run test install assets db banks demo serve bench clean check-python
+
+run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
+	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
+	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
+
+test: install assets ## set up, then run the whole test suite
+	@bash .ci/pytest.sh $(PYTEST_ARGS)
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "quizapp needs Python 3.11 or newer: set PYTHON=python3.11")'
+
+install: $(STAMP)
+$(STAMP): pyproject.toml | check-python
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(BUILD)/app.css ## compile GOV.UK Frontend with the service's own font, copy scripts and images
+$(BUILD)/app.css: node_modules/.package-lock.json quizapp/frontend/app.scss $(wildcard quizapp/frontend/*.js)
+	mkdir -p $(BUILD)/assets
+	npx --no-install sass --load-path=node_modules --no-source-map --style=compressed --quiet-deps \
+		quizapp/frontend/app.scss $(BUILD)/app.css.tmp
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(BUILD)/
+	cp -R node_modules/govuk-frontend/dist/govuk/assets/images $(BUILD)/assets/
+	cp quizapp/frontend/*.js $(BUILD)/ 2>/dev/null || true
+	mv $(BUILD)/app.css.tmp $(BUILD)/app.css
+
+db: install ## migrate the database (DATABASE_URL, default instance/quizapp.sqlite3)
+	$(BIN)/quizapp db upgrade
+
+banks: db ## validate and import question_banks/
+	$(BIN)/quizapp import
+
+demo: db ## create the demo organisation and one account per role
+	$(BIN)/quizapp demo
+
+bench: install ## run the benchmarks (not part of CI)
+	$(BIN)/python bench/bench_validate.py
+
+clean:
+	rm -rf $(BUILD) node_modules .pytest_cache

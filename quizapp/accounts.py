@@ -1,0 +1,154 @@
+"""Account rules, free of Flask: creating users, checking passwords, sign-in lockout.
+
+Passwords are hashed with scrypt (Werkzeug's default). Between 12 and 64 characters, as
+NCSC guidance suggests: length over composition rules.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .models import ROLES, Membership, Organisation, SigninFailures, User
+from .models._types import utcnow
+
+PASSWORD_MIN = 12
+PASSWORD_MAX = 64
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# A hash of a random password, checked when the address is unknown so that the response
+# takes as long as for a real account (no timing oracle for which addresses exist).
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+class AccountError(ValueError):
+    """A rule about accounts was broken; the message is fit to show to the person."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def password_problem(password: str) -> str | None:
+    """Why a password is not acceptable, or None."""
+    if len(password) < PASSWORD_MIN:
+        return f"Password must be {PASSWORD_MIN} characters or more"
+    if len(password) > PASSWORD_MAX:
+        return f"Password must be {PASSWORD_MAX} characters or fewer"
+    if not password.strip():
+        return "Password must not be only spaces"
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def get_or_create_organisation(session: Session, name: str) -> Organisation:
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("Enter the organisation's name")
+    org = session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
+    if org is None:
+        org = Organisation(name=name)
+        session.add(org)
+        session.flush()
+    return org
+
+
+def create_user(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    name: str = "",
+    role: str = "candidate",
+    organisation: Organisation | None = None,
+) -> User:
+    """Create an account. Raises AccountError with a message for the person on any broken rule."""
+    email = normalise_email(email)
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise AccountError("Enter an email address in the correct format, like name@example.com")
+    if role not in ROLES:
+        raise AccountError(f"Role must be one of: {', '.join(ROLES)}")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    if find_user(session, email) is not None:
+        raise AccountError("An account with this email address already exists")
+    user = User(
+        email=email,
+        name=" ".join(name.split()) or email.split("@")[0],
+        password_hash=hash_password(password),
+        role=role,
+        session_token=secrets.token_hex(16),
+    )
+    session.add(user)
+    session.flush()
+    if organisation is not None:
+        session.add(Membership(user_id=user.id, organisation_id=organisation.id))
+        session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    user.session_token = secrets.token_hex(16)  # ends every other session
+
+
+@dataclass(frozen=True)
+class SigninResult:
+    user: User | None
+    locked_until: datetime | None = None
+
+
+def authenticate(
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    threshold: int,
+    lockout: timedelta,
+    now: datetime | None = None,
+) -> SigninResult:
+    """Check an address and password, counting failures per address.
+
+    After `threshold` failures in a row the address is locked for `lockout`, whether or not an
+    account exists for it, and the result looks the same in both cases.
+    """
+    now = now or utcnow()
+    email = normalise_email(email)[:254]
+    failures = session.get(SigninFailures, email)
+    if failures is not None and failures.locked_until is not None and failures.locked_until > now:
+        return SigninResult(None, failures.locked_until)
+    user = find_user(session, email)
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    if ok:
+        if failures is not None:
+            session.delete(failures)
+        user.last_signin_at = now
+        return SigninResult(user)
+    if failures is None:
+        failures = SigninFailures(email=email, count=0, first_failed_at=now)
+        session.add(failures)
+    if failures.locked_until is not None and failures.locked_until <= now:
+        failures.count = 0  # the lock has passed: start counting again
+        failures.locked_until = None
+    failures.count += 1
+    if failures.count >= threshold:
+        failures.locked_until = now + lockout
+        return SigninResult(None, failures.locked_until)
+    return SigninResult(None)

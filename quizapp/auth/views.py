@@ -1,0 +1,99 @@
+"""Account views: thin wrappers around quizapp.accounts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from .. import accounts
+from ..extensions import db, limiter
+from . import bp
+from .forms import SignInForm, SignOutForm, SignUpForm
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after sign-in (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _start_session(user: accounts.User) -> None:
+    """A fresh session on sign-in: nothing from before survives (session fixation)."""
+    session.clear()
+    login_user(user)
+    session.permanent = True
+
+
+def _signin_limit() -> str:
+    return current_app.config["SIGNIN_RATE_LIMIT"]
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_signin_limit, methods=["POST"])
+def sign_in() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    page_errors = None
+    if form.validate_on_submit():
+        result = accounts.authenticate(
+            db.session,
+            form.email.data or "",
+            form.password.data or "",
+            threshold=current_app.config["LOCKOUT_THRESHOLD"],
+            lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
+        )
+        db.session.commit()
+        if result.user is not None:
+            _start_session(result.user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        if result.locked_until is not None:
+            minutes = max(1, round(current_app.config["LOCKOUT_MINUTES"]))
+            message = f"There have been too many failed attempts to sign in with these details. Try again in {minutes} minutes."
+        else:
+            message = "Enter a correct email address and password"
+        form.email.errors = [message]
+        page_errors = [{"text": message, "href": "#email"}]
+    return render_template("auth/sign_in.html", title="Sign in", form=form, page_errors=page_errors)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                db.session,
+                form.email.data or "",
+                form.password.data or "",
+                name=form.name.data or "",
+                role="candidate",
+            )
+        except accounts.AccountError as error:
+            db.session.rollback()
+            form.email.errors = [str(error)]
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash("Your account has been created", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/sign_up.html", title="Create an account", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    form = SignOutForm()
+    if form.validate_on_submit() or not current_user.is_authenticated:
+        logout_user()
+        session.clear()
+    return redirect(url_for("main.index"))

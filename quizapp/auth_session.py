@@ -1,0 +1,52 @@
+"""Flask-Login wiring: loading the signed-in user and the role guard used by every blueprint."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, abort
+from flask_login import current_user
+
+from .extensions import db, login_manager
+from .models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def load_user(login_id: str) -> User | None:
+    """The login id is "<user id>:<session token>": changing the token ends every session."""
+    user_id, _, token = login_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Only signed-in users with one of `roles` get through; others are sent to sign in (401)
+    or refused (403)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

@@ -1,0 +1,7 @@
+"""The candidate's pages: their tests, attempts and results."""
+
+from flask import Blueprint
+
+bp = Blueprint("candidate", __name__, url_prefix="/tests")
+
+from . import views  # noqa: E402,F401

@@ -1,0 +1,123 @@
+"""Engine and session handling, without Flask-SQLAlchemy.
+
+`make_engine(url)` is Flask-free (used by the CLI, the importer and the benchmarks).
+`Database` is the Flask extension: one scoped session per app context, removed on teardown.
+
+SQLite is configured for a web server: WAL journal, foreign keys on every connection, a busy
+timeout, and transactions opened with ``BEGIN IMMEDIATE`` so that two workers doing
+read-then-write never fail with "database is locked" (a deferred BEGIN upgraded to a write
+lock fails at once when another writer got there first; the busy timeout does not help).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN, not pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for `url`, with SQLite tuned for concurrent web workers."""
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls back on any error (CLI and scripts)."""
+    session = make_sessionmaker(engine)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+class _AppDatabase:
+    """What one app holds: its engine and its context-scoped session registry."""
+
+    def __init__(self, engine: Engine, scopefunc: Any) -> None:
+        self.engine = engine
+        self.sessions: scoped_session[Session] = scoped_session(make_sessionmaker(engine), scopefunc=scopefunc)
+
+
+class Database:
+    """The Flask extension. `db.session` is the current app context's session; `db.engine` its engine.
+
+    State lives in ``app.extensions`` so that several apps (the tests make many) never share an engine.
+    """
+
+    def init_app(self, app: Any) -> None:
+        from flask.globals import app_ctx
+
+        engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
+        state = _AppDatabase(engine, scopefunc=lambda: id(app_ctx._get_current_object()))
+        app.extensions["quizapp_db"] = state
+
+        @app.teardown_appcontext
+        def _remove_session(_exc: BaseException | None) -> None:
+            state.sessions.remove()
+
+    @staticmethod
+    def _state() -> _AppDatabase:
+        from flask import current_app
+
+        return current_app.extensions["quizapp_db"]
+
+    @property
+    def session(self) -> Session:
+        return self._state().sessions()
+
+    @property
+    def engine(self) -> Engine:
+        return self._state().engine

@@ -1,0 +1,37 @@
+"""Demo accounts for trying the service locally (`quizapp demo`, run by `make run`)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from . import accounts
+from .models import Membership
+
+DEMO_ORGANISATION = "Demo Borough Council"
+DEMO_PASSWORD = "practise-for-the-kss"
+DEMO_ACCOUNTS = (
+    ("candidate@demo.example", "Amara Okafor", "candidate", True),
+    ("trainer@demo.example", "Tom Whitfield", "trainer", False),
+    ("employer@demo.example", "Priya Shah", "employer", True),
+    ("admin@demo.example", "Sam Admin", "admin", False),
+)
+
+
+def create_demo_accounts(session: Session) -> list[str]:
+    """Create the demo organisation and accounts; reset their passwords if they exist."""
+    organisation = accounts.get_or_create_organisation(session, DEMO_ORGANISATION)
+    lines = []
+    for email, name, role, in_org in DEMO_ACCOUNTS:
+        user = accounts.find_user(session, email)
+        if user is None:
+            user = accounts.create_user(
+                session, email, DEMO_PASSWORD, name=name, role=role, organisation=organisation if in_org else None
+            )
+        else:
+            accounts.set_password(user, DEMO_PASSWORD)
+            user.role = role
+            if in_org and user.current_membership is None:
+                session.add(Membership(user_id=user.id, organisation_id=organisation.id))
+        lines.append(f"{role:<10} {email:<24} password: {DEMO_PASSWORD}")
+    session.flush()
+    return lines

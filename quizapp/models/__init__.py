@@ -1,0 +1,31 @@
+"""The database models (SQLAlchemy 2.0, typed). Import them from here."""
+
+from ..db import Base
+from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
+from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
+from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
+
+__all__ = [
+    "ROLES",
+    "Attempt",
+    "AttemptQuestion",
+    "Bank",
+    "Base",
+    "Ending",
+    "Framework",
+    "Item",
+    "ItemVersion",
+    "Membership",
+    "Mode",
+    "Organisation",
+    "Response",
+    "Role",
+    "Scenario",
+    "SigninFailures",
+    "Statement",
+    "StatementResult",
+    "Team",
+    "TestForm",
+    "User",
+    "item_version_statements",
+]
