@@ -16,13 +16,14 @@ def home() -> str:
     organisation = current_user.organisation
     members: list[tuple[User, Membership]] = []
     if organisation is not None:
-        members = list(
-            db.session.execute(
+        members = [
+            (user, membership)
+            for user, membership in db.session.execute(
                 select(User, Membership)
                 .join(Membership, Membership.user_id == User.id)
                 .where(Membership.organisation_id == organisation.id, Membership.left_at.is_(None))
                 .where(User.role == "candidate")
                 .order_by(User.name)
-            ).tuples()
-        )
+            )
+        ]
     return render_template("employer/home.html", title="Your organisation", organisation=organisation, members=members)
