@@ -1,0 +1,201 @@
+"""Assembling a test form from a blueprint: a seeded random draw, pure and replayable.
+
+Given the same pool and seed, `assemble` returns the same questions in the same order with the
+same option orders. The attempt stores the result (item versions and option orders), so a past
+attempt can be replayed exactly even after the pool changes.
+
+Draw rules per section:
+- count N: N standalone items, spread across the statements: each pick goes to the statement
+  covered least so far (ties broken at random), then a random unused item keyed to it.
+- per_statement N: for every statement of the framework, items until it is covered N times.
+- scenarios N: N whole scenarios (random), their items together and in authored order.
+- items [ids]: exactly those items, in that order.
+Option order: shuffled when the blueprint says so; ordering items are always shuffled (and never
+shown already in the right order), while their key stays the authored order.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PoolItem:
+    """One drawable item: its current version and what a draw needs to know about it."""
+
+    version_id: int
+    key: str
+    framework: str
+    section: str
+    statements: tuple[str, ...]
+    type: str
+    n_options: int
+    scenario: str | None = None
+    position: int = 0  # position within its scenario (or bank)
+
+
+@dataclass(frozen=True)
+class DrawSpec:
+    section: str
+    framework: str
+    kind: str  # count | per_statement | scenarios | items
+    count: int = 0
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DrawnQuestion:
+    version_id: int
+    key: str
+    section: str
+    option_order: tuple[int, ...]
+    scenario: str | None = None
+
+
+@dataclass
+class Pool:
+    items: list[PoolItem]
+    statements: dict[str, list[str]] = field(default_factory=dict)  # framework -> statement codes in order
+
+    def standalone(self, framework: str, section: str) -> list[PoolItem]:
+        return [i for i in self.items if i.framework == framework and i.section == section and i.scenario is None]
+
+    def scenarios(self, framework: str, section: str) -> dict[str, list[PoolItem]]:
+        groups: dict[str, list[PoolItem]] = {}
+        for item in self.items:
+            if item.framework == framework and item.scenario is not None:
+                groups.setdefault(item.scenario, []).append(item)
+        return {
+            key: sorted(members, key=lambda i: i.position)
+            for key, members in sorted(groups.items())
+            if all(m.section == section for m in members)
+        }
+
+
+class DrawError(ValueError):
+    """The pool cannot satisfy the blueprint (the validator normally catches this first)."""
+
+
+def _draw_count(rng: random.Random, candidates: list[PoolItem], codes: Sequence[str], n: int,
+                used: set[str]) -> list[PoolItem]:
+    available = [c for c in candidates if c.key not in used]
+    if len(available) < n:
+        raise DrawError(f"needs {n} items, only {len(available)} available")
+    coverage = {code: 0 for code in codes}
+    for item in available:
+        for code in item.statements:
+            coverage.setdefault(code, 0)
+    chosen: list[PoolItem] = []
+    while len(chosen) < n:
+        by_statement: dict[str, list[PoolItem]] = {}
+        for item in available:
+            for code in item.statements:
+                by_statement.setdefault(code, []).append(item)
+        live = [code for code in coverage if by_statement.get(code)]
+        least = min(coverage[code] for code in live)
+        code = rng.choice(sorted(c for c in live if coverage[c] == least))
+        item = rng.choice(by_statement[code])
+        chosen.append(item)
+        available.remove(item)
+        for covered in item.statements:
+            coverage[covered] += 1
+    return chosen
+
+
+def _draw_per_statement(rng: random.Random, candidates: list[PoolItem], codes: Sequence[str], n: int,
+                        used: set[str]) -> list[PoolItem]:
+    available = [c for c in candidates if c.key not in used]
+    coverage = {code: 0 for code in codes}
+    chosen: list[PoolItem] = []
+    order = list(codes)
+    rng.shuffle(order)
+    for code in order:
+        while coverage[code] < n:
+            options = [i for i in available if code in i.statements]
+            if not options:
+                raise DrawError(f"statement {code} needs {n} items, only {coverage[code]} could be drawn")
+            item = rng.choice(options)
+            chosen.append(item)
+            available.remove(item)
+            for covered in item.statements:
+                if covered in coverage:
+                    coverage[covered] += 1
+    rng.shuffle(chosen)
+    return chosen
+
+
+def option_order(rng: random.Random, item: PoolItem, shuffle: bool) -> tuple[int, ...]:
+    order = list(range(item.n_options))
+    if item.type == "ordering":
+        if item.n_options > 1:
+            while order == sorted(order):
+                rng.shuffle(order)
+    elif shuffle:
+        rng.shuffle(order)
+    return tuple(order)
+
+
+def assemble(pool: Pool, sections: Sequence[DrawSpec], seed: int, shuffle_options: bool = True) -> list[DrawnQuestion]:
+    """The questions of one form, in order. Raises DrawError if the pool falls short."""
+    rng = random.Random(seed)
+    used: set[str] = set()
+    out: list[DrawnQuestion] = []
+    for spec in sections:
+        codes = pool.statements.get(spec.framework, [])
+        drawn: list[PoolItem]
+        if spec.kind == "count":
+            drawn = _draw_count(rng, pool.standalone(spec.framework, spec.section), codes, spec.count, used)
+            rng.shuffle(drawn)
+        elif spec.kind == "per_statement":
+            drawn = _draw_per_statement(rng, pool.standalone(spec.framework, spec.section), codes, spec.count, used)
+        elif spec.kind == "scenarios":
+            groups = pool.scenarios(spec.framework, spec.section)
+            keys = [k for k in groups if not any(i.key in used for i in groups[k])]
+            if len(keys) < spec.count:
+                raise DrawError(f"needs {spec.count} scenarios, only {len(keys)} available")
+            drawn = [item for key in rng.sample(keys, spec.count) for item in groups[key]]
+        elif spec.kind == "items":
+            by_key = {i.key: i for i in pool.items}
+            missing = [k for k in spec.items if k not in by_key]
+            if missing:
+                raise DrawError(f"items not in the pool: {', '.join(missing)}")
+            drawn = [by_key[k] for k in spec.items]
+        else:
+            raise DrawError(f"unknown draw kind {spec.kind!r}")
+        for item in drawn:
+            used.add(item.key)
+            out.append(DrawnQuestion(item.version_id, item.key, spec.section, option_order(rng, item, shuffle_options), item.scenario))
+    return out
+
+
+def practice_set(pool_items: Sequence[PoolItem], weak_statements: Sequence[str], size: int, seed: int,
+                 seen: frozenset[str] | set[str] = frozenset(), wrong: frozenset[str] | set[str] = frozenset()) -> list[DrawnQuestion]:
+    """An untimed practice set of standalone items keyed to `weak_statements`.
+
+    Items the candidate got wrong come first, then items never seen, then the rest; within
+    each tier, picks go to the weak statement covered least so far.
+    """
+    rng = random.Random(seed)
+    weak = list(dict.fromkeys(weak_statements))
+    remaining = [i for i in pool_items if set(weak) & set(i.statements) and i.scenario is None]
+
+    def tier(item: PoolItem) -> int:
+        return 0 if item.key in wrong else 1 if item.key not in seen else 2
+
+    coverage = {code: 0 for code in weak}
+    chosen: list[PoolItem] = []
+    while remaining and len(chosen) < size:
+        best = min(tier(i) for i in remaining)
+        candidates = [i for i in remaining if tier(i) == best]
+        live = sorted({c for i in candidates for c in i.statements if c in coverage})
+        least = min(coverage[c] for c in live)
+        code = rng.choice([c for c in live if coverage[c] == least])
+        item = rng.choice([i for i in candidates if code in i.statements])
+        chosen.append(item)
+        remaining.remove(item)
+        for covered in item.statements:
+            if covered in coverage:
+                coverage[covered] += 1
+    return [DrawnQuestion(i.version_id, i.key, i.section, option_order(rng, i, True), None) for i in chosen]
