@@ -63,3 +63,26 @@ def bank_summaries(session: Session) -> list[BankSummary]:
         .order_by(Bank.key)
     ).all()
     return [BankSummary(bank, live_count, retired_count) for bank, live_count, retired_count in rows]
+
+
+@dataclass(frozen=True)
+class TestSummary:
+    questions: str
+    sections: list[dict[str, object]]
+    statements: list[str]
+
+
+def test_summary(session: Session, test: TestForm) -> TestSummary:
+    """What a form of this test contains, for the start page."""
+    from .models import Statement
+
+    codes = session.execute(
+        select(Statement.code, Statement.title)
+        .where(Statement.framework_id == test.framework_id, Statement.retired_at.is_(None))
+        .order_by(Statement.position)
+    ).all()
+    return TestSummary(
+        questions=test.blueprint.get("item_count_text", ""),
+        sections=list(test.blueprint.get("sections", [])),
+        statements=[f"{code} {title}" for code, title in codes],
+    )

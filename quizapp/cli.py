@@ -147,8 +147,46 @@ def demo_command() -> None:
         click.echo(f"  {line}")
 
 
+@click.command("finalise-expired")
+def finalise_expired_command() -> None:
+    """End every timed attempt whose time (plus grace) has run out. Safe to run from cron."""
+    from . import attempts
+    from .models._types import utcnow
+
+    ended = attempts.finalise_expired(db.session, utcnow(), float(current_app.config["SAVE_GRACE_SECONDS"]))
+    db.session.commit()
+    click.echo(f"Ended {ended} expired attempt{'s' if ended != 1 else ''}.")
+
+
+@click.command("rescore")
+@click.argument("attempt_id", required=False, type=int)
+@click.option("--test", "test_key", help="Re-mark every ended attempt at this test.")
+@click.option("--dry-run/--apply", default=True, show_default=True,
+              help="Only show what would change (default), or store the new scores.")
+def rescore_command(attempt_id: int | None, test_key: str | None, dry_run: bool) -> None:
+    """Show (and with --apply, store) what re-marking under the current keys would change."""
+    from . import rescore
+
+    if attempt_id is None and test_key is None:
+        raise click.UsageError("Give an ATTEMPT id or --test ID")
+    chosen = rescore.select_attempts(db.session, attempt_id, test_key)
+    changes = rescore.preview(db.session, chosen)
+    for c in changes:
+        verdict = "" if c.old_passed == c.new_passed else f", {'pass' if c.old_passed else 'fail'} -> {'pass' if c.new_passed else 'fail'}"
+        click.echo(f"attempt {c.attempt_id} ({c.user_email}, {c.title}): {c.old_percent:.1f}% -> {c.new_percent:.1f}%{verdict}")
+    click.echo(f"{len(chosen)} attempts checked, {len(changes)} would change.")
+    if dry_run:
+        if changes:
+            click.echo("Dry run: nothing was changed. Run again with --apply to store the new scores.")
+        return
+    rescore.apply(db.session, changes)
+    db.session.commit()
+    click.echo(f"Stored new scores for {len(changes)} attempts.")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (db_group, validate_command, import_command, create_user_command, demo_command):
+    for command in (db_group, validate_command, import_command, create_user_command, demo_command,
+                    finalise_expired_command, rescore_command):
         app.cli.add_command(command)
 
 

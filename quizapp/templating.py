@@ -1,12 +1,16 @@
-"""Template globals and filters: the service name, the CSP nonce, Markdown, navigation by role."""
+"""Template globals and filters: the service name, the CSP nonce, Markdown, times, navigation."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
+
+UK = ZoneInfo("Europe/London")
 
 
 def csp_nonce() -> str:
@@ -20,24 +24,100 @@ def markdown_filter(text: str | None) -> Markup:
     return Markup(markup.render(text or ""))
 
 
+def markdown_inline_filter(text: str | None) -> Markup:
+    """The Markdown subset as phrasing content only (for headings, legends and labels)."""
+    from . import markup
+
+    return Markup(markup.render_inline(text or ""))
+
+
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
-    return value.strftime("%-d %B %Y at %-I:%M%p").replace("AM", "am").replace("PM", "pm") + " UTC"
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%B %Y} at {clock_time(value)}"
+
+
+def clock_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(UK)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def format_minutes(minutes: float | None) -> str:
     if minutes is None:
         return "no time limit"
-    seconds = round(minutes * 60)
-    if seconds % 60:
-        return f"{seconds // 60} minutes {seconds % 60} seconds" if seconds >= 60 else f"{seconds} seconds"
-    whole = seconds // 60
-    return "1 minute" if whole == 1 else f"{whole} minutes"
+    return format_duration(minutes * 60)
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    seconds = round(seconds)
+    hours, rest = divmod(seconds, 3600)
+    mins, secs = divmod(rest, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if mins:
+        parts.append(f"{mins} minute{'s' if mins != 1 else ''}")
+    if secs or not parts:
+        parts.append(f"{secs} second{'s' if secs != 1 else ''}")
+    return " ".join(parts)
+
+
+def countdown(seconds: float | None) -> str:
+    """Remaining time as the page shows it before JavaScript takes over (whole minutes, then seconds)."""
+    if seconds is None:
+        return ""
+    seconds = max(0, int(seconds))
+    if seconds >= 60:
+        mins = seconds // 60
+        return f"{mins} minute{'s' if mins != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
+
+
+def option_item(option: object, selected: Sequence[int]) -> dict[str, object]:
+    index = option.index  # type: ignore[attr-defined]
+    return {"value": str(index), "html": markdown_inline_filter(option.text), "checked": index in selected}  # type: ignore[attr-defined]
+
+
+def position_item(n: int, chosen: int | None) -> dict[str, object]:
+    return {"value": str(n), "text": str(n), "selected": chosen == n}
+
+
+def band_class(label: str, bands: Sequence[dict[str, object]]) -> str:
+    """Tag colour by band rank (the label text is always shown too: never colour alone)."""
+    ordered = [str(b["label"]) for b in sorted(bands, key=lambda b: float(b["min_percent"]), reverse=True)]  # type: ignore[arg-type]
+    if label not in ordered or len(ordered) < 2:
+        return ""
+    rank = ordered.index(label)
+    if rank == 0:
+        return "govuk-tag--green"
+    return "govuk-tag--red" if rank == len(ordered) - 1 else "govuk-tag--yellow"
+
+
+def sparkline(points: Sequence[tuple[object, float, str]]) -> Markup:
+    """A small inline SVG of percents over attempts; the numbers are given as text beside it."""
+    width, height, pad = 120, 28, 3
+    values = [p[1] for p in points]
+    if not values:
+        return Markup("")
+    step = (width - 2 * pad) / max(1, len(values) - 1)
+    coords = [(pad + i * step, pad + (100 - v) / 100 * (height - 2 * pad)) for i, v in enumerate(values)]
+    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5"/>' for x, y in coords)
+    return Markup(
+        f'<svg class="app-sparkline" width="{width}" height="{height}" viewBox="0 0 {width} {height}" aria-hidden="true" focusable="false">'
+        f'<line x1="0" x2="{width}" y1="{height / 2}" y2="{height / 2}" class="app-sparkline__mid"/>'
+        f'<polyline points="{escape(path)}" class="app-sparkline__line"/>{dots}</svg>'
+    )
 
 
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
-    "candidate": [("Your tests", "candidate.home")],
+    "candidate": [("Your tests", "candidate.home"), ("Your results", "candidate.history")],
     "trainer": [("Question banks", "trainer.home")],
     "employer": [("Your organisation", "employer.home")],
     "admin": [("Users and organisations", "admin.home"), ("Question banks", "trainer.home")],
@@ -51,16 +131,27 @@ def nav_items() -> list[dict[str, object]]:
     for text, endpoint in NAV_BY_ROLE.get(current_user.role, []):
         if endpoint not in current_app.view_functions:
             continue
-        blueprint = endpoint.split(".")[0]
-        items.append({"text": text, "href": url_for(endpoint), "active": request.blueprint == blueprint})
+        items.append({"text": text, "href": url_for(endpoint), "active": request.endpoint == endpoint})
     return items
 
 
 def init_app(app: Flask) -> None:
     app.add_template_global(csp_nonce)
-    app.add_template_filter(markdown_filter, "markdown")
-    app.add_template_filter(format_datetime, "datetime")
-    app.add_template_filter(format_minutes, "minutes")
+    filters = {
+        "markdown": markdown_filter,
+        "markdown_inline": markdown_inline_filter,
+        "datetime": format_datetime,
+        "clocktime": clock_time,
+        "minutes": format_minutes,
+        "duration": format_duration,
+        "countdown": countdown,
+        "option_item": option_item,
+        "position_item": position_item,
+        "band_class": band_class,
+        "sparkline": sparkline,
+    }
+    for name, function in filters.items():
+        app.add_template_filter(function, name)
 
     @app.context_processor
     def _globals() -> dict[str, object]:

@@ -1,17 +1,310 @@
-"""Candidate views (thin: queries live in quizapp.catalogue)."""
+"""Candidate views: thin wrappers around quizapp.attempts, quizapp.results and the question types."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
 
-from .. import catalogue
+from .. import attempts, catalogue, clock, question_types, results, timing
 from ..auth_session import roles_required
 from ..extensions import db
+from ..models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
+from .forms import ActionForm
+
+
+def _grace() -> float:
+    return float(current_app.config["SAVE_GRACE_SECONDS"])
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The signed-in candidate's attempt, ended first if its time ran out. Someone else's: 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    if attempt.ended_at is None and attempts.end_if_expired(db.session, attempt, clock.now()):
+        db.session.commit()
+    return attempt
+
+
+def _question(attempt: Attempt, position: int) -> AttemptQuestion:
+    if not 1 <= position <= len(attempt.questions):
+        abort(404)
+    return attempt.questions[position - 1]
+
+
+def _live_test(key: str) -> TestForm:
+    test = db.session.scalar(select(TestForm).where(TestForm.key == key, TestForm.retired_at.is_(None)))
+    if test is None:
+        abort(404)
+    return test
 
 
 @bp.route("/")
 @roles_required("candidate")
 def home() -> str:
-    levels = catalogue.tests_by_level(db.session)
-    return render_template("candidate/home.html", title="Your tests", levels=levels)
+    return render_template(
+        "candidate/home.html",
+        title="Your tests",
+        levels=catalogue.tests_by_level(db.session),
+        attempts=results.attempt_rows(db.session, current_user),
+        open_attempts=results.open_attempts(db.session, current_user),
+    )
+
+
+@bp.route("/<key>")
+@roles_required("candidate")
+def start_page(key: str) -> str:
+    test = _live_test(key)
+    return render_template(
+        "candidate/start.html",
+        title=test.title,
+        test=test,
+        form=ActionForm(),
+        summary=catalogue.test_summary(db.session, test),
+        extra_time=current_user.extra_time_percent,
+        open_timed=attempts.open_attempt(db.session, current_user, test, Mode.TIMED),
+        open_practice=attempts.open_attempt(db.session, current_user, test, Mode.PRACTICE),
+        grace=_grace(),
+    )
+
+
+@bp.route("/<key>/start", methods=["POST"])
+@roles_required("candidate")
+def start(key: str) -> Response:
+    test = _live_test(key)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mode = request.form.get("mode", Mode.TIMED)
+    try:
+        attempt = attempts.start(db.session, current_user, test, mode, clock.now())
+    except attempts.AttemptError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".start_page", key=key))
+    db.session.commit()
+    return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
+
+
+@bp.route("/practice/weakest", methods=["POST"])
+@roles_required("candidate")
+def practise_weakest() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = attempts.start_weakest_practice(db.session, current_user, clock.now())
+    except attempts.AttemptError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".history"))
+    db.session.commit()
+    return redirect(url_for(".question", attempt_id=attempt.id, position=1))
+
+
+def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | None = None,
+                   submitted: list[int] | None = None, status: int = 200) -> tuple[str, int]:
+    view = results.question_view(attempt, question, submitted=submitted)
+    return render_template(
+        "candidate/question.html",
+        title=f"Question {question.position} of {len(attempt.questions)}",
+        attempt=attempt,
+        question=question,
+        view=view,
+        error=error,
+        page_errors=[{"text": error, "href": f"#{view.first_input_id}"}] if error else None,
+        form=ActionForm(),
+        remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
+        nav=results.navigation(attempt),
+    ), status
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
+@roles_required("candidate")
+def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    question = _question(attempt, position)
+    if attempt.mode == Mode.PRACTICE and question.response is not None:
+        return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
+    return _question_page(attempt, question)
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["POST"])
+@roles_required("candidate")
+def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
+    """The plain-form save (works without JavaScript): save, flag, then go where asked."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    question = _question(attempt, position)
+    action = request.form.get("action", "save")
+    qtype = question_types.get(question.item_version.type)
+    answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
+    now = clock.now()
+    if attempt.ended_at is None and attempts.end_if_expired(db.session, attempt, now, _grace()):
+        db.session.commit()
+    if attempt.ended_at is not None:
+        flash("Your time ran out before this answer arrived, so it was not saved. Answers saved before the deadline count.", "error")
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    if problem is None and answer is not None:
+        outcome = attempts.save_answer(db.session, attempt, question, answer, _seq(), now, _grace(), explicit=True)
+        if outcome.status == "closed":
+            db.session.rollback()
+            flash(outcome.message, "error")
+            return redirect(url_for(".result", attempt_id=attempt.id))
+        if not outcome.ok:
+            problem = outcome.message
+    if problem:
+        # Nothing is changed: the candidate sees their choice again with the error.
+        db.session.rollback()
+        return _question_page(attempt, question, error=problem, submitted=qtype.form_state(request.form, question.option_order), status=400)
+    if action in ("flag", "unflag"):
+        attempts.set_flag(question, action == "flag")
+    db.session.commit()
+    if attempt.mode == Mode.PRACTICE and answer is not None:
+        return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
+    return redirect(_next_url(attempt, position, action))
+
+
+def _seq() -> int:
+    try:
+        return max(0, int(request.form.get("seq", "0")))
+    except ValueError:
+        return 0
+
+
+def _next_url(attempt: Attempt, position: int, action: str) -> str:
+    target = request.form.get("goto", "")
+    if target.isdigit() and 1 <= int(target) <= len(attempt.questions):
+        return url_for(".question", attempt_id=attempt.id, position=int(target))
+    if action in ("flag", "unflag"):
+        return url_for(".question", attempt_id=attempt.id, position=position)
+    if action == "check" or position >= len(attempt.questions):
+        return url_for(".check_answers", attempt_id=attempt.id)
+    return url_for(".question", attempt_id=attempt.id, position=position + 1)
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
+@roles_required("candidate")
+def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
+    """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
+    server's remaining time, so the countdown re-syncs on every save."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        return jsonify(status="not-found", message="This test could not be found"), 404
+    question = _question(attempt, position)
+    qtype = question_types.get(question.item_version.type)
+    answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
+    now = clock.now()
+    remaining = timing.remaining_seconds(attempt.deadline_at, now)
+    if answer is None:
+        return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
+    outcome = attempts.save_answer(db.session, attempt, question, answer, _seq(), now, _grace())
+    if outcome.status == "closed":
+        db.session.rollback()
+        return jsonify(status="closed", message=outcome.message, remaining_seconds=0,
+                       result_url=url_for(".result", attempt_id=attempt.id)), 409
+    db.session.commit()
+    code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
+    return jsonify(status=outcome.status, message=outcome.message, remaining_seconds=remaining,
+                   saved_at=now.isoformat()), code
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>/feedback")
+@roles_required("candidate")
+def practice_feedback(attempt_id: int, position: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    question = _question(attempt, position)
+    if attempt.mode != Mode.PRACTICE or question.response is None:
+        return redirect(url_for(".question", attempt_id=attempt.id, position=position))
+    return render_template(
+        "candidate/practice_feedback.html",
+        title=f"Question {position} of {len(attempt.questions)}: feedback",
+        attempt=attempt,
+        question=question,
+        review=results.review_question(question),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/check")
+@roles_required("candidate")
+def check_answers(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_template(
+        "candidate/check.html",
+        title="Check your answers",
+        attempt=attempt,
+        rows=results.check_rows(attempt),
+        counts=results.answer_counts(attempt),
+        remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET"])
+@roles_required("candidate")
+def confirm_submit(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_template(
+        "candidate/confirm_submit.html",
+        title="Are you sure you want to submit your answers?",
+        attempt=attempt,
+        counts=results.answer_counts(attempt),
+        remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@roles_required("candidate")
+def submit(attempt_id: int) -> Response:
+    """Submitting twice, or again from the back button, gives the one result."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    if attempt.ended_at is None:
+        now = clock.now()
+        timed_out = request.form.get("reason") == "timeout" or timing.has_expired(attempt.deadline_at, now)
+        attempts.finish(db.session, attempt, now, "expired" if timed_out else "submitted")
+        db.session.commit()
+    return redirect(url_for(".result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@roles_required("candidate")
+def result(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is None:
+        return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
+    return render_template(
+        "candidate/result.html",
+        title="Your result" if attempt.mode == Mode.TIMED else "Your practice result",
+        attempt=attempt,
+        report=results.report(db.session, attempt),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/history")
+@roles_required("candidate")
+def history() -> str:
+    return render_template(
+        "candidate/history.html",
+        title="Your results over time",
+        attempts=results.attempt_rows(db.session, current_user),
+        trends=results.statement_trends(db.session, current_user),
+        weakest=attempts.weakest_statements(db.session, current_user),
+        form=ActionForm(),
+    )

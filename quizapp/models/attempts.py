@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,6 +47,17 @@ class Attempt(Base):
         CheckConstraint("ended_how IS NULL OR ended_how IN ('submitted', 'expired')", name="ended_how"),
         Index("ix_attempts_user_started", "user_id", "started_at"),
         Index("ix_attempts_org_test", "organisation_id", "test_id"),
+        # One open attempt per candidate, test and mode: a double click or a stampede of
+        # starts can never create two.
+        Index(
+            "uq_attempts_open",
+            "user_id",
+            "test_id",
+            "mode",
+            unique=True,
+            sqlite_where=text("ended_at IS NULL AND test_id IS NOT NULL"),
+            postgresql_where=text("ended_at IS NULL AND test_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

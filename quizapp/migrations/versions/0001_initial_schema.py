@@ -160,6 +160,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_attempts_org_test', ['organisation_id', 'test_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_attempts_test_id'), ['test_id'], unique=False)
         batch_op.create_index('ix_attempts_user_started', ['user_id', 'started_at'], unique=False)
+        batch_op.create_index('uq_attempts_open', ['user_id', 'test_id', 'mode'], unique=True, sqlite_where=sa.text('ended_at IS NULL AND test_id IS NOT NULL'), postgresql_where=sa.text('ended_at IS NULL AND test_id IS NOT NULL'))
 
     op.create_table('memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -330,6 +331,7 @@ def downgrade() -> None:
 
     op.drop_table('memberships')
     with op.batch_alter_table('attempts', schema=None) as batch_op:
+        batch_op.drop_index('uq_attempts_open', sqlite_where=sa.text('ended_at IS NULL AND test_id IS NOT NULL'), postgresql_where=sa.text('ended_at IS NULL AND test_id IS NOT NULL'))
         batch_op.drop_index('ix_attempts_user_started')
         batch_op.drop_index(batch_op.f('ix_attempts_test_id'))
         batch_op.drop_index('ix_attempts_org_test')

@@ -1,0 +1,358 @@
+"""The life of an attempt: start (or resume), save answers, flag, end, score. Flask-free.
+
+Every function takes the database session and the current time, so the rules can be tested
+with any clock. The timer rule itself is in quizapp.timing; the scoring rules in
+quizapp.scoring, applied per question type by quizapp.question_types.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from . import question_types, scoring, timing
+from .assembly import DrawSpec, Pool, PoolItem, assemble, practice_set
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    Bank,
+    Ending,
+    Framework,
+    Item,
+    ItemVersion,
+    Mode,
+    Response,
+    Statement,
+    StatementResult,
+    TestForm,
+    User,
+)
+
+DEFAULT_BANDS = [
+    {"min_percent": 75.0, "label": "Secure"},
+    {"min_percent": 50.0, "label": "Developing"},
+    {"min_percent": 0.0, "label": "Priority for development"},
+]
+PRACTICE_SET_SIZE = 10
+
+
+class AttemptError(Exception):
+    """Something the candidate asked for cannot be done; the message is fit to show them."""
+
+
+# -- the pool --------------------------------------------------------------------------------------
+
+
+def load_pool(session: Session, framework_keys: set[str]) -> Pool:
+    """The current version of every live item in the live banks of these frameworks."""
+    rows = session.execute(
+        select(Item.key, Item.position, ItemVersion, Framework.key, Item.scenario_id)
+        .join(ItemVersion, Item.current_version_id == ItemVersion.id)
+        .join(Bank, Item.bank_id == Bank.id)
+        .join(Framework, Bank.framework_id == Framework.id)
+        .where(Framework.key.in_(framework_keys), Item.retired_at.is_(None), Bank.retired_at.is_(None))
+        .options(selectinload(ItemVersion.statements))
+    ).all()
+    items = [
+        PoolItem(
+            version_id=version.id,
+            key=key,
+            framework=framework_key,
+            section=version.section,
+            statements=tuple(s.code for s in version.statements),
+            type=version.type,
+            n_options=len(version.options),
+            scenario=f"s{scenario_id}" if scenario_id is not None else None,
+            position=position,
+        )
+        for key, position, version, framework_key, scenario_id in rows
+    ]
+    statements: dict[str, list[str]] = {}
+    for framework_key, code in session.execute(
+        select(Framework.key, Statement.code)
+        .join(Statement, Statement.framework_id == Framework.id)
+        .where(Framework.key.in_(framework_keys), Statement.retired_at.is_(None))
+        .order_by(Framework.key, Statement.position)
+    ):
+        statements.setdefault(framework_key, []).append(code)
+    return Pool(items, statements)
+
+
+def _draw_specs(test: TestForm) -> list[DrawSpec]:
+    return [
+        DrawSpec(
+            section=s["section"],
+            framework=s["framework"],
+            kind=s["draw"]["kind"],
+            count=int(s["draw"].get("count") or 0),
+            items=tuple(s["draw"].get("items") or ()),
+        )
+        for s in test.blueprint["sections"]
+    ]
+
+
+# -- starting ----------------------------------------------------------------------------------------
+
+
+def open_attempt(session: Session, user: User, test: TestForm, mode: str) -> Attempt | None:
+    return session.scalar(
+        select(Attempt).where(
+            Attempt.user_id == user.id, Attempt.test_id == test.id, Attempt.mode == mode, Attempt.ended_at.is_(None)
+        )
+    )
+
+
+def start(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None) -> Attempt:
+    """Start a new attempt, or return the candidate's open attempt at this test in this mode
+    (so a second click, a second tab or a returning candidate all resume the same attempt)."""
+    if mode not in (Mode.TIMED, Mode.PRACTICE):
+        raise AttemptError("Choose a timed mock or practice")
+    existing = open_attempt(session, user, test, mode)
+    if existing is not None:
+        return existing
+    specs = _draw_specs(test)
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    pool = load_pool(session, {s.framework for s in specs})
+    drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
+    extra = user.extra_time_percent if mode == Mode.TIMED else 0
+    attempt = Attempt(
+        user_id=user.id,
+        test_id=test.id,
+        organisation_id=user.organisation.id if user.organisation else None,
+        title=test.title,
+        mode=str(mode),
+        seed=seed,
+        started_at=now,
+        time_limit_seconds=test.time_limit_minutes * 60 if mode == Mode.TIMED else None,
+        extra_time_percent=extra,
+        deadline_at=timing.deadline(now, test.time_limit_minutes, extra) if mode == Mode.TIMED else None,
+        pass_mark_percent=test.pass_mark_percent,
+        bands=list(test.blueprint.get("bands") or DEFAULT_BANDS),
+    )
+    attempt.questions = [
+        AttemptQuestion(position=n, item_version_id=q.version_id, option_order=list(q.option_order), section=q.section)
+        for n, q in enumerate(drawn, start=1)
+    ]
+    try:
+        with session.begin_nested():
+            session.add(attempt)
+    except IntegrityError:
+        # Another request for the same candidate won the race: use its attempt.
+        existing = open_attempt(session, user, test, mode)
+        if existing is None:
+            raise
+        return existing
+    return attempt
+
+
+def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Statement]:
+    """The candidate's lowest statements on their latest results (mean percent over their last
+    three ended timed attempts), weakest first."""
+    recent = (
+        select(Attempt.id)
+        .where(Attempt.user_id == user.id, Attempt.mode == Mode.TIMED, Attempt.ended_at.is_not(None))
+        .order_by(Attempt.ended_at.desc())
+        .limit(3)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Statement, func.avg(StatementResult.percent).label("mean"))
+        .join(StatementResult, StatementResult.statement_id == Statement.id)
+        .where(StatementResult.attempt_id.in_(select(recent.c.id)), Statement.retired_at.is_(None))
+        .group_by(Statement.id)
+        .order_by("mean", Statement.position)
+        .limit(limit)
+    ).all()
+    return [statement for statement, _mean in rows]
+
+
+def start_weakest_practice(session: Session, user: User, now: datetime, size: int = PRACTICE_SET_SIZE,
+                           seed: int | None = None) -> Attempt:
+    """An untimed practice set from items keyed to the candidate's weakest statements,
+    preferring items they got wrong, then items they have not seen."""
+    weak = weakest_statements(session, user)
+    if not weak:
+        raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
+    framework_keys = {s.framework.key for s in weak}
+    pool = load_pool(session, framework_keys)
+    history = session.execute(
+        select(Item.key, AttemptQuestion.score)
+        .join(ItemVersion, ItemVersion.item_id == Item.id)
+        .join(AttemptQuestion, AttemptQuestion.item_version_id == ItemVersion.id)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None))
+    ).all()
+    seen = {key for key, _ in history}
+    wrong = {key for key, score in history if score is not None and score < 1}
+    seed = seed if seed is not None else secrets.randbelow(2**31)
+    drawn = practice_set(pool.items, [s.code for s in weak], size, seed, seen=seen, wrong=wrong)
+    if not drawn:
+        raise AttemptError("There are no practice questions for your weakest statements yet")
+    attempt = Attempt(
+        user_id=user.id,
+        test_id=None,
+        organisation_id=user.organisation.id if user.organisation else None,
+        title="Practice: " + ", ".join(f"{s.code} {s.title}" for s in weak),
+        mode=str(Mode.PRACTICE),
+        seed=seed,
+        started_at=now,
+        pass_mark_percent=None,
+        bands=DEFAULT_BANDS,
+    )
+    attempt.questions = [
+        AttemptQuestion(position=n, item_version_id=q.version_id, option_order=list(q.option_order), section=q.section)
+        for n, q in enumerate(drawn, start=1)
+    ]
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+# -- answering ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    status: str  # saved | stale | closed | invalid | locked
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("saved", "stale")
+
+
+def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, answer: list[int], seq: int,
+                now: datetime, grace_seconds: float, explicit: bool = False) -> SaveOutcome:
+    """Save an answer (authored option indices).
+
+    - Refused once the attempt has ended, or after the deadline plus grace.
+    - Autosaves (explicit=False) apply only when `seq` is higher than the stored one, so a
+      late or repeated save never overwrites a newer answer ("stale" is a success: nothing lost).
+    - An explicit "Save and continue" always applies, and keeps the highest seq seen.
+    - In practice mode an answered question is locked (its feedback has been shown).
+    """
+    if attempt.ended_at is not None or not timing.accepts_saves(attempt.deadline_at, now, grace_seconds):
+        return SaveOutcome("closed", "Your time is up: this answer was not saved. Answers saved before the deadline count.")
+    qtype = question_types.get(question.item_version.type)
+    problem = qtype.answer_problem(question.item_version.options, answer)
+    if problem:
+        return SaveOutcome("invalid", problem)
+    if attempt.mode == Mode.PRACTICE and question.response is not None:
+        return SaveOutcome("locked", "You have already answered this practice question")
+    values = {"question_id": question.id, "answer": list(answer), "seq": seq, "saved_at": now}
+    dialect = session.get_bind().dialect.name
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    statement = insert(Response).values(**values)
+    if explicit:
+        set_ = {"answer": statement.excluded.answer, "saved_at": statement.excluded.saved_at,
+                "seq": func.max(Response.seq, statement.excluded.seq) if dialect == "sqlite"
+                else func.greatest(Response.seq, statement.excluded.seq)}
+        statement = statement.on_conflict_do_update(index_elements=["question_id"], set_=set_)
+    else:
+        statement = statement.on_conflict_do_update(
+            index_elements=["question_id"],
+            set_={"answer": statement.excluded.answer, "seq": statement.excluded.seq, "saved_at": statement.excluded.saved_at},
+            where=Response.seq < statement.excluded.seq,
+        )
+    result = session.execute(statement)
+    session.expire(question, ["response"])
+    if result.rowcount == 0:
+        return SaveOutcome("stale", "A newer answer to this question was already saved")
+    return SaveOutcome("saved")
+
+
+def set_flag(question: AttemptQuestion, flagged: bool) -> None:
+    question.flagged = flagged
+
+
+# -- ending and scoring ------------------------------------------------------------------------------
+
+
+def end_if_expired(session: Session, attempt: Attempt, now: datetime, grace_seconds: float = 0.0) -> bool:
+    """End an attempt whose time ran out (plus `grace_seconds`). True if it is now ended."""
+    if attempt.ended_at is not None:
+        return True
+    if attempt.deadline_at is not None and now >= attempt.deadline_at + timedelta(seconds=grace_seconds):
+        finish(session, attempt, now, Ending.EXPIRED)
+        return True
+    return False
+
+
+def finish(session: Session, attempt: Attempt, now: datetime, how: str = Ending.SUBMITTED) -> bool:
+    """End the attempt and store its scores. Exactly one caller wins a race: the end is claimed
+    with a conditional UPDATE, and only the winner scores. Returns True for the winner."""
+    claimed = session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.ended_at.is_(None))
+        .values(ended_at=now, ended_how=str(how))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(attempt)
+    if claimed != 1:
+        return False
+    store_scores(session, attempt)
+    return True
+
+
+def mark_question(question: AttemptQuestion) -> float:
+    version = question.item_version
+    answer = question.response.answer if question.response is not None else None
+    return question_types.get(version.type).mark(version.options, version.scoring, answer)
+
+
+def store_scores(session: Session, attempt: Attempt) -> None:
+    """Mark every question and write the attempt's totals and per-statement results."""
+    questions = session.scalars(
+        select(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .options(selectinload(AttemptQuestion.item_version).selectinload(ItemVersion.statements),
+                 selectinload(AttemptQuestion.response))
+        .order_by(AttemptQuestion.position)
+    ).all()
+    scored = []
+    for question in questions:
+        question.score = mark_question(question)
+        scored.append((question, question.score))
+    total = sum(score for _q, score in scored)
+    attempt.score = total
+    attempt.max_score = float(len(scored))
+    attempt.percent = scoring.percent(total, len(scored))
+    attempt.passed = scoring.passed(attempt.percent, attempt.pass_mark_percent) if attempt.pass_mark_percent is not None else None
+    per_statement: dict[int, list[float]] = {}
+    for question, score in scored:
+        for statement in dict.fromkeys(question.item_version.statements):
+            per_statement.setdefault(statement.id, []).append(score)
+    session.execute(StatementResult.__table__.delete().where(StatementResult.attempt_id == attempt.id))
+    for statement_id, scores in per_statement.items():
+        value = scoring.percent(sum(scores), len(scores))
+        session.add(StatementResult(attempt_id=attempt.id, statement_id=statement_id, items=len(scores),
+                                    score=sum(scores), percent=value, band=scoring.band_for(value, attempt.bands)))
+    session.flush()
+
+
+def finalise_expired(session: Session, now: datetime, grace_seconds: float) -> int:
+    """End every timed attempt whose deadline plus grace has passed (`quizapp finalise-expired`)."""
+    cutoff = now - timedelta(seconds=grace_seconds)
+    ids = session.scalars(
+        select(Attempt.id).where(Attempt.ended_at.is_(None), Attempt.deadline_at.is_not(None), Attempt.deadline_at <= cutoff)
+    ).all()
+    ended = 0
+    for attempt_id in ids:
+        attempt = session.get(Attempt, attempt_id)
+        if attempt is not None and finish(session, attempt, now, Ending.EXPIRED):
+            ended += 1
+    return ended
+
+
+def time_taken_seconds(attempt: Attempt) -> float | None:
+    if attempt.ended_at is None:
+        return None
+    end = attempt.ended_at if attempt.deadline_at is None else min(attempt.ended_at, attempt.deadline_at)
+    return max(0.0, (end - attempt.started_at).total_seconds())
+

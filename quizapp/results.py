@@ -1,0 +1,277 @@
+"""What the candidate's pages show, assembled from stored rows: the question being answered,
+the check-your-answers list, the result report, and history across attempts. No Flask here:
+the views pass these objects to the templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from . import question_types
+from .attempts import time_taken_seconds
+from .models import Attempt, AttemptQuestion, ItemVersion, Mode, Statement, StatementResult, TestForm, User
+
+
+@dataclass(frozen=True)
+class ShownOption:
+    index: int  # displayed position (what the form sends)
+    authored: int  # index in the YAML (what is stored and marked)
+    text: str
+
+
+@dataclass
+class QuestionView:
+    type: str
+    input: str  # radios | checkboxes | ordering
+    stem: str
+    instruction: str
+    options: list[ShownOption]
+    scenario_title: str | None
+    scenario_text: str | None
+    selected: list[int]  # displayed indices selected (radios/checkboxes)
+    positions: dict[int, int]  # displayed index -> chosen position (ordering)
+    seq: int
+    first_input_id: str
+
+
+def question_view(attempt: Attempt, question: AttemptQuestion, submitted: dict | None = None) -> QuestionView:
+    version = question.item_version
+    qtype = question_types.get(version.type)
+    shown = [ShownOption(i, authored, version.options[authored]["text"]) for i, authored in enumerate(question.option_order)]
+    stored = question.response.answer if question.response is not None else None
+    selected: list[int] = []
+    positions: dict[int, int] = {}
+    if submitted is not None:
+        selected = list(submitted.get("selected", []))
+        positions = dict(submitted.get("positions", {}))
+    elif stored is not None:
+        displayed_of = {authored: i for i, authored in enumerate(question.option_order)}
+        if qtype.input == "ordering":
+            positions = {displayed_of[a]: rank for rank, a in enumerate(stored, start=1) if a in displayed_of}
+        else:
+            selected = [displayed_of[a] for a in stored if a in displayed_of]
+    return QuestionView(
+        type=version.type,
+        input=qtype.input,
+        stem=version.stem,
+        instruction=qtype.instruction(version.options),
+        options=shown,
+        scenario_title=version.scenario_title,
+        scenario_text=version.scenario_text,
+        selected=selected,
+        positions=positions,
+        seq=(question.response.seq if question.response is not None else 0) + 1,
+        first_input_id="answer" if qtype.input != "ordering" else "position-0",
+    )
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    position: int
+    answered: bool
+    flagged: bool
+    current: bool = False
+
+
+def navigation(attempt: Attempt) -> list[NavEntry]:
+    return [NavEntry(q.position, q.response is not None, q.flagged) for q in attempt.questions]
+
+
+def answer_counts(attempt: Attempt) -> dict[str, int]:
+    answered = sum(1 for q in attempt.questions if q.response is not None)
+    return {
+        "total": len(attempt.questions),
+        "answered": answered,
+        "unanswered": len(attempt.questions) - answered,
+        "flagged": sum(1 for q in attempt.questions if q.flagged),
+    }
+
+
+def resume_position(attempt: Attempt) -> int:
+    """Where a returning candidate lands: the first unanswered question, else the last one."""
+    for q in attempt.questions:
+        if q.response is None:
+            return q.position
+    return len(attempt.questions) or 1
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    position: int
+    stem: str
+    section: str
+    answered: bool
+    flagged: bool
+    answer_text: list[str]
+
+
+def check_rows(attempt: Attempt) -> list[CheckRow]:
+    rows = []
+    for q in attempt.questions:
+        version = q.item_version
+        answer = q.response.answer if q.response is not None else None
+        rows.append(CheckRow(q.position, version.stem, q.section, answer is not None, q.flagged,
+                             [version.options[i]["text"] for i in (answer or []) if 0 <= i < len(version.options)]))
+    return rows
+
+
+# -- the result ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OptionReview:
+    text: str
+    correct: bool
+    chosen: bool
+    feedback: str
+    chosen_position: int | None = None  # ordering: where the candidate put it
+
+
+@dataclass(frozen=True)
+class QuestionReview:
+    position: int
+    type: str
+    stem: str
+    scenario_title: str | None
+    scenario_text: str | None
+    statements: list[Statement]
+    score: float | None
+    answered: bool
+    options: list[OptionReview]
+    correct_texts: list[str]
+    chosen_texts: list[str]
+    rationale: str
+    references: list[str]
+
+    @property
+    def outcome(self) -> str:
+        if not self.answered:
+            return "Not answered"
+        if self.score is None:
+            return ""
+        if self.score >= 1:
+            return "Correct"
+        return "Partly correct" if self.score > 0 else "Incorrect"
+
+
+def review_question(question: AttemptQuestion) -> QuestionReview:
+    version = question.item_version
+    qtype = question_types.get(version.type)
+    answer = question.response.answer if question.response is not None else None
+    correct = qtype.correct_answer(version.options)
+    chosen = set(answer or [])
+    ordering = qtype.input == "ordering"
+    positions = {a: rank for rank, a in enumerate(answer or [], start=1)} if ordering else {}
+    options = [
+        OptionReview(
+            text=o["text"],
+            correct=(i in correct) if not ordering else True,
+            chosen=i in chosen,
+            feedback=o.get("feedback", ""),
+            chosen_position=positions.get(i),
+        )
+        for i, o in enumerate(version.options)
+    ]
+    score = question.score
+    if score is None and answer is not None:
+        score = qtype.mark(version.options, version.scoring, answer)
+    return QuestionReview(
+        position=question.position,
+        type=version.type,
+        stem=version.stem,
+        scenario_title=version.scenario_title,
+        scenario_text=version.scenario_text,
+        statements=list(version.statements),
+        score=score,
+        answered=answer is not None,
+        options=options,
+        correct_texts=[version.options[i]["text"] for i in correct],
+        chosen_texts=[version.options[i]["text"] for i in (answer or []) if 0 <= i < len(version.options)],
+        rationale=version.rationale,
+        references=list(version.references),
+    )
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    statement: Statement
+    items: int
+    percent: float
+    band: str
+
+
+@dataclass
+class Report:
+    attempt: Attempt
+    time_taken_seconds: float | None
+    statements: list[StatementLine]  # weakest first
+    questions: list[QuestionReview] = field(default_factory=list)
+
+
+def report(session: Session, attempt: Attempt) -> Report:
+    lines = session.execute(
+        select(StatementResult, Statement)
+        .join(Statement, StatementResult.statement_id == Statement.id)
+        .where(StatementResult.attempt_id == attempt.id)
+        .order_by(StatementResult.percent, Statement.position)
+    ).all()
+    questions = session.scalars(
+        select(AttemptQuestion)
+        .where(AttemptQuestion.attempt_id == attempt.id)
+        .options(selectinload(AttemptQuestion.item_version).selectinload(ItemVersion.statements),
+                 selectinload(AttemptQuestion.response))
+        .order_by(AttemptQuestion.position)
+    ).all()
+    return Report(
+        attempt=attempt,
+        time_taken_seconds=time_taken_seconds(attempt),
+        statements=[StatementLine(st, r.items, r.percent, r.band) for r, st in lines],
+        questions=[review_question(q) for q in questions],
+    )
+
+
+# -- lists and history -----------------------------------------------------------------------------
+
+
+def attempt_rows(session: Session, user: User) -> list[Attempt]:
+    return list(session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None)).order_by(Attempt.started_at.desc())
+    ))
+
+
+def open_attempts(session: Session, user: User) -> list[Attempt]:
+    return list(session.scalars(
+        select(Attempt).where(Attempt.user_id == user.id, Attempt.ended_at.is_(None)).order_by(Attempt.started_at.desc())
+    ))
+
+
+@dataclass
+class StatementTrend:
+    statement: Statement
+    points: list[tuple[Attempt, float, str]]  # oldest first
+
+    @property
+    def latest(self) -> float:
+        return self.points[-1][1]
+
+
+def statement_trends(session: Session, user: User) -> list[StatementTrend]:
+    """Each statement's percent across the candidate's ended timed attempts, oldest first."""
+    rows = session.execute(
+        select(Statement, Attempt, StatementResult.percent, StatementResult.band)
+        .join(StatementResult, StatementResult.statement_id == Statement.id)
+        .join(Attempt, Attempt.id == StatementResult.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None), Attempt.mode == Mode.TIMED)
+        .order_by(Statement.framework_id, Statement.position, Attempt.started_at)
+    ).all()
+    trends: dict[int, StatementTrend] = {}
+    for statement, attempt, value, band in rows:
+        trends.setdefault(statement.id, StatementTrend(statement, [])).points.append((attempt, value, band))
+    return list(trends.values())
+
+
+def tests_taken(session: Session, user: User) -> dict[int, TestForm]:
+    return {t.id: t for t in session.scalars(select(TestForm).join(Attempt, Attempt.test_id == TestForm.id)
+                                             .where(Attempt.user_id == user.id))}
