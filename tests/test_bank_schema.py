@@ -291,6 +291,13 @@ def test_markdown_that_only_looks_like_html_is_accepted(validator: Draft202012Va
         assert validator.is_valid(_set(["items", 0, "stem"], text)), text
 
 
+@pytest.mark.parametrize("text", [True, 45, 2.5], ids=["Yes", "45", "2.5"])
+def test_bare_scalar_option_text_is_accepted(text: object, validator: Draft202012Validator) -> None:
+    """`- text: Yes` or `- text: 45` is read by quizapp validate as the text written, so the
+    editor must not underline it (YAML 1.1 loaders turn Yes into true)."""
+    assert validator.is_valid(_set(["items", 0, "options", 1, "text"], text))
+
+
 # --- (d) the examples in docs/bank-format.md ---------------------------------------------
 
 FENCE = re.compile(r"^```yaml[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -324,3 +331,19 @@ def test_reference_example_validates(line: int, body: str, schema: dict, validat
     document = yaml.safe_load(body)
     errors = list(validator.iter_errors(document))
     assert not errors, f"docs/bank-format.md:{line}: example does not match the schema:\n{explain(schema, document)}"
+
+
+def test_reference_examples_pass_quizapp_validate(tmp_path: Path) -> None:
+    """The complete examples form one consistent set: the real validator (cross-file rules
+    included) accepts them together."""
+    validate = pytest.importorskip("quizapp.banks.validate")
+    n = 0
+    for line, body in doc_yaml_blocks():
+        if body.lstrip().startswith("# fragment"):
+            continue
+        n += 1
+        (tmp_path / f"example-{line}.yaml").write_text(body, encoding="utf-8")
+    assert n >= 3
+    bank_set = validate.load_bank_set([tmp_path])
+    assert not bank_set.problems, "\n".join(str(p) for p in bank_set.problems)
+    assert (len(bank_set.frameworks), len(bank_set.banks), len(bank_set.tests)) == (1, 1, 1)
