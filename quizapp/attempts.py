@@ -239,7 +239,7 @@ def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, a
     """
     if attempt.ended_at is not None or not timing.accepts_saves(attempt.deadline_at, now, grace_seconds):
         return SaveOutcome("closed", "Your time is up: this answer was not saved. Answers saved before the deadline count.")
-    qtype = question_types.get(question.item_version.type)
+    qtype = question_types.of(question.item_version.type)
     problem = qtype.answer_problem(question.item_version.options, answer)
     if problem:
         return SaveOutcome("invalid", problem)
@@ -303,7 +303,7 @@ def finish(session: Session, attempt: Attempt, now: datetime, how: str = Ending.
 def mark_question(question: AttemptQuestion) -> float:
     version = question.item_version
     answer = question.response.answer if question.response is not None else None
-    return question_types.get(version.type).mark(version.options, version.scoring, answer)
+    return question_types.of(version.type).mark(version.options, version.scoring, answer)
 
 
 def store_scores(session: Session, attempt: Attempt) -> None:

@@ -89,3 +89,25 @@ def _inline_html(first_line: int, children: list[Token]) -> list[tuple[int, str]
 def _snippet(html: str) -> str:
     first = html.strip().splitlines()[0] if html.strip() else html
     return first if len(first) <= _SNIPPET_LENGTH else first[: _SNIPPET_LENGTH - 3] + "..."
+
+
+def render_inline(text: str) -> str:
+    """The subset as *phrasing content* only, for places where block elements are not allowed
+    (a question inside a legend's h1, a label, an option). Each paragraph or list item becomes
+    a ``<span class="app-block">``; list items keep a bullet or their number."""
+    tokens = _renderer.parse(text)
+    parts: list[str] = []
+    lists: list[list[int]] = []  # a stack of [ordered, counter]
+    for token in tokens:
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            lists.append([token.type == "ordered_list_open", int(token.attrGet("start") or 1) - 1])
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif token.type == "inline":
+            body = _renderer.renderer.renderInline(token.children or [], _renderer.options, {})
+            marker = ""
+            if lists:
+                lists[-1][1] += 1
+                marker = f"{lists[-1][1]}. " if lists[-1][0] else "• "
+            parts.append(f'<span class="app-block">{marker}{body}</span>')
+    return "".join(parts)

@@ -7,8 +7,17 @@ Each type is a small class with a ``name`` (the value of an item's ``type:``) an
 ``validate`` accepts the item either as the mapping read from YAML or as a
 :class:`quizapp.banks.model.Item`.
 
-Marking (``mark()``) and rendering will be added to these classes; keep each type's
-knowledge here rather than in ``if type == ...`` branches elsewhere.
+Each class also knows how a candidate answers it and how it is marked:
+
+- ``input``: the form control the question page renders (radios, checkboxes, ordering);
+- ``instruction(options)``: the hint shown with the question ("Select 3 answers.");
+- ``parse_form(form, option_order, options)``: the candidate's form (displayed positions) as an
+  answer in authored option indices, or a message saying what is wrong with it;
+- ``answer_problem(options, answer)``: whether a stored-form answer is acceptable;
+- ``correct_answer(options)`` and ``mark(options, scoring, answer)`` (the rules themselves are in
+  :mod:`quizapp.scoring`).
+
+Keep each type's knowledge here rather than in ``if type == ...`` branches elsewhere.
 
 Type rules (from the bank format contract):
 
@@ -21,8 +30,10 @@ Type rules (from the bank format contract):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
+
+from . import scoring
 
 Where = tuple[str | int, ...]
 Finding = tuple[str, Where]
@@ -62,13 +73,18 @@ class QuestionType:
     min_options: ClassVar[int] = 2
     max_options: ClassVar[int] = MAX_OPTIONS
 
+    @property
+    def a_label(self) -> str:
+        """The label with its article: 'a single-choice', 'an ordering'."""
+        return ("an " if self.label[:1] in "aeiou" else "a ") + self.label
+
     def validate(self, item: Any) -> list[Finding]:
         """Every breach of this type's rules in ``item``."""
         options = _options(item)
         findings: list[Finding] = []
         if not self.min_options <= len(options) <= self.max_options:
             findings.append(
-                (f"a {self.label} item needs {self.min_options} to {self.max_options} options, "
+                (f"{self.a_label} item needs {self.min_options} to {self.max_options} options, "
                  f"not {len(options)}", ("options",))
             )
         findings.extend(self.validate_answers(item, options))
@@ -77,6 +93,38 @@ class QuestionType:
     def validate_answers(self, item: Any, options: list[Any]) -> list[Finding]:
         """The type's own rules about correct answers and scoring."""
         return []
+
+    # -- answering and marking (options as stored: dicts with text, correct, feedback) ------------
+
+    input: ClassVar[str] = "radios"
+
+    def correct_answer(self, options: Sequence[Mapping[str, Any]]) -> list[int]:
+        """The key, in authored option indices."""
+        return [i for i, option in enumerate(options) if option.get("correct")]
+
+    def instruction(self, options: Sequence[Mapping[str, Any]]) -> str:
+        return "Select one answer."
+
+    def parse_form(self, form: Any, option_order: Sequence[int],
+                   options: Sequence[Mapping[str, Any]]) -> tuple[list[int] | None, str | None]:
+        """(answer, None) for a usable answer; (None, None) when nothing was chosen;
+        (None, message) when the choice cannot be accepted as it is."""
+        chosen, problem = _chosen(form, option_order)
+        if problem or not chosen:
+            return None, problem
+        problem = self.answer_problem(options, chosen)
+        return (None, problem) if problem else (chosen, None)
+
+    def form_state(self, form: Any, option_order: Sequence[int]) -> dict[str, Any]:
+        """What the candidate had chosen, in displayed positions, to show it again with an error."""
+        values = form.getlist("answer") if hasattr(form, "getlist") else []
+        return {"selected": [int(v) for v in values if str(v).isdigit()], "positions": {}}
+
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+        return None
+
+    def mark(self, options: Sequence[Mapping[str, Any]], rule: str, answer: Sequence[int] | None) -> float:
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"<question type {self.name}>"
@@ -93,14 +141,24 @@ class SingleChoice(QuestionType):
         correct = sum(map(_is_correct, options))
         if options and correct != 1:
             findings.append(
-                (f"a {self.label} item needs exactly one option with 'correct: true', not {correct}",
+                (f"{self.a_label} item needs exactly one option with 'correct: true', not {correct}",
                  ("options",))
             )
         if _scoring(item) == "partial":
             findings.append(
-                (f"'scoring: partial' is not allowed for a {self.label} item", ("scoring",))
+                (f"'scoring: partial' is not allowed for {self.a_label} item", ("scoring",))
             )
         return findings
+
+
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+        if len(answer) != 1 or not 0 <= answer[0] < len(options):
+            return "Select one answer"
+        return None
+
+    def mark(self, options: Sequence[Mapping[str, Any]], rule: str, answer: Sequence[int] | None) -> float:
+        key = self.correct_answer(options)
+        return scoring.score_single(key[0], answer) if key else 0.0
 
 
 class MultipleChoice(QuestionType):
@@ -117,14 +175,31 @@ class MultipleChoice(QuestionType):
         findings: list[Finding] = []
         if correct < 2:
             findings.append(
-                (f"a {self.label} item needs at least two options with 'correct: true', "
+                (f"{self.a_label} item needs at least two options with 'correct: true', "
                  f"not {correct}", ("options",))
             )
         if correct == len(options):
             findings.append(
-                (f"a {self.label} item needs at least one incorrect option", ("options",))
+                (f"{self.a_label} item needs at least one incorrect option", ("options",))
             )
         return findings
+
+
+    input = "checkboxes"
+
+    def instruction(self, options: Sequence[Mapping[str, Any]]) -> str:
+        return f"Select {len(self.correct_answer(options))} answers."
+
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+        wanted = len(self.correct_answer(options))
+        if len(set(answer)) != len(answer) or not all(0 <= a < len(options) for a in answer):
+            return f"Select {wanted} answers"
+        if len(answer) != wanted:
+            return f"Select {wanted} answers. You selected {len(answer)}."
+        return None
+
+    def mark(self, options: Sequence[Mapping[str, Any]], rule: str, answer: Sequence[int] | None) -> float:
+        return scoring.score_multiple(self.correct_answer(options), answer, rule)
 
 
 class Ordering(QuestionType):
@@ -136,11 +211,65 @@ class Ordering(QuestionType):
 
     def validate_answers(self, item: Any, options: list[Any]) -> list[Finding]:
         return [
-            (f"'correct' is not used on an {self.label} item: list the options in the "
+            (f"'correct' is not used on {self.a_label} item: list the options in the "
              "correct order", ("options", index, "correct"))
             for index, option in enumerate(options)
             if _uses_correct(option)
         ]
+
+
+    input = "ordering"
+
+    def correct_answer(self, options: Sequence[Mapping[str, Any]]) -> list[int]:
+        return list(range(len(options)))  # the authored order is the key
+
+    def instruction(self, options: Sequence[Mapping[str, Any]]) -> str:
+        return f"Give each option a different position, from 1 (first) to {len(options)} (last)."
+
+    def parse_form(self, form: Any, option_order: Sequence[int],
+                   options: Sequence[Mapping[str, Any]]) -> tuple[list[int] | None, str | None]:
+        raw = [str(form.get(f"position-{shown}", "") or "").strip() for shown in range(len(option_order))]
+        if not any(raw):
+            return None, None
+        if not all(raw):
+            return None, "Choose a position for every option"
+        if not all(value.isdigit() and 1 <= int(value) <= len(option_order) for value in raw):
+            return None, f"Choose positions from 1 to {len(option_order)}"
+        ranks = [int(value) for value in raw]
+        if len(set(ranks)) != len(ranks):
+            return None, "Give each option a different position"
+        by_rank = sorted(range(len(option_order)), key=lambda shown: ranks[shown])
+        return [option_order[shown] for shown in by_rank], None
+
+    def form_state(self, form: Any, option_order: Sequence[int]) -> dict[str, Any]:
+        positions = {}
+        for shown in range(len(option_order)):
+            value = str(form.get(f"position-{shown}", "") or "")
+            if value.isdigit():
+                positions[shown] = int(value)
+        return {"selected": [], "positions": positions}
+
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+        if not scoring.is_complete_order(len(options), answer):
+            return "Give each option a different position"
+        return None
+
+    def mark(self, options: Sequence[Mapping[str, Any]], rule: str, answer: Sequence[int] | None) -> float:
+        return scoring.score_ordering(len(options), answer, rule)
+
+
+def _chosen(form: Any, option_order: Sequence[int]) -> tuple[list[int], str | None]:
+    """The options ticked or selected on the form, as authored indices."""
+    values = form.getlist("answer") if hasattr(form, "getlist") else list(form.get("answer", []))
+    chosen: list[int] = []
+    for value in values:
+        value = str(value).strip()
+        if not value.isdigit() or int(value) >= len(option_order):
+            return [], "Choose from the options shown"
+        authored = option_order[int(value)]
+        if authored not in chosen:
+            chosen.append(authored)
+    return sorted(chosen), None
 
 
 REGISTRY: dict[str, QuestionType] = {
@@ -153,6 +282,11 @@ REGISTRY: dict[str, QuestionType] = {
 def get(name: str) -> QuestionType | None:
     """The question type called ``name``, or ``None``."""
     return REGISTRY.get(name)
+
+
+def of(name: str) -> QuestionType:
+    """The question type called ``name`` (stored content always has a known type)."""
+    return REGISTRY[name]
 
 
 def names() -> list[str]:

@@ -38,7 +38,7 @@ class QuestionView:
 
 def question_view(attempt: Attempt, question: AttemptQuestion, submitted: dict | None = None) -> QuestionView:
     version = question.item_version
-    qtype = question_types.get(version.type)
+    qtype = question_types.of(version.type)
     shown = [ShownOption(i, authored, version.options[authored]["text"]) for i, authored in enumerate(question.option_order)]
     stored = question.response.answer if question.response is not None else None
     selected: list[int] = []
@@ -158,7 +158,7 @@ class QuestionReview:
 
 def review_question(question: AttemptQuestion) -> QuestionReview:
     version = question.item_version
-    qtype = question_types.get(version.type)
+    qtype = question_types.of(version.type)
     answer = question.response.answer if question.response is not None else None
     correct = qtype.correct_answer(version.options)
     chosen = set(answer or [])

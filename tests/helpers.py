@@ -60,6 +60,8 @@ class _PageParser(HTMLParser):
             self._in_error_summary += 1
         if tag == "a" and self._in_error_summary and attributes.get("href", "").startswith("#"):
             self.error_links.append(attributes["href"][1:])
+        if self._in and self._in[-1] == "h1":
+            self.h1[-1] += " "
         if tag in {"h1", "title"}:
             self._in.append(tag)
             if tag == "h1":
@@ -79,15 +81,17 @@ class _PageParser(HTMLParser):
 
 
 def check_page(response: TestResponse, status: int = 200, title: str | None = None) -> _PageParser:
-    """Assert what every HTML page must have: the status, one h1, a title starting with the h1
-    (or "Error: " and the h1), unique ids, and error-summary links that point at real ids."""
+    """Assert what every HTML page must have: the status, one h1, a title that matches the h1
+    (the h1 may go on, as a question's does: "Question 3 of 30" then the question), "Error: "
+    first when the page shows errors, unique ids, and error-summary links to real ids."""
     assert response.status_code == status, f"expected {status}, got {response.status_code}: {response.text[:500]}"
     page = _PageParser()
     page.feed(response.get_data(as_text=True))
     assert len(page.h1) == 1, f"expected one h1, found {page.h1}"
     h1 = " ".join(page.h1[0].split())
     page_title = " ".join(page.title.split())
-    assert page_title.removeprefix("Error: ").startswith(h1), f"title {page_title!r} does not start with h1 {h1!r}"
+    title_main = page_title.removeprefix("Error: ").rsplit(" – ", 1)[0]
+    assert h1.startswith(title_main) or title_main.startswith(h1), f"title {page_title!r} does not match h1 {h1!r}"
     if title is not None:
         assert h1 == title, f"h1 is {h1!r}, expected {title!r}"
     duplicates = [i for i, n in Counter(page.ids).items() if n > 1]

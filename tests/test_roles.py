@@ -1,7 +1,8 @@
 """The route x role matrix: every route in the URL map is checked for every kind of visitor.
 
-A new route fails this test until its expected access is declared in ACCESS, so no page can be
-added without deciding who may see it.
+A new route fails `test_every_route_is_in_the_matrix` until its expected access is declared in
+ACCESS, so no page can be added without deciding who may see it. Routes with ids use objects
+that belong to "candidate" (in Org A): other people get 404 for them, never a peek.
 """
 
 from __future__ import annotations
@@ -9,47 +10,76 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
-EVERYONE = set(VISITORS)
-SIGNED_IN = EVERYONE - {"anonymous"}
+from tests.candidate.conftest import FIXTURE_BANKS
 
-# endpoint -> (method, path, visitors allowed, status for the allowed)
-ACCESS: dict[str, tuple[str, str, set[str], int]] = {
-    "main.index": ("GET", "/", {"anonymous"}, 200),  # signed-in visitors are redirected home
-    "main.home": ("GET", "/home", SIGNED_IN, 302),
-    "auth.sign_in": ("GET", "/sign-in", {"anonymous"}, 200),
-    "auth.sign_up": ("GET", "/sign-up", {"anonymous"}, 200),
-    "auth.sign_out": ("POST", "/sign-out", EVERYONE, 302),
-    "candidate.home": ("GET", "/tests/", {"candidate", "other_candidate"}, 200),
-    "trainer.home": ("GET", "/trainer/", {"trainer", "admin"}, 200),
-    "employer.home": ("GET", "/employer/", {"employer", "other_employer"}, 200),
-    "admin.home": ("GET", "/admin/", {"admin"}, 200),
-    "healthz": ("GET", "/healthz", EVERYONE, 200),
+VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
+CANDIDATES = {"candidate": None, "other_candidate": None}
+
+
+def only(statuses: dict[str, int]) -> dict[str, int]:
+    return statuses
+
+
+def owner(status: int) -> dict[str, int]:
+    """The owning candidate gets `status`; the other candidate gets 404 (existence not leaked)."""
+    return {"candidate": status, "other_candidate": 404}
+
+
+A = "/tests/attempts/{attempt}"
+
+# endpoint -> (method, path, {visitor: expected status}); visitors not listed are refused:
+# anonymous visitors are sent to sign in (302), signed-in ones get 403.
+ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
+    "main.index": ("GET", "/", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "main.home": ("GET", "/home", {v: 302 for v in VISITORS[1:]}),
+    "auth.sign_in": ("GET", "/sign-in", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "auth.sign_up": ("GET", "/sign-up", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "auth.sign_out": ("POST", "/sign-out", {v: 302 for v in VISITORS}),
+    "healthz": ("GET", "/healthz", {v: 200 for v in VISITORS}),
+    "candidate.home": ("GET", "/tests/", {"candidate": 200, "other_candidate": 200}),
+    "candidate.history": ("GET", "/tests/history", {"candidate": 200, "other_candidate": 200}),
+    "candidate.start_page": ("GET", "/tests/fx-mock", {"candidate": 200, "other_candidate": 200}),
+    "candidate.start": ("POST", "/tests/fx-mock/start", {"candidate": 302, "other_candidate": 302}),
+    "candidate.practise_weakest": ("POST", "/tests/practice/weakest", {"candidate": 302, "other_candidate": 302}),
+    "candidate.question": ("GET", A + "/questions/1", owner(200)),
+    "candidate.save": ("POST", A + "/questions/1", owner(302)),
+    "candidate.autosave": ("POST", A + "/questions/1/autosave", owner(200)),
+    "candidate.practice_feedback": ("GET", A + "/questions/1/feedback", owner(302)),
+    "candidate.check_answers": ("GET", A + "/check", owner(200)),
+    "candidate.confirm_submit": ("GET", A + "/submit", owner(200)),
+    "candidate.submit": ("POST", A + "/submit", owner(302)),
+    "candidate.result": ("GET", A + "/result", owner(302)),
+    "trainer.home": ("GET", "/trainer/", {"trainer": 200, "admin": 200}),
+    "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
+    "admin.home": ("GET", "/admin/", {"admin": 200}),
 }
 PUBLIC_ASSETS = {"static", "assets.static"}
 
 
 def test_every_route_is_in_the_matrix(app: Flask):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - PUBLIC_ASSETS
-    assert endpoints == set(ACCESS), f"declare access for: {endpoints ^ set(ACCESS)}"
+    assert endpoints == set(ACCESS), f"declare access for: {sorted(endpoints ^ set(ACCESS))}"
 
 
-def _expected_refusal(visitor: str, endpoint: str) -> int:
-    if visitor == "anonymous":
-        return 302  # sent to sign in
-    if endpoint in {"main.index", "auth.sign_in", "auth.sign_up"}:
-        return 302  # already signed in: sent home
-    return 403
+@pytest.fixture
+def objects(app, runner, client, auth):
+    """A test and an open attempt that belong to "candidate"."""
+    assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
+    auth.as_role("candidate")
+    response = client.post("/tests/fx-mock/start", data={"mode": "timed"})
+    attempt = int(response.headers["Location"].split("/attempts/")[1].split("/")[0])
+    auth.sign_out()
+    return {"attempt": attempt}
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
-def test_route_access(client, auth, endpoint, visitor):
-    method, path, allowed, status = ACCESS[endpoint]
+def test_route_access(client, auth, objects, endpoint, visitor):
+    method, path, allowed = ACCESS[endpoint]
     if visitor != "anonymous":
         auth.as_role(visitor)
-    response = client.open(path, method=method)
-    expected = status if visitor in allowed else _expected_refusal(visitor, endpoint)
+    response = client.open(path.format(**objects), method=method)
+    expected = allowed.get(visitor, 302 if visitor == "anonymous" else 403)
     assert response.status_code == expected, f"{visitor} {method} {path}"
-    if visitor == "anonymous" and expected == 302 and visitor not in allowed:
+    if visitor == "anonymous" and visitor not in allowed:
         assert "/sign-in" in response.headers["Location"]

@@ -143,7 +143,7 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
         abort(404)
     question = _question(attempt, position)
     action = request.form.get("action", "save")
-    qtype = question_types.get(question.item_version.type)
+    qtype = question_types.of(question.item_version.type)
     answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
     now = clock.now()
     if attempt.ended_at is None and attempts.end_if_expired(db.session, attempt, now, _grace()):
@@ -198,7 +198,7 @@ def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     if attempt is None or attempt.user_id != current_user.id:
         return jsonify(status="not-found", message="This test could not be found"), 404
     question = _question(attempt, position)
-    qtype = question_types.get(question.item_version.type)
+    qtype = question_types.of(question.item_version.type)
     answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
     now = clock.now()
     remaining = timing.remaining_seconds(attempt.deadline_at, now)

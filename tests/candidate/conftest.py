@@ -1,0 +1,87 @@
+"""Fixtures for the candidate's journey: the fixture banks imported, a movable clock, and a
+helper that reads an attempt's frozen questions to answer them right or wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptQuestion
+
+FIXTURE_BANKS = Path(__file__).resolve().parent.parent / "fixtures" / "banks"
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock(app) -> FakeClock:
+    fake = FakeClock()
+    app.config["CLOCK"] = fake
+    return fake
+
+
+@pytest.fixture
+def fx(app, runner):
+    result = runner.invoke(args=["import", str(FIXTURE_BANKS)])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@dataclass
+class QuestionInfo:
+    position: int
+    type: str
+    option_order: list[int]
+    correct: list[int]  # authored indices
+    n: int
+    stem: str
+    scenario: str | None
+
+
+def questions_of(app, attempt_id: int) -> list[QuestionInfo]:
+    with app.app_context():
+        rows = db.session.scalars(
+            select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id).order_by(AttemptQuestion.position)
+        ).all()
+        out = []
+        for q in rows:
+            v = q.item_version
+            correct = list(range(len(v.options))) if v.type == "ordering" else [i for i, o in enumerate(v.options) if o["correct"]]
+            out.append(QuestionInfo(q.position, v.type, list(q.option_order), correct, len(v.options), v.stem, v.scenario_title))
+        return out
+
+
+def answer_form(info: QuestionInfo, right: bool = True) -> dict[str, object]:
+    """Form data (displayed positions) answering `info` right or wrong."""
+    shown = {authored: displayed for displayed, authored in enumerate(info.option_order)}
+    if info.type == "ordering":
+        order = list(range(info.n)) if right else list(reversed(range(info.n)))
+        return {f"position-{shown[a]}": str(rank) for rank, a in enumerate(order, start=1)}
+    if info.type == "single":
+        choice = info.correct[0] if right else next(i for i in range(info.n) if i not in info.correct)
+        return {"answer": str(shown[choice])}
+    if right:
+        chosen = info.correct
+    else:
+        wrong = [i for i in range(info.n) if i not in info.correct]
+        chosen = info.correct[:-1] + wrong[:1]
+    return {"answer": [str(shown[a]) for a in chosen]}
+
+
+def latest_attempt(app, user_id: int) -> Attempt:
+    with app.app_context():
+        return db.session.scalars(select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.id.desc())).first()
