@@ -86,7 +86,9 @@ TEST_KEYS = frozenset({"test", "title", "framework", "description", "time_limit_
 SECTION_KEYS = frozenset({"section", "title", "framework", "draw"})
 DRAW_KEYS = frozenset(DRAW_KINDS)
 BAND_KEYS = frozenset({"min_percent", "label"})
+_ANY_KEY = FRAMEWORK_KEYS | BANK_KEYS | TEST_KEYS
 
+_KIND_RULE = "a file must have exactly one of 'framework', 'bank' or 'test' at the top level"
 _ID_RULE = "letters, digits, '.', '_' or '-', starting with a letter or digit"
 
 
@@ -252,7 +254,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str | None:
-    matches = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    """The nearest choice to ``word``: one that differs only in case, else difflib's best."""
+    ordered = sorted(choices)
+    folded = word.casefold()
+    for choice in ordered:
+        if choice.casefold() == folded:
+            return choice
+    matches = difflib.get_close_matches(word, ordered, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -476,8 +484,8 @@ class _FileChecker:
                 yield index, value
             elif value is not INVALID:
                 self.error(*values.element_mark(index),
-                           f"each entry of '{key}' must be a {noun} (lines of 'key: value'), "
-                           f"not {_show(value, values.source_text(index))}")
+                           f"each entry of '{key}' must be a mapping (the {noun}'s 'key: value' "
+                           f"lines), not {_show(value, values.source_text(index))}")
 
     def texts(self, values: LocatedList, key: str, pattern: re.Pattern[str] | None = None,
               what: str = "") -> list[_Ref]:
@@ -521,8 +529,8 @@ class _FileChecker:
         assert root is not None
         if "bank" in root and "test" in root:
             first, second = sorted(("bank", "test"), key=lambda k: root.key_mark(k))
-            self.at_key(root, second, f"a file is one framework, bank or test, but this one has "
-                                      f"both '{first}' (line {root.key_mark(first)[0]}) and '{second}'")
+            self.at_key(root, second, f"{_KIND_RULE}: this one has both '{first}' "
+                                      f"(line {root.key_mark(first)[0]}) and '{second}'")
         elif "bank" in root:
             self.bank(root)
         elif "test" in root:
@@ -530,15 +538,14 @@ class _FileChecker:
         elif "framework" in root:
             self.framework(root)
         else:
-            hints = [(key, _suggest(key, KIND_KEYS)) for key in root]
+            hints = [(key, _suggest(key, KIND_KEYS)) for key in root if key not in _ANY_KEY]
             hints = [(key, hint) for key, hint in hints if hint]
             if hints:
                 key, hint = hints[0]
-                self.at_key(root, key, f"unknown key '{key}' (did you mean '{hint}'?): a file needs "
-                                       "a top-level 'framework', 'bank' or 'test' key")
+                self.at_key(root, key, f"{_KIND_RULE}: this one has none "
+                                       f"(did you mean '{hint}' for '{key}'?)")
             else:
-                self.error(*root.mark, "cannot tell what this file is: it needs a top-level "
-                                       "'framework', 'bank' or 'test' key")
+                self.error(*root.mark, f"{_KIND_RULE}: this one has none")
 
     def framework(self, root: LocatedDict) -> None:
         self.keys(root, FRAMEWORK_KEYS, "framework")
@@ -893,7 +900,7 @@ def _known_framework(state: _SetState, ref: _Ref, frameworks: dict[str, _Framewo
     if ref.value in frameworks:
         return True
     hint = _suggest(ref.value, frameworks)
-    tail = f" (did you mean '{hint}'?)" if hint else " (no framework file defines it)"
+    tail = f" (did you mean '{hint}'?)" if hint else " (none of the files given defines it)"
     state.error(ref, f"unknown framework '{ref.value}'{tail}")
     return False
 
@@ -943,13 +950,13 @@ def _check_codes(state: _SetState, rec: _ItemRec, codes: set[str], framework: st
         if code.value not in codes:
             hint = _suggest(code.value, codes)
             tail = f" (did you mean '{hint}'?)" if hint else ""
-            state.error(code, f"unknown statement '{code.value}' for framework '{framework}'{tail}")
+            state.error(code, f"unknown statement code '{code.value}' for framework '{framework}'{tail}")
             rec.ok = False
 
 
 class _Pools:
-    """Items available to draws, by framework: every identified item (first of its id)
-    whose section is known, valid or not (see the module docstring)."""
+    """Items available to draws, by framework: every item whose section is known, valid or
+    not (see the module docstring), except the second and later items of a duplicate id."""
 
     def __init__(self, banks: list[_BankRec], items: dict[str, _ItemRec],
                  scenarios: dict[str, _ScenarioRec]) -> None:
@@ -959,7 +966,8 @@ class _Pools:
         for bank in banks:
             framework = bank.bank.framework
             for rec in bank.items:
-                if rec.ref and items.get(rec.ref.value) is rec and rec.section:
+                # an item whose id is malformed still exists: count it (its id is reported)
+                if rec.section and (rec.ref is None or items.get(rec.ref.value) is rec):
                     self.standalone.setdefault(framework, []).append(rec)
             for scenario in bank.scenarios:
                 if scenario.ref is not None and scenarios.get(scenario.ref.value) is scenario:
