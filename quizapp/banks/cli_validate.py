@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from quizapp.banks.validate import find_bank_files, load_bank_set
+from quizapp.banks.validate import load_bank_set
 
 EXIT_VALID = 0
 EXIT_INVALID = 1
@@ -35,4 +35,4 @@ def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
     return EXIT_VALID if bank_set.ok else EXIT_INVALID
 
 
-__all__ = ["EXIT_INVALID", "EXIT_VALID", "find_bank_files", "run_validate"]
+__all__ = ["EXIT_INVALID", "EXIT_VALID", "run_validate"]

@@ -405,9 +405,7 @@ TEST_CASES = [
      "'min_percent' must be a number from 0 to 100, not 175"),
     ("  - {min_percent: 75, label: Secure}\n  - {min_percent: 0, label: Developing}\n", "  []\n", 12, 3,
      "'bands' must not be empty"),
-    ("shuffle", "shuffle", 0, 0, ""),  # placeholder removed below
 ]
-TEST_CASES = [case for case in TEST_CASES if case[0] != "shuffle"]
 
 
 @pytest.mark.parametrize(("old", "new", "line", "column", "fragment"), TEST_CASES)
