@@ -85,3 +85,9 @@ def answer_form(info: QuestionInfo, right: bool = True) -> dict[str, object]:
 def latest_attempt(app, user_id: int) -> Attempt:
     with app.app_context():
         return db.session.scalars(select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.id.desc())).first()
+
+
+def shows_an_answer(response) -> bool:
+    """Whether a question page shows a stored choice (a ticked option or a chosen position)."""
+    html = response.get_data(as_text=True)
+    return " checked" in html or " selected" in html

@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, User
 from tests.helpers import text_of
 
-from .conftest import answer_form, questions_of
+from .conftest import answer_form, questions_of, shows_an_answer
 from .test_journey import qurl, start
 
 
@@ -126,7 +126,7 @@ def test_resume_after_signing_out_keeps_questions_answers_and_true_time(client, 
     assert questions_of(app, attempt_id) == infos
     page = client.get(qurl(attempt_id, 1))
     assert 'data-remaining-seconds="360.0"' in page.get_data(as_text=True)
-    assert "checked" in page.get_data(as_text=True)
+    assert shows_an_answer(page)
 
 
 def test_autosave_sequence_numbers(client, auth, fx, app, clock):
