@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import models as m
 from .banks import model as bm
@@ -132,7 +132,12 @@ class _Importer:
     def banks(self) -> None:
         banks: dict[str, m.Bank] = _by_key(self.session, m.Bank)  # type: ignore[assignment]
         scenarios: dict[str, m.Scenario] = _by_key(self.session, m.Scenario)  # type: ignore[assignment]
-        items: dict[str, m.Item] = _by_key(self.session, m.Item)  # type: ignore[assignment]
+        items: dict[str, m.Item] = {
+            row.key: row
+            for row in self.session.scalars(
+                select(m.Item).options(selectinload(m.Item.versions), selectinload(m.Item.current_version))
+            )
+        }
         seen_items: set[str] = set()
         seen_scenarios: set[str] = set()
 
@@ -196,23 +201,24 @@ class _Importer:
             elif row.content_hash != values["content_hash"]:
                 self.report.changed.append(f"scenario {scenario.key}")
             _set(row, retired_at=None, **values)
-        self.session.flush()
         return row
 
     def _item(self, items: dict[str, m.Item], item: bm.Item, bank: m.Bank,
               scenario: bm.Scenario | None, scenario_row: m.Scenario | None, position: int) -> None:
         digest = item_version_hash(item, scenario)
         row = items.get(item.key)
-        placement = dict(bank_id=bank.id, scenario_id=scenario_row.id if scenario_row else None, position=position)
         if row is None:
-            row = m.Item(key=item.key, **placement)
+            row = m.Item(key=item.key, bank=bank, scenario=scenario_row, position=position)
             self.session.add(row)
             items[item.key] = row
-            self.session.flush()
             row.current_version = self._new_version(row, item, scenario, digest, 1)
             self.report.added.append(f"item {item.key}")
             return
-        _set(row, **placement)
+        if row.bank is not bank:
+            row.bank = bank
+        if row.scenario is not scenario_row:
+            row.scenario = scenario_row
+        _set(row, position=position)
         if row.retired_at is not None:
             row.retired_at = None
             self.report.restored.append(f"item {item.key}")
@@ -229,7 +235,7 @@ class _Importer:
 
     def _new_version(self, row: m.Item, item: bm.Item, scenario: bm.Scenario | None, digest: str, number: int) -> m.ItemVersion:
         version = m.ItemVersion(
-            item_id=row.id,
+            item=row,
             number=number,
             content_hash=digest,
             type=item.type,
@@ -246,8 +252,6 @@ class _Importer:
         )
         version.statements = [self.statements[(item.framework, code)] for code in item.statements]
         self.session.add(version)
-        row.versions.append(version)
-        self.session.flush()
         return version
 
     # -- tests -------------------------------------------------------------------------------
