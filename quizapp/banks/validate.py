@@ -1,7 +1,7 @@
 """Load and validate a set of bank files (frameworks, banks, test blueprints).
 
 :func:`load_bank_set` reads every ``*.yaml`` / ``*.yml`` file under the given paths, checks
-each file against docs/bank-format-contract.md, then checks the files together, and returns
+each file against the format in docs/bank-format.md, then checks the files together, and returns
 a :class:`~quizapp.banks.model.BankSet` holding what is valid and *every* problem found,
 each located at the line and column of the offending key or value.
 
