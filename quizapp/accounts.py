@@ -154,3 +154,18 @@ def authenticate(
         failures.locked_until = now + lockout
         return SigninResult(None, failures.locked_until)
     return SigninResult(None)
+
+
+EXTRA_TIME_MAX = 200
+
+
+def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | None = None) -> None:
+    """Set a candidate's extra time on timed tests (a reasonable adjustment), recording who set it
+    and when. Applies to attempts started afterwards; an attempt in progress keeps its deadline."""
+    if candidate.role != "candidate":
+        raise AccountError("Extra time can only be set for candidates")
+    if not 0 <= percent <= EXTRA_TIME_MAX:
+        raise AccountError(f"Extra time must be between 0% and {EXTRA_TIME_MAX}%")
+    candidate.extra_time_percent = percent
+    candidate.extra_time_set_by_id = set_by.id
+    candidate.extra_time_set_at = now or utcnow()

@@ -52,6 +52,8 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.home": ("GET", "/trainer/", {"trainer": 200, "admin": 200}),
     "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
     "admin.home": ("GET", "/admin/", {"admin": 200}),
+    "employer.extra_time": ("GET", "/employer/candidates/{candidate}/extra-time", {"employer": 200, "other_employer": 404}),
+    "admin.extra_time": ("GET", "/admin/users/{candidate}/extra-time", {"admin": 200}),
 }
 PUBLIC_ASSETS = {"static", "assets.static"}
 
@@ -62,14 +64,14 @@ def test_every_route_is_in_the_matrix(app: Flask):
 
 
 @pytest.fixture
-def objects(app, runner, client, auth):
+def objects(app, runner, client, auth, users):
     """A test and an open attempt that belong to "candidate"."""
     assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
     auth.as_role("candidate")
     response = client.post("/tests/fx-mock/start", data={"mode": "timed"})
     attempt = int(response.headers["Location"].split("/attempts/")[1].split("/")[0])
     auth.sign_out()
-    return {"attempt": attempt}
+    return {"attempt": attempt, "candidate": users["candidate"]["id"]}
 
 
 @pytest.mark.parametrize("visitor", VISITORS)
