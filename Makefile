@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BUILD := quizapp/static/build
 HOST ?= 127.0.0.1
 PORT ?= 5000
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test install assets db banks demo serve bench clean check-python
 
