@@ -47,7 +47,7 @@ db: install ## migrate the database (DATABASE_URL, default instance/quizapp.sqli
 	$(BIN)/quizapp db upgrade
 
 banks: db ## validate and import question_banks/
-	$(BIN)/quizapp import
+	$(BIN)/quizapp import --quiet
 
 demo: db ## create the demo organisation and one account per role
 	$(BIN)/quizapp demo

@@ -82,8 +82,9 @@ def validate_command(paths: tuple[Path, ...]) -> None:
 @click.command("import")
 @click.argument("paths", nargs=-1, type=PathArg)
 @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary, not every change.")
 @with_appcontext
-def import_command(paths: tuple[Path, ...], dry_run: bool) -> None:
+def import_command(paths: tuple[Path, ...], dry_run: bool, quiet: bool) -> None:
     """Validate, then import bank files in one transaction (all or nothing).
 
     With no PATH the whole banks directory is imported and anything no longer in it is retired.
@@ -110,8 +111,9 @@ def import_command(paths: tuple[Path, ...], dry_run: bool) -> None:
     except Exception:
         session.rollback()
         raise
-    for line in report.lines():
-        click.echo(line)
+    if not quiet:
+        for line in report.lines():
+            click.echo(line)
     if dry_run:
         session.rollback()
         click.echo(f"Dry run: {report.summary()} (nothing was changed)")
