@@ -79,6 +79,28 @@ def validate_command(paths: tuple[Path, ...]) -> None:
     sys.exit(code)
 
 
+@click.command("lint")
+@click.argument("paths", nargs=-1, type=PathArg)
+@click.option("--house-style/--no-house-style", default=True, show_default=True,
+              help="Warn about single items without 4 options and multiple items without 3 correct of 8.")
+@with_appcontext
+def lint_command(paths: tuple[Path, ...], house_style: bool) -> None:
+    """Warn about weak questions (default: the banks directory). Prints FILE:LINE:COLUMN: warning: message."""
+    from .banks.cli_reports import run_lint
+
+    sys.exit(run_lint(_bank_paths(paths), sys.stdout, sys.stderr, house_style=house_style))
+
+
+@click.command("coverage")
+@click.argument("paths", nargs=-1, type=PathArg)
+@with_appcontext
+def coverage_command(paths: tuple[Path, ...]) -> None:
+    """Items per statement, section and type; room in each test's draws; the minimums per level."""
+    from .banks.cli_reports import run_coverage
+
+    sys.exit(run_coverage(_bank_paths(paths), sys.stdout, sys.stderr))
+
+
 @click.command("import")
 @click.argument("paths", nargs=-1, type=PathArg)
 @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
@@ -196,8 +218,8 @@ def rescore_command(attempt_id: int | None, test_key: str | None, dry_run: bool)
 
 
 def register_commands(app: Flask) -> None:
-    for command in (db_group, validate_command, import_command, create_user_command, demo_command,
-                    finalise_expired_command, rescore_command):
+    for command in (db_group, validate_command, lint_command, coverage_command, import_command,
+                    create_user_command, demo_command, finalise_expired_command, rescore_command):
         app.cli.add_command(command)
 
 
