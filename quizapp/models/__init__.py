@@ -4,6 +4,7 @@ from ..db import Base
 from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
 from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
+from .employer import ExtraTimeChange, Invitation
 
 __all__ = [
     "ROLES",
@@ -12,7 +13,9 @@ __all__ = [
     "Bank",
     "Base",
     "Ending",
+    "ExtraTimeChange",
     "Framework",
+    "Invitation",
     "Item",
     "ItemVersion",
     "Membership",
