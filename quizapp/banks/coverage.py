@@ -262,10 +262,13 @@ def section_draw(bank_set: BankSet, test: str, section: Section) -> DrawCoverage
         return DrawCoverage(test, name, framework, "scenarios", draw.count, len(eligible),
                             f"{len(eligible)} scenarios with only {name} items")
     by_key = {i.key: i for i in bank_set.items()}
-    scenarios = {by_key[k].scenario for k in draw.items if k in by_key and by_key[k].scenario}
-    from_scenarios = f" from {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}" if scenarios else ""
+    listed = [by_key[k] for k in draw.items if k in by_key]
+    scenarios = {i.scenario for i in listed if i.scenario}
+    statements = {code for i in listed for code in i.statements}
+    source = (f"from {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}" if scenarios
+              else f"over {len(statements)} statement{'s' if len(statements) != 1 else ''}")
     return DrawCoverage(test, name, framework, "items", len(draw.items), len(draw.items),
-                        f"{len(draw.items)} fixed items{from_scenarios}, the same on every attempt")
+                        f"{len(draw.items)} fixed items {source}, the same on every attempt")
 
 
 def _level_order(framework: Framework) -> tuple[int, str]:
