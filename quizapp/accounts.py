@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .models import ROLES, Membership, Organisation, SigninFailures, User
+from .models import ROLES, ExtraTimeChange, Membership, Organisation, SigninFailures, User
 from .models._types import utcnow
 
 PASSWORD_MIN = 12
@@ -161,7 +161,7 @@ EXTRA_TIME_MAX = 200
 
 def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | None = None) -> None:
     """Set a candidate's extra time on timed tests (a reasonable adjustment), recording who set it
-    and when. Applies to attempts started afterwards; an attempt in progress keeps its deadline."""
+    and when (also kept as a history of changes). Applies to attempts started afterwards; an attempt in progress keeps its deadline."""
     if candidate.role != "candidate":
         raise AccountError("Extra time can only be set for candidates")
     if not 0 <= percent <= EXTRA_TIME_MAX:
@@ -169,3 +169,7 @@ def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | 
     candidate.extra_time_percent = percent
     candidate.extra_time_set_by_id = set_by.id
     candidate.extra_time_set_at = now or utcnow()
+    session = object_session(candidate)
+    if session is not None:  # the history of changes, shown on the employer's candidate page
+        session.add(ExtraTimeChange(candidate_id=candidate.id, percent=percent, set_by_id=set_by.id,
+                                    set_at=candidate.extra_time_set_at))

@@ -1,0 +1,460 @@
+"""Cohort results for one organisation, aggregated in SQL over the stored results. No Flask.
+
+Every function takes a Session and a `CohortFilter` and returns plain dataclasses. All of them
+start from `_chosen`: the timed, ended attempts the organisation's employer may see (started
+while the candidate belonged to the organisation, and the candidate still belongs to it),
+narrowed by the filter, then one attempt per candidate and test (first, latest or best) unless
+every attempt is asked for. Counts, means, medians, histograms and the statement heatmap are
+GROUP BY queries over those attempts and their `statement_results` rows: nothing loops over
+attempts in Python except to write an export file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import Subquery
+
+from . import scoring
+from .attempts import DEFAULT_BANDS
+from .catalogue import LEVEL_ORDER, level_title
+from .models import Attempt, Framework, Membership, Mode, Statement, StatementResult, Team, TestForm, User
+
+NO_TEAM = 0  # the team filter's value for candidates who are in no team
+SMALL_GROUP = 3  # cells based on fewer candidates than this are marked
+WHICH: dict[str, str] = {
+    "latest": "Latest attempt per candidate",
+    "first": "First attempt per candidate",
+    "best": "Best attempt per candidate",
+    "all": "Every attempt",
+}
+BIN_EDGES = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+
+
+@dataclass(frozen=True)
+class CohortFilter:
+    organisation_id: int
+    test_id: int | None = None  # one test...
+    level: str | None = None  # ...or every test of a level (None and None: every test)
+    team_id: int | None = None  # NO_TEAM: candidates in no team
+    candidate_id: int | None = None
+    start: datetime | None = None  # started at or after (UTC)
+    end: datetime | None = None  # started before (UTC)
+    which: str = "latest"  # first | latest | best | all
+
+
+# -- the attempts a filter selects --------------------------------------------------------------------
+
+
+def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> ColumnElement:
+    if dialect == "sqlite":
+        return (func.julianday(end) - func.julianday(start)) * 86400.0
+    return func.extract("epoch", end - start)
+
+
+def _chosen(session: Session, f: CohortFilter) -> Subquery:
+    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (current team),
+    title, percent, passed, started_at, ended_at, ended_how, seconds (time taken)."""
+    return _chosen_select(session, f).subquery("chosen")
+
+
+def _chosen_select(session: Session, f: CohortFilter) -> Select:
+    dialect = session.get_bind().dialect.name
+    # Time taken stops at the deadline: answers saved after it do not count (quizapp.attempts).
+    end = case((Attempt.deadline_at < Attempt.ended_at, Attempt.deadline_at), else_=Attempt.ended_at)
+    columns = [
+        Attempt.id.label("id"),
+        Attempt.user_id.label("user_id"),
+        Attempt.test_id.label("test_id"),
+        Membership.team_id.label("team_id"),
+        Attempt.title.label("title"),
+        Attempt.percent.label("percent"),
+        Attempt.passed.label("passed"),
+        Attempt.started_at.label("started_at"),
+        Attempt.ended_at.label("ended_at"),
+        Attempt.ended_how.label("ended_how"),
+        _seconds_between(dialect, Attempt.started_at, end).label("seconds"),
+    ]
+    query: Select = (
+        select(*columns)
+        .join(Membership, and_(Membership.user_id == Attempt.user_id, Membership.organisation_id == f.organisation_id,
+                               Membership.left_at.is_(None)))
+        .where(Attempt.organisation_id == f.organisation_id, Attempt.mode == Mode.TIMED.value,
+               Attempt.ended_at.is_not(None), Attempt.percent.is_not(None), Attempt.test_id.is_not(None))
+    )
+    if f.test_id is not None:
+        query = query.where(Attempt.test_id == f.test_id)
+    elif f.level is not None:
+        query = query.where(Attempt.test_id.in_(
+            select(TestForm.id).join(Framework, TestForm.framework_id == Framework.id).where(Framework.level == f.level)
+        ))
+    if f.team_id == NO_TEAM:
+        query = query.where(Membership.team_id.is_(None))
+    elif f.team_id is not None:
+        query = query.where(Membership.team_id == f.team_id)
+    if f.candidate_id is not None:
+        query = query.where(Attempt.user_id == f.candidate_id)
+    if f.start is not None:
+        query = query.where(Attempt.started_at >= f.start)
+    if f.end is not None:
+        query = query.where(Attempt.started_at < f.end)
+    if f.which == "all":
+        return query
+    order = {
+        "first": (Attempt.started_at.asc(), Attempt.id.asc()),
+        "latest": (Attempt.started_at.desc(), Attempt.id.desc()),
+        "best": (Attempt.percent.desc(), Attempt.started_at.asc(), Attempt.id.asc()),
+    }[f.which]
+    rank = func.row_number().over(partition_by=(Attempt.user_id, Attempt.test_id), order_by=order).label("rn")
+    ranked = query.add_columns(rank).subquery("ranked")
+    return select(*[c for c in ranked.c if c.key != "rn"]).where(ranked.c.rn == 1)
+
+
+def _median(session: Session, column: ColumnElement) -> float | None:
+    """The median of a column of the chosen attempts, in SQL: the middle row (or the mean of the
+    two middle rows) by row_number over the column's order."""
+    ranked = select(
+        column.label("v"),
+        func.row_number().over(order_by=column).label("rn"),
+        func.count().over().label("n"),
+    ).where(column.is_not(None)).subquery("ranked_values")
+    value = session.scalar(
+        select(func.avg(ranked.c.v)).where(ranked.c.rn * 2 >= ranked.c.n, ranked.c.rn * 2 <= ranked.c.n + 2)
+    )
+    return float(value) if value is not None else None
+
+
+# -- headline figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    candidates: int
+    attempts: int
+    passed: int
+    median_percent: float | None
+    median_seconds: float | None
+
+    @property
+    def pass_rate(self) -> float | None:
+        return 100.0 * self.passed / self.attempts if self.attempts else None
+
+
+def headline(session: Session, f: CohortFilter) -> Headline:
+    chosen = _chosen(session, f)
+    candidates, attempts, passed = session.execute(
+        select(func.count(distinct(chosen.c.user_id)), func.count(), func.count().filter(chosen.c.passed.is_(True)))
+    ).one()
+    if not attempts:
+        return Headline(0, 0, 0, None, None)
+    return Headline(
+        candidates=candidates,
+        attempts=attempts,
+        passed=passed,
+        median_percent=_median(session, chosen.c.percent),
+        median_seconds=_median(session, chosen.c.seconds),
+    )
+
+
+# -- the statement heatmap ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    mean: float
+    band: str
+    candidates: int
+    attempts: int
+
+    @property
+    def small(self) -> bool:
+        return self.candidates < SMALL_GROUP
+
+
+@dataclass(frozen=True)
+class StatementColumn:
+    id: int
+    code: str
+    title: str
+    level: str
+    cell: Cell  # the whole selection's result on this statement
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    key: int | None  # team id (None: no team) or candidate id
+    label: str
+    candidates: int
+    cells: Mapping[int, Cell]  # statement id -> cell (missing: no results)
+    individual: bool = False  # a candidate's own row (never "fewer than 3")
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    by: str  # team | candidate
+    statements: list[StatementColumn]  # weakest first
+    rows: list[HeatRow]
+    bands: list[dict[str, object]] = field(default_factory=list)
+
+
+def bands_for(session: Session, f: CohortFilter) -> list[dict[str, object]]:
+    """The bands to label means with: the chosen test's own, else the default bands."""
+    if f.test_id is not None:
+        test = session.get(TestForm, f.test_id)
+        if test is not None and test.blueprint.get("bands"):
+            return list(test.blueprint["bands"])
+    return [dict(b) for b in DEFAULT_BANDS]
+
+
+def _cells(session: Session, chosen: Subquery, group: ColumnElement | None, bands: Sequence[Mapping[str, object]]
+           ) -> dict[object, dict[int, Cell]]:
+    keys = [group.label("g")] if group is not None else []
+    query = (
+        select(*keys, StatementResult.statement_id, func.avg(StatementResult.percent),
+               func.count(distinct(chosen.c.user_id)), func.count())
+        .select_from(chosen)
+        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .group_by(*([group] if group is not None else []), StatementResult.statement_id)
+    )
+    out: dict[object, dict[int, Cell]] = {}
+    for row in session.execute(query):
+        g, (statement_id, mean, candidates, attempts) = (row[0], row[1:]) if group is not None else (None, row)
+        out.setdefault(g, {})[statement_id] = Cell(float(mean), scoring.band_for(float(mean), bands), candidates, attempts)
+    return out
+
+
+def heatmap(session: Session, f: CohortFilter) -> Heatmap:
+    """Rows are teams, or the candidates of one team when the filter names a team; columns are
+    statements, weakest first across the whole selection."""
+    chosen = _chosen(session, f)
+    bands = bands_for(session, f)
+    overall = _cells(session, chosen, None, bands).get(None, {})
+    statements = {s.id: s for s in session.scalars(
+        select(Statement).where(Statement.id.in_(list(overall))).options(selectinload(Statement.framework))
+    )} if overall else {}
+    columns = sorted(
+        (StatementColumn(sid, s.code, s.title, s.framework.level, overall[sid]) for sid, s in statements.items()),
+        key=lambda c: (c.cell.mean, LEVEL_ORDER.get(c.level, 99), c.code),
+    )
+    by = "candidate" if f.team_id is not None else "team"
+    group = chosen.c.user_id if by == "candidate" else chosen.c.team_id
+    cells = _cells(session, chosen, group, bands)
+    counts = dict(session.execute(
+        select(group, func.count(distinct(chosen.c.user_id))).select_from(chosen).group_by(group)
+    ).all())
+    if by == "candidate":
+        names = dict(session.execute(select(User.id, User.name).where(User.id.in_(list(counts)))).all()) if counts else {}
+        keys = sorted(counts, key=lambda k: (names.get(k, "").lower(), k))
+        rows = [HeatRow(k, names.get(k, ""), counts[k], cells.get(k, {}), individual=True) for k in keys]
+    else:
+        names = dict(session.execute(select(Team.id, Team.name).where(Team.organisation_id == f.organisation_id)).all())
+        keys = sorted(counts, key=lambda k: (k is None, (names.get(k) or "").lower(), k or 0))
+        rows = [HeatRow(k, names.get(k, "No team") if k is not None else "No team", counts[k], cells.get(k, {}))
+                for k in keys]
+    return Heatmap(by, columns, rows, bands)
+
+
+# -- charts -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: int
+    high: int  # exclusive, except the last bin, which includes 100
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.low}% to 100%" if self.high == 100 else f"{self.low}% to under {self.high}%"
+
+
+def distribution(session: Session, f: CohortFilter) -> list[Bin]:
+    """How many chosen attempts scored in each band of 10 percentage points."""
+    chosen = _chosen(session, f)
+    edges = BIN_EDGES
+    bucket = case(*[(chosen.c.percent < high, i) for i, high in enumerate(edges[1:-1])], else_=len(edges) - 2)
+    counts = dict(session.execute(select(bucket, func.count()).group_by(bucket)).all())
+    return [Bin(edges[i], edges[i + 1], int(counts.get(i, 0))) for i in range(len(edges) - 1)]
+
+
+@dataclass(frozen=True)
+class Period:
+    month: str  # YYYY-MM
+    attempts: int
+    passed: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        return 100.0 * self.passed / self.attempts if self.attempts else None
+
+    @property
+    def label(self) -> str:
+        return datetime.strptime(self.month, "%Y-%m").strftime("%B %Y")
+
+
+def pass_rate_over_time(session: Session, f: CohortFilter) -> list[Period]:
+    """Attempts and passes by the month they started (UTC), every month from the first to the last."""
+    chosen = _chosen(session, f)
+    if session.get_bind().dialect.name == "sqlite":
+        month = func.strftime("%Y-%m", chosen.c.started_at)
+    else:
+        month = func.to_char(func.timezone("UTC", chosen.c.started_at), "YYYY-MM")
+    rows = session.execute(
+        select(month, func.count(), func.count().filter(chosen.c.passed.is_(True))).group_by(month).order_by(month)
+    ).all()
+    found = {m: (n, p) for m, n, p in rows}
+    if not found:
+        return []
+    first, last = min(found), max(found)
+    year, mon = int(first[:4]), int(first[5:])
+    periods = []
+    while f"{year:04d}-{mon:02d}" <= last:
+        key = f"{year:04d}-{mon:02d}"
+        n, p = found.get(key, (0, 0))
+        periods.append(Period(key, n, p))
+        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
+    return periods
+
+
+# -- one candidate ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    id: int
+    test_id: int
+    title: str
+    started_at: datetime
+    ended_at: datetime
+    ended_how: str
+    seconds: float | None
+    percent: float
+    passed: bool | None
+
+
+def attempt_lines(session: Session, f: CohortFilter) -> list[AttemptLine]:
+    """The chosen attempts, newest first (for a candidate's page, filter by candidate)."""
+    chosen = _chosen(session, f)
+    rows = session.execute(select(chosen).order_by(chosen.c.started_at.desc(), chosen.c.id.desc())).mappings()
+    return [AttemptLine(r["id"], r["test_id"], r["title"], _utc(r["started_at"]), _utc(r["ended_at"]), r["ended_how"],
+                        _float(r["seconds"]), float(r["percent"]), r["passed"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class ProfileLine:
+    code: str
+    title: str
+    cell: Cell
+
+
+def statement_profile(session: Session, f: CohortFilter) -> list[ProfileLine]:
+    """Mean result per statement over the chosen attempts, weakest first (a candidate's profile
+    when the filter names a candidate)."""
+    return [ProfileLine(c.code, c.title, c.cell) for c in heatmap(session, f).statements]
+
+
+# -- export -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    candidate: str
+    email: str
+    team: str
+    test: str
+    started_at: datetime
+    ended_at: datetime
+    ended_how: str
+    seconds: float | None
+    percent: float
+    passed: bool | None
+    statements: list[float | None]  # in the order of ExportTable.statements
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    statements: list[tuple[str, str]]  # (code, title)
+    rows: list[ExportRow]
+
+
+def export_table(session: Session, f: CohortFilter) -> ExportTable:
+    """One row per chosen attempt with one column per statement: the statements are pivoted in
+    SQL (a conditional aggregate per statement, grouped by attempt)."""
+    chosen = _chosen_select(session, f).cte("chosen")
+    statement_ids = list(session.scalars(
+        select(StatementResult.statement_id).distinct().join(chosen, StatementResult.attempt_id == chosen.c.id)
+    ))
+    statements = sorted(
+        session.scalars(select(Statement).where(Statement.id.in_(statement_ids)).options(selectinload(Statement.framework))),
+        key=lambda s: (LEVEL_ORDER.get(s.framework.level, 99), s.framework.key, s.position, s.code),
+    ) if statement_ids else []
+    pivot_columns = [
+        func.max(case((StatementResult.statement_id == s.id, StatementResult.percent))).label(f"s{n}")
+        for n, s in enumerate(statements)
+    ]
+    pivot = (
+        select(StatementResult.attempt_id.label("attempt_id"), *pivot_columns)
+        .join(chosen, StatementResult.attempt_id == chosen.c.id)
+        .group_by(StatementResult.attempt_id)
+        .subquery("pivot")
+    )
+    query = (
+        select(chosen, User.name.label("candidate"), User.email.label("email"), Team.name.label("team"),
+               *[pivot.c[f"s{n}"] for n in range(len(statements))])
+        .join(User, User.id == chosen.c.user_id)
+        .outerjoin(Team, Team.id == chosen.c.team_id)
+        .outerjoin(pivot, pivot.c.attempt_id == chosen.c.id)
+        .order_by(User.name, User.id, chosen.c.started_at, chosen.c.id)
+    )
+    rows = [
+        ExportRow(r["candidate"], r["email"], r["team"] or "", r["title"], _utc(r["started_at"]), _utc(r["ended_at"]),
+                  r["ended_how"] or "", _float(r["seconds"]), float(r["percent"]), r["passed"],
+                  [_float(r[f"s{n}"]) for n in range(len(statements))])
+        for r in session.execute(query).mappings()
+    ]
+    return ExportTable([(s.code, s.title) for s in statements], rows)
+
+
+# -- choices for the filter form -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoiceOfTest:
+    id: int
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class LevelChoice:
+    level: str
+    title: str
+    tests: list[ChoiceOfTest]
+
+
+def choices_of_tests(session: Session) -> list[LevelChoice]:
+    """Every test (retired ones too: past results may use them), grouped by level."""
+    rows = session.execute(
+        select(TestForm.id, TestForm.key, TestForm.title, Framework.level)
+        .join(Framework, TestForm.framework_id == Framework.id)
+        .order_by(TestForm.title)
+    ).all()
+    grouped: dict[str, list[ChoiceOfTest]] = {}
+    for test_id, key, title, level in rows:
+        grouped.setdefault(level, []).append(ChoiceOfTest(test_id, key, title))
+    return [LevelChoice(level, level_title(level), tests)
+            for level, tests in sorted(grouped.items(), key=lambda kv: (LEVEL_ORDER.get(kv[0], 99), kv[0]))]
+
+
+def _utc(value: datetime) -> datetime:
+    """Subquery columns come back through the column type (UTCDateTime): aware already."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _float(value: object) -> float | None:
+    """PostgreSQL gives numerics as Decimal; SQLite as float."""
+    return float(value) if value is not None else None  # type: ignore[arg-type]
