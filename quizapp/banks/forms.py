@@ -14,7 +14,8 @@ The rules of a split (:func:`split_knowledge`), for ``forms`` forms of ``size`` 
    to spare, ties in framework order.
 3. No item is in two forms, and no item in ``exclude`` is used (e.g. the items of other forms).
 4. Within a statement, the forms take turns; each picks the item whose type its form needs
-   most (type targets are the pool's type mix, scaled to ``size``), then the item that keeps
+   most, as the unfilled share of that type's target (type targets are the pool's type mix,
+   scaled to ``size``), then the item that keeps
    its mean difficulty closest to the pool's (a missing difficulty counts as 2), then the
    first in a seeded shuffle. The scarcest statements are filled first.
 5. Each form's items are finally put in a seeded random order, so statements are mixed.
@@ -125,8 +126,11 @@ class _Form:
         self.types[item.type] += 1
         self.difficulty += item.difficulty
 
-    def cost(self, item: Candidate, type_target: Mapping[str, int], mean_difficulty: float) -> tuple[int, float]:
-        need = type_target.get(item.type, 0) - self.types[item.type]
+    def cost(self, item: Candidate, type_target: Mapping[str, int], mean_difficulty: float) -> tuple[float, float]:
+        """Lower is better: the share of the item's type target still unfilled (negated), then
+        how far the item moves the form's mean difficulty from the pool's."""
+        target = type_target.get(item.type, 0)
+        need = (target - self.types[item.type]) / target if target else -1.0 - self.types[item.type]
         drift = abs(self.difficulty + item.difficulty - mean_difficulty * (len(self.items) + 1))
         return (-need, drift)
 
