@@ -260,9 +260,11 @@ def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, a
             set_={"answer": statement.excluded.answer, "seq": statement.excluded.seq, "saved_at": statement.excluded.saved_at},
             where=Response.seq < statement.excluded.seq,
         )
-    result = session.execute(statement)
+    # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
+    # every driver): no row back means the WHERE refused an older sequence number.
+    written = session.connection().execute(statement.returning(Response.id)).first()
     session.expire(question, ["response"])
-    if result.rowcount == 0:
+    if written is None:
         return SaveOutcome("stale", "A newer answer to this question was already saved")
     return SaveOutcome("saved")
 

@@ -3,19 +3,24 @@ signed-in users by role (the flaskr pattern, plus a page checker)."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.pool import NullPool
 
 from quizapp import accounts, create_app
 from quizapp import migrate as migrations
 from quizapp.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
+from .pg import ThrowawayPostgres
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = ROOT / "question_banks"
@@ -30,23 +35,77 @@ def _fast_password_hashing() -> Iterator[None]:
     accounts.HASH_METHOD = original
 
 
+DB_KIND = os.environ.get("QUIZAPP_TEST_DB", "sqlite")  # sqlite | postgresql (make test runs both)
+
+
+class DatabaseFactory:
+    """Hands each test its own database, copied from one migrated with Alembic at the start of the
+    session (so every test runs on the real migrations, and quickly)."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.count = 0
+        self.server: ThrowawayPostgres | None = None
+        if DB_KIND == "postgresql":
+            # Outside pytest's numbered temp folders: another pytest run on the machine may
+            # rotate (delete) those while this server is still using them.
+            self.pg_dir = Path(tempfile.mkdtemp(prefix="quizapp-test-pg-"))
+            self.server = ThrowawayPostgres(self.pg_dir / "pg")
+            self.server.start()
+            admin = create_engine(self.server.url(), isolation_level="AUTOCOMMIT")
+            with admin.connect() as connection:
+                connection.exec_driver_sql("CREATE DATABASE quizapp_template")
+            admin.dispose()
+            migrations.upgrade(self.server.url("quizapp_template"))
+            self.admin = create_engine(self.server.url(), isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        else:
+            self.template = base / "template.sqlite3"
+            migrations.upgrade(f"sqlite:///{self.template}")
+
+    def new(self, tmp_path: Path) -> str:
+        self.count += 1
+        if self.server is not None:
+            name = f"test_{self.count}"
+            with self.admin.connect() as connection:
+                connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE quizapp_template")
+            return self.server.url(name)
+        path = tmp_path / "quizapp.sqlite3"
+        shutil.copy(self.template, path)
+        return f"sqlite:///{path}"
+
+    def drop(self, url: str) -> None:
+        if self.server is not None:
+            name = make_url(url).database
+            with self.admin.connect() as connection:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.admin.dispose()
+            self.server.stop()
+            shutil.rmtree(self.pg_dir, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def migrated_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One SQLite file migrated to head with Alembic; each test gets a copy (fast, and it
-    exercises the real migrations rather than create_all)."""
-    path = tmp_path_factory.mktemp("template-db") / "template.sqlite3"
-    migrations.upgrade(f"sqlite:///{path}")
-    return path
+def database_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseFactory]:
+    factory = DatabaseFactory(tmp_path_factory.mktemp("databases"))
+    yield factory
+    factory.close()
 
 
 @pytest.fixture
-def app_config(tmp_path: Path, migrated_db_file: Path) -> dict:
-    db_path = tmp_path / "quizapp.sqlite3"
-    shutil.copy(migrated_db_file, db_path)
+def database_url(database_factory: DatabaseFactory, tmp_path: Path) -> Iterator[str]:
+    url = database_factory.new(tmp_path)
+    yield url
+    database_factory.drop(url)
+
+
+@pytest.fixture
+def app_config(database_url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
-        "DATABASE_URL": f"sqlite:///{db_path}",
+        "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "BANKS_PATH": str(BANKS),

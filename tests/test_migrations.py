@@ -6,12 +6,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
+import pytest
+
 from quizapp import migrate
 from quizapp.models import Base
 
+from .conftest import DB_KIND
 
-def test_migrations_match_the_models(migrated_db_file):
-    engine = create_engine(f"sqlite:///{migrated_db_file}")
+
+def test_migrations_match_the_models(database_url):
+    engine = create_engine(database_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
@@ -31,6 +35,7 @@ def test_downgrade_to_base_and_back(tmp_path):
     engine.dispose()
 
 
+@pytest.mark.skipif(DB_KIND != "sqlite", reason="SQLite settings")
 def test_sqlite_is_configured_for_a_web_server(app):
     with app.app_context():
         from quizapp.extensions import db

@@ -95,7 +95,7 @@ def upgrade() -> None:
     sa.Column('retired_at', quizapp.models._types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['framework_id'], ['frameworks.id'], name=op.f('fk_statements_framework_id_frameworks'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_statements')),
-    sa.UniqueConstraint('framework_id', 'code', name=op.f('uq_statements_framework_id'))
+    sa.UniqueConstraint('framework_id', 'code', name=op.f('uq_statements_framework_id_code'))
     )
     op.create_table('teams',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -104,7 +104,7 @@ def upgrade() -> None:
     sa.Column('created_at', quizapp.models._types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_teams_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_teams')),
-    sa.UniqueConstraint('organisation_id', 'name', name=op.f('uq_teams_organisation_id'))
+    sa.UniqueConstraint('organisation_id', 'name', name=op.f('uq_teams_organisation_id_name'))
     )
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_teams_organisation_id'), ['organisation_id'], unique=False)
@@ -223,7 +223,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_statement_results_attempt_id_attempts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['statement_id'], ['statements.id'], name=op.f('fk_statement_results_statement_id_statements')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_statement_results')),
-    sa.UniqueConstraint('attempt_id', 'statement_id', name=op.f('uq_statement_results_attempt_id'))
+    sa.UniqueConstraint('attempt_id', 'statement_id', name=op.f('uq_statement_results_attempt_id_statement_id'))
     )
     with op.batch_alter_table('statement_results', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statement_results_statement_id'), ['statement_id'], unique=False)
@@ -246,8 +246,8 @@ def upgrade() -> None:
     sa.Column('created_at', quizapp.models._types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['items.id'], name=op.f('fk_item_versions_item_id_items')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_item_versions')),
-    sa.UniqueConstraint('item_id', 'content_hash', name=op.f('uq_item_versions_item_id')),
-    sa.UniqueConstraint('item_id', 'number', name=op.f('uq_item_versions_item_id'))
+    sa.UniqueConstraint('item_id', 'content_hash', name=op.f('uq_item_versions_item_id_content_hash')),
+    sa.UniqueConstraint('item_id', 'number', name=op.f('uq_item_versions_item_id_number'))
     )
     # items.current_version_id and item_versions.item_id refer to each other: add this one last.
     with op.batch_alter_table('items', schema=None) as batch_op:
@@ -269,7 +269,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_attempt_questions_attempt_id_attempts'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_version_id'], ['item_versions.id'], name=op.f('fk_attempt_questions_item_version_id_item_versions')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_attempt_questions')),
-    sa.UniqueConstraint('attempt_id', 'position', name=op.f('uq_attempt_questions_attempt_id'))
+    sa.UniqueConstraint('attempt_id', 'position', name=op.f('uq_attempt_questions_attempt_id_position'))
     )
     with op.batch_alter_table('attempt_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_attempt_questions_item_version_id'), ['item_version_id'], unique=False)
