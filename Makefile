@@ -10,14 +10,22 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install assets db banks demo serve bench clean check-python
+.PHONY: run test install assets db banks demo serve bench clean check-python postgres
 
 run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
-test: install assets ## set up, then run the whole test suite
+test: install assets postgres ## set up, then run the whole suite on SQLite, then again on PostgreSQL
+	@echo "== The whole suite on SQLite"
 	@bash .ci/pytest.sh $(PYTEST_ARGS)
+	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser)"
+	@QUIZAPP_TEST_DB=postgresql bash .ci/pytest.sh $(PYTEST_ARGS) -m "not browser"
+
+postgres: ## PostgreSQL's server binaries (initdb, pg_ctl) for the second test run
+	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	else echo "PostgreSQL is needed for the tests: run 'sudo apt-get install -y postgresql'"; exit 1; fi
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "quizapp needs Python 3.11 or newer: set PYTHON=python3.11")'
