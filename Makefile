@@ -60,6 +60,9 @@ banks: db ## validate and import question_banks/
 demo: db ## create the demo organisation and one account per role
 	$(BIN)/quizapp demo
 
+serve: install assets db banks ## the production server: gunicorn with several workers on $(HOST):$(PORT)
+	$(BIN)/quizapp serve --bind $(HOST):$(PORT)
+
 bench: install ## run the benchmarks (not part of CI)
 	$(BIN)/python bench/bench_validate.py
 

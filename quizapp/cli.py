@@ -217,6 +217,27 @@ def rescore_command(attempt_id: int | None, test_key: str | None, dry_run: bool)
     click.echo(f"Stored new scores for {len(changes)} attempts.")
 
 
+@click.command("serve")
+@click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
+@click.option("--workers", "-w", default=None, type=int, help="Worker processes (default: 2 x cores + 1).")
+@click.option("--threads", default=1, show_default=True, help="Threads per worker.")
+@click.option("--timeout", default=30, show_default=True, help="Seconds before a stuck worker is restarted.")
+def serve_command(bind: str, workers: int | None, threads: int, timeout: int) -> None:
+    """Run the production server (gunicorn, several workers; no state lives in the processes)."""
+    import os
+    import shutil
+
+    workers = workers or 2 * (os.cpu_count() or 1) + 1
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which("gunicorn")
+    if gunicorn is None:
+        raise click.ClickException("gunicorn is not installed (pip install gunicorn)")
+    argv = [gunicorn, "--bind", bind, "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
+            "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            "quizapp:create_app()"]
+    click.echo(f"Starting gunicorn on {bind} with {workers} workers")
+    os.execv(gunicorn, argv)
+
+
 def register_commands(app: Flask) -> None:
     for command in (db_group, validate_command, lint_command, coverage_command, import_command,
                     create_user_command, demo_command, finalise_expired_command, rescore_command):

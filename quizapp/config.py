@@ -70,8 +70,9 @@ def from_environment(instance_path: str) -> dict:
         # Failed sign-ins in a row before an account is locked for LOCKOUT_MINUTES.
         "LOCKOUT_THRESHOLD": _env_int("QUIZAPP_LOCKOUT_THRESHOLD", 10),
         "LOCKOUT_MINUTES": _env_float("QUIZAPP_LOCKOUT_MINUTES", 15.0),
-        # CSRF tokens must outlive the longest attempt plus grace (a test page stays open that long).
-        "WTF_CSRF_TIME_LIMIT": _env_int("QUIZAPP_CSRF_TIME_LIMIT", 12 * 3600),
+        # A form's CSRF token must outlive the longest attempt plus grace (a test page stays open
+        # that long), so by default it lives as long as the session (None), not Flask-WTF's hour.
+        "WTF_CSRF_TIME_LIMIT": _env_int("QUIZAPP_CSRF_TIME_LIMIT", 0) or None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_bool("QUIZAPP_SECURE_COOKIES", False),
