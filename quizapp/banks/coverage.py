@@ -39,6 +39,7 @@ is not checked (validate the whole folder to check them all).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -333,11 +334,15 @@ def summary(report: CoverageReport) -> str:
             f"{failed} failed; {unmet} draws cannot be met, {no_variety} with no variety")
 
 
+_NUMBER_CELL = re.compile(r"\d+(?: \(\d+\.\dx\))?")
+"""A cell that is a count, or a pool with its ratio ("128 (16.0x)"): right-aligned."""
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     out = []
     for row in rows:
-        cells = [cell.rjust(w) if 0 < i < len(row) - 1 and cell[:1].isdigit() else cell.ljust(w)
+        cells = [cell.rjust(w) if i and _NUMBER_CELL.fullmatch(cell) else cell.ljust(w)
                  for i, (cell, w) in enumerate(zip(row, widths, strict=True))]
         out.append("  ".join(cells).rstrip())
     return out
