@@ -111,3 +111,8 @@ def render_inline(text: str) -> str:
                 marker = f"{lists[-1][1]}. " if lists[-1][0] else "• "
             parts.append(f'<span class="app-block">{marker}{body}</span>')
     return "".join(parts)
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether ``url`` may be a link target (http, https or mailto)."""
+    return _validate_link(url)

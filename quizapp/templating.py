@@ -31,6 +31,14 @@ def markdown_inline_filter(text: str | None) -> Markup:
     return Markup(markup.render_inline(text or ""))
 
 
+def safe_url(url: str | None) -> str:
+    """Only http(s) and mailto addresses become links; anything else (javascript:, data:) is
+    replaced, whatever the database holds."""
+    from . import markup
+
+    return url if url and markup.is_safe_link(url) else "#"
+
+
 def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -140,6 +148,7 @@ def init_app(app: Flask) -> None:
     filters = {
         "markdown": markdown_filter,
         "markdown_inline": markdown_inline_filter,
+        "safe_url": safe_url,
         "datetime": format_datetime,
         "clocktime": clock_time,
         "minutes": format_minutes,
