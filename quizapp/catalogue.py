@@ -73,16 +73,22 @@ class TestSummary:
 
 
 def test_summary(session: Session, test: TestForm) -> TestSummary:
-    """What a form of this test contains, for the start page."""
-    from .models import Statement
+    """What a form of this test contains, for the start page: the statements of every framework
+    its sections draw from (a supervisor mock's first part is on the practitioner statements)."""
+    from .models import Framework, Statement
 
-    codes = session.execute(
-        select(Statement.code, Statement.title)
-        .where(Statement.framework_id == test.framework_id, Statement.retired_at.is_(None))
-        .order_by(Statement.position)
-    ).all()
+    keys = list(dict.fromkeys(section.get("framework") for section in test.blueprint.get("sections", [])))
+    frameworks = {f.key: f for f in session.scalars(select(Framework).where(Framework.key.in_([k for k in keys if k])))}
+    ids = [frameworks[k].id for k in keys if k in frameworks] or [test.framework_id]
+    lines = []
+    for framework_id in ids:
+        lines += [f"{code} {title}" for code, title in session.execute(
+            select(Statement.code, Statement.title)
+            .where(Statement.framework_id == framework_id, Statement.retired_at.is_(None))
+            .order_by(Statement.position)
+        )]
     return TestSummary(
         questions=test.blueprint.get("item_count_text", ""),
         sections=list(test.blueprint.get("sections", [])),
-        statements=[f"{code} {title}" for code, title in codes],
+        statements=lines,
     )
