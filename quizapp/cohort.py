@@ -109,23 +109,11 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
         "latest": (Attempt.started_at.desc(), Attempt.id.desc()),
         "best": (Attempt.percent.desc(), Attempt.started_at.asc(), Attempt.id.asc()),
     }[f.which]
+    # Rank narrow rows (the window sorts only ids and keys), then keep the first of each
+    # candidate and test.
     rank = func.row_number().over(partition_by=(Attempt.user_id, Attempt.test_id), order_by=order).label("rn")
-    ranked = query.add_columns(rank).subquery("ranked")
-    return select(*[c for c in ranked.c if c.key != "rn"]).where(ranked.c.rn == 1)
-
-
-def _median(session: Session, column: ColumnElement) -> float | None:
-    """The median of a column of the chosen attempts, in SQL: the middle row (or the mean of the
-    two middle rows) by row_number over the column's order."""
-    ranked = select(
-        column.label("v"),
-        func.row_number().over(order_by=column).label("rn"),
-        func.count().over().label("n"),
-    ).where(column.is_not(None)).subquery("ranked_values")
-    value = session.scalar(
-        select(func.avg(ranked.c.v)).where(ranked.c.rn * 2 >= ranked.c.n, ranked.c.rn * 2 <= ranked.c.n + 2)
-    )
-    return float(value) if value is not None else None
+    ranked = query.with_only_columns(Attempt.id.label("id"), rank).subquery("ranked")
+    return query.where(Attempt.id.in_(select(ranked.c.id).where(ranked.c.rn == 1)))
 
 
 # -- headline figures --------------------------------------------------------------------------------
@@ -145,19 +133,27 @@ class Headline:
 
 
 def headline(session: Session, f: CohortFilter) -> Headline:
+    """Counts, pass rate and the medians of percent and time taken, in one query. A median is
+    the middle row (or the mean of the two middle rows) by row_number over the column's order."""
     chosen = _chosen(session, f)
-    candidates, attempts, passed = session.execute(
-        select(func.count(distinct(chosen.c.user_id)), func.count(), func.count().filter(chosen.c.passed.is_(True)))
-    ).one()
-    if not attempts:
-        return Headline(0, 0, 0, None, None)
-    return Headline(
-        candidates=candidates,
-        attempts=attempts,
-        passed=passed,
-        median_percent=_median(session, chosen.c.percent),
-        median_seconds=_median(session, chosen.c.seconds),
-    )
+    ranked = select(
+        chosen.c.user_id, chosen.c.passed, chosen.c.percent, chosen.c.seconds,
+        func.row_number().over(order_by=(chosen.c.percent, chosen.c.id)).label("by_percent"),
+        func.row_number().over(order_by=(chosen.c.seconds, chosen.c.id)).label("by_seconds"),
+        func.count().over().label("n"),
+    ).subquery("ranked")
+
+    def middle(rank: ColumnElement) -> ColumnElement:
+        return and_(rank * 2 >= ranked.c.n, rank * 2 <= ranked.c.n + 2)
+
+    candidates, attempts, passed, median_percent, median_seconds = session.execute(select(
+        func.count(distinct(ranked.c.user_id)),
+        func.count(),
+        func.count().filter(ranked.c.passed.is_(True)),
+        func.avg(case((middle(ranked.c.by_percent), ranked.c.percent))),
+        func.avg(case((middle(ranked.c.by_seconds), ranked.c.seconds))),
+    )).one()
+    return Headline(candidates, attempts, passed, _float(median_percent), _float(median_seconds))
 
 
 # -- the statement heatmap ------------------------------------------------------------------------------
@@ -210,42 +206,46 @@ def bands_for(session: Session, f: CohortFilter) -> list[dict[str, object]]:
     return [dict(b) for b in DEFAULT_BANDS]
 
 
-def _cells(session: Session, chosen: Subquery, group: ColumnElement | None, bands: Sequence[Mapping[str, object]]
-           ) -> dict[object, dict[int, Cell]]:
-    keys = [group.label("g")] if group is not None else []
-    query = (
-        select(*keys, StatementResult.statement_id, func.avg(StatementResult.percent),
-               func.count(distinct(chosen.c.user_id)), func.count())
-        .select_from(chosen)
-        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
-        .group_by(*([group] if group is not None else []), StatementResult.statement_id)
-    )
-    out: dict[object, dict[int, Cell]] = {}
-    for row in session.execute(query):
-        g, (statement_id, mean, candidates, attempts) = (row[0], row[1:]) if group is not None else (None, row)
-        out.setdefault(g, {})[statement_id] = Cell(float(mean), scoring.band_for(float(mean), bands), candidates, attempts)
-    return out
+def _cell(total: float, candidates: int, attempts: int, bands: Sequence[Mapping[str, object]]) -> Cell:
+    mean = float(total) / attempts
+    return Cell(mean, scoring.band_for(mean, bands), candidates, attempts)
 
 
 def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     """Rows are teams, or the candidates of one team when the filter names a team; columns are
-    statements, weakest first across the whole selection."""
+    statements, weakest first across the whole selection. Two queries: one GROUP BY row and
+    statement, one counting each row's candidates."""
     chosen = _chosen(session, f)
     bands = bands_for(session, f)
-    overall = _cells(session, chosen, None, bands).get(None, {})
-    statements = {s.id: s for s in session.scalars(
-        select(Statement).where(Statement.id.in_(list(overall))).options(selectinload(Statement.framework))
-    )} if overall else {}
-    columns = sorted(
-        (StatementColumn(sid, s.code, s.title, s.framework.level, overall[sid]) for sid, s in statements.items()),
-        key=lambda c: (c.cell.mean, LEVEL_ORDER.get(c.level, 99), c.code),
-    )
     by = "candidate" if f.team_id is not None else "team"
     group = chosen.c.user_id if by == "candidate" else chosen.c.team_id
-    cells = _cells(session, chosen, group, bands)
+    per_group = session.execute(
+        select(group, StatementResult.statement_id, func.sum(StatementResult.percent),
+               func.count(distinct(chosen.c.user_id)), func.count())
+        .select_from(chosen)
+        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .group_by(group, StatementResult.statement_id)
+    ).all()
     counts = dict(session.execute(
         select(group, func.count(distinct(chosen.c.user_id))).select_from(chosen).group_by(group)
     ).all())
+    # The whole selection's cell for a statement adds up its rows' sums and counts: a candidate
+    # is in exactly one row (one current team), so candidates add up too.
+    totals: dict[int, list[float]] = {}
+    cells: dict[object, dict[int, Cell]] = {}
+    for key, statement_id, total, candidates, attempts in per_group:
+        cells.setdefault(key, {})[statement_id] = _cell(total, candidates, attempts, bands)
+        t = totals.setdefault(statement_id, [0.0, 0, 0])
+        t[0] += float(total)
+        t[1] += candidates
+        t[2] += attempts
+    statements = {s.id: s for s in session.scalars(
+        select(Statement).where(Statement.id.in_(list(totals))).options(selectinload(Statement.framework))
+    )} if totals else {}
+    columns = sorted(
+        (StatementColumn(sid, s.code, s.title, s.framework.level, _cell(*totals[sid], bands)) for sid, s in statements.items()),
+        key=lambda c: (c.cell.mean, LEVEL_ORDER.get(c.level, 99), c.code),
+    )
     if by == "candidate":
         names = dict(session.execute(select(User.id, User.name).where(User.id.in_(list(counts)))).all()) if counts else {}
         keys = sorted(counts, key=lambda k: (names.get(k, "").lower(), k))
@@ -382,8 +382,7 @@ class ExportTable:
 
 
 def export_table(session: Session, f: CohortFilter) -> ExportTable:
-    """One row per chosen attempt with one column per statement: the statements are pivoted in
-    SQL (a conditional aggregate per statement, grouped by attempt)."""
+    """One row per chosen attempt with one column per statement, pivoted in SQL."""
     chosen = _chosen_select(session, f).cte("chosen")
     statement_ids = list(session.scalars(
         select(StatementResult.statement_id).distinct().join(chosen, StatementResult.attempt_id == chosen.c.id)
@@ -392,29 +391,24 @@ def export_table(session: Session, f: CohortFilter) -> ExportTable:
         session.scalars(select(Statement).where(Statement.id.in_(statement_ids)).options(selectinload(Statement.framework))),
         key=lambda s: (LEVEL_ORDER.get(s.framework.level, 99), s.framework.key, s.position, s.code),
     ) if statement_ids else []
+    # One column per statement: a scalar subquery on the (attempt, statement) unique index.
     pivot_columns = [
-        func.max(case((StatementResult.statement_id == s.id, StatementResult.percent))).label(f"s{n}")
+        select(StatementResult.percent)
+        .where(StatementResult.attempt_id == chosen.c.id, StatementResult.statement_id == s.id)
+        .scalar_subquery().label(f"s{n}")
         for n, s in enumerate(statements)
     ]
-    pivot = (
-        select(StatementResult.attempt_id.label("attempt_id"), *pivot_columns)
-        .join(chosen, StatementResult.attempt_id == chosen.c.id)
-        .group_by(StatementResult.attempt_id)
-        .subquery("pivot")
-    )
     query = (
-        select(chosen, User.name.label("candidate"), User.email.label("email"), Team.name.label("team"),
-               *[pivot.c[f"s{n}"] for n in range(len(statements))])
+        select(chosen, User.name.label("candidate"), User.email.label("email"), Team.name.label("team"), *pivot_columns)
         .join(User, User.id == chosen.c.user_id)
         .outerjoin(Team, Team.id == chosen.c.team_id)
-        .outerjoin(pivot, pivot.c.attempt_id == chosen.c.id)
-        .order_by(User.name, User.id, chosen.c.started_at, chosen.c.id)
+        .order_by(User.name, chosen.c.user_id, chosen.c.started_at, chosen.c.id)
     )
+    n = len(statements)
     rows = [
-        ExportRow(r["candidate"], r["email"], r["team"] or "", r["title"], _utc(r["started_at"]), _utc(r["ended_at"]),
-                  r["ended_how"] or "", _float(r["seconds"]), float(r["percent"]), r["passed"],
-                  [_float(r[f"s{n}"]) for n in range(len(statements))])
-        for r in session.execute(query).mappings()
+        ExportRow(r[-n - 3], r[-n - 2], r[-n - 1] or "", r.title, r.started_at, r.ended_at, r.ended_how or "",
+                  _float(r.seconds), float(r.percent), r.passed, [_float(v) for v in r[len(r) - n:]])
+        for r in session.connection().execute(query)
     ]
     return ExportTable([(s.code, s.title) for s in statements], rows)
 

@@ -144,7 +144,11 @@ class StatementResult(Base):
     """An attempt's result on one statement, stored for SQL aggregation (cohorts, history)."""
 
     __tablename__ = "statement_results"
-    __table_args__ = (UniqueConstraint("attempt_id", "statement_id"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "statement_id"),
+        # Covers the cohort queries' join from attempts (quizapp.cohort): no table lookups.
+        Index("ix_statement_results_attempt_cover", "attempt_id", "statement_id", "percent"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))

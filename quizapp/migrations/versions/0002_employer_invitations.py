@@ -53,8 +53,15 @@ def upgrade() -> None:
     with op.batch_alter_table('extra_time_changes', schema=None) as batch_op:
         batch_op.create_index('ix_extra_time_changes_candidate_set', ['candidate_id', 'set_at'], unique=False)
 
+    # The cohort dashboard joins chosen attempts to their statement results: a covering index.
+    with op.batch_alter_table('statement_results', schema=None) as batch_op:
+        batch_op.create_index('ix_statement_results_attempt_cover', ['attempt_id', 'statement_id', 'percent'], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table('statement_results', schema=None) as batch_op:
+        batch_op.drop_index('ix_statement_results_attempt_cover')
+
     with op.batch_alter_table('extra_time_changes', schema=None) as batch_op:
         batch_op.drop_index('ix_extra_time_changes_candidate_set')
 
