@@ -174,50 +174,63 @@ def percentile(sorted_values: Sequence[float], p: float) -> float:
     return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
 
 
-def bootstrap_interval(statistic: Callable[[list[int]], float | None], n: int, *, resamples: int = DEFAULT_RESAMPLES,
-                       seed: int | str = DEFAULT_SEED, level: float = INTERVAL_LEVEL) -> tuple[float, float] | None:
-    """A percentile bootstrap interval: draw `resamples` samples of n members with replacement
-    (as lists of member positions), compute `statistic` on each, and return the central `level`
-    share of the results. Resamples where the statistic is undefined are skipped; None if fewer
-    than half are defined. Seeded, so the same data give the same interval."""
+def bootstrap_intervals(statistic: Callable[[list[int]], Sequence[float | None]], n: int, *,
+                        resamples: int = DEFAULT_RESAMPLES, seed: int | str = DEFAULT_SEED,
+                        level: float = INTERVAL_LEVEL) -> list[tuple[float, float] | None]:
+    """Percentile bootstrap intervals for several statistics computed on the same resamples.
+
+    Draw `resamples` samples of the n members with replacement (as lists of member positions),
+    compute `statistic` on each (a tuple, one value per statistic), and return for each statistic
+    the central `level` share of its values. A resample where a statistic is undefined is
+    skipped for that statistic; an interval is None when fewer than half the resamples define
+    it. Empty when n < 2 (nothing to resample). Seeded, so the same data give the same intervals."""
     if n < 2:
-        return None
+        return []
     rng = random.Random(seed)
     members = range(n)
-    values = []
+    columns: list[list[float]] = []
     for _ in range(resamples):
-        value = statistic(rng.choices(members, k=n))
-        if value is not None:
-            values.append(value)
-    if len(values) < resamples / 2:
-        return None
-    values.sort()
+        values = statistic(rng.choices(members, k=n))
+        if not columns:
+            columns = [[] for _ in values]
+        for column, value in zip(columns, values, strict=True):
+            if value is not None:
+                column.append(value)
     tail = (1 - level) / 2
-    return percentile(values, tail), percentile(values, 1 - tail)
+    out: list[tuple[float, float] | None] = []
+    for column in columns:
+        if len(column) < resamples / 2:
+            out.append(None)
+            continue
+        column.sort()
+        out.append((percentile(column, tail), percentile(column, 1 - tail)))
+    return out
 
 
-def _facility_of(xs: Sequence[float]) -> Callable[[list[int]], float | None]:
-    def statistic(sample: list[int]) -> float | None:
-        return sum(map(xs.__getitem__, sample)) / len(sample)
+def bootstrap_interval(statistic: Callable[[list[int]], float | None], n: int, *, resamples: int = DEFAULT_RESAMPLES,
+                       seed: int | str = DEFAULT_SEED, level: float = INTERVAL_LEVEL) -> tuple[float, float] | None:
+    """A percentile bootstrap interval for one statistic (see bootstrap_intervals)."""
+    if n < 2:
+        return None
+    return bootstrap_intervals(lambda sample: (statistic(sample),), n, resamples=resamples, seed=seed, level=level)[0]
 
-    return statistic
 
-
-def _correlation_of(xs: Sequence[float], ys: Sequence[float]) -> Callable[[list[int]], float | None]:
-    """Pearson's r on a resample, from running sums (fast enough for thousands of resamples)."""
+def facility_and_correlation(xs: Sequence[float], ys: Sequence[float]) -> Callable[[list[int]], tuple[float, float | None]]:
+    """The facility of xs and Pearson's r of xs and ys on a resample (a list of positions), from
+    running sums: fast enough for a thousand resamples of every item on a page."""
     xx = [a * a for a in xs]
     yy = [b * b for b in ys]
     xy = [a * b for a, b in zip(xs, ys, strict=True)]
 
-    def statistic(sample: list[int]) -> float | None:
+    def statistic(sample: list[int]) -> tuple[float, float | None]:
         n = len(sample)
         sx = sum(map(xs.__getitem__, sample))
         sy = sum(map(ys.__getitem__, sample))
         vx = sum(map(xx.__getitem__, sample)) - sx * sx / n
         vy = sum(map(yy.__getitem__, sample)) - sy * sy / n
         if vx <= 1e-12 or vy <= 1e-12:
-            return None
-        return (sum(map(xy.__getitem__, sample)) - sx * sy / n) / math.sqrt(vx * vy)
+            return sx / n, None
+        return sx / n, (sum(map(xy.__getitem__, sample)) - sx * sy / n) / math.sqrt(vx * vy)
 
     return statistic
 
@@ -413,6 +426,8 @@ def _item(info: ItemInfo, rows: list[tuple[AttemptData, Answer]], min_sample: in
     rest = [(a.total - answer.score) / (a.max_score - 1) if a.max_score > 1 else 0.0 for a, answer in rows]
     top, bottom = thirds([(a.proportion, a.attempt_id) for a, _answer in rows])
     n = len(rows)
+    facility_interval, discrimination_interval = bootstrap_intervals(
+        facility_and_correlation(xs, rest), n, resamples=resamples, seed=f"{seed}:{info.version_id}") or [None, None]
     stats = ItemStats(
         item=info,
         n=n,
@@ -420,9 +435,8 @@ def _item(info: ItemInfo, rows: list[tuple[AttemptData, Answer]], min_sample: in
         sd=sd(xs),
         discrimination=discrimination_index(xs, rest),
         efficiency=discriminative_efficiency(xs, rest),
-        facility_interval=bootstrap_interval(_facility_of(xs), n, resamples=resamples, seed=f"{seed}:{info.version_id}:f"),
-        discrimination_interval=bootstrap_interval(_correlation_of(xs, rest), n, resamples=resamples,
-                                                   seed=f"{seed}:{info.version_id}:d"),
+        facility_interval=facility_interval,
+        discrimination_interval=discrimination_interval,
         unanswered=sum(1 for _a, answer in rows if answer.chosen is None),
         group_size=len(top),
         flagged_when_n_at_least=min_sample,

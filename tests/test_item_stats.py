@@ -315,8 +315,13 @@ def test_bootstrap_is_seeded_and_brackets_the_estimate():
         assert a.discrimination_interval == b.discrimination_interval
         low, high = a.facility_interval
         assert 0 <= low <= a.facility <= high <= 1
-    other_seed = st.analyse(attempts, items, resamples=500, seed=99)
-    assert [s.facility_interval for s in other_seed.items] != [s.facility_interval for s in first.items]
+    values = [i * 0.37 % 1 for i in range(50)]
+
+    def mean_of(sample):
+        return sum(values[i] for i in sample) / len(sample)
+
+    assert st.bootstrap_interval(mean_of, 50, resamples=200, seed=1) == st.bootstrap_interval(mean_of, 50, resamples=200, seed=1)
+    assert st.bootstrap_interval(mean_of, 50, resamples=200, seed=1) != st.bootstrap_interval(mean_of, 50, resamples=200, seed=2)
 
 
 def test_bootstrap_of_a_constant_and_of_too_little_data():
@@ -327,8 +332,19 @@ def test_bootstrap_of_a_constant_and_of_too_little_data():
 
 def test_bootstrap_correlation_matches_pearson_on_the_full_sample():
     xs, ys = column(1), [value / 3 for value in rest(1)]
-    statistic = st._correlation_of(xs, ys)
-    assert statistic(list(range(6))) == pytest.approx(st.correlation(xs, ys))
+    statistic = st.facility_and_correlation(xs, ys)
+    facility, r = statistic(list(range(6)))
+    assert facility == pytest.approx(st.facility(xs))
+    assert r == pytest.approx(st.correlation(xs, ys))
+    assert statistic([0, 0, 0]) == (1.0, None)  # one attempt three times: r undefined
+
+
+def test_bootstrap_intervals_share_resamples_and_skip_undefined_values():
+    xs, ys = column(1), rest(1)
+    facility, r = st.bootstrap_intervals(st.facility_and_correlation(xs, ys), 6, resamples=300)
+    assert facility is not None and r is not None
+    assert facility == st.bootstrap_interval(lambda s: st.facility_and_correlation(xs, ys)(s)[0], 6, resamples=300)
+    assert st.bootstrap_intervals(st.facility_and_correlation(xs, ys), 1) == []
 
 
 # -- CSV -----------------------------------------------------------------------------------------------
