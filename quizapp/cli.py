@@ -167,9 +167,12 @@ def create_user_command(email: str, role: str, org_name: str | None, name: str, 
 
 
 @click.command("demo")
+@click.option("--candidates", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Simulated candidates with one timed attempt each (for the item analysis); 0 for none.")
 @with_appcontext
-def demo_command() -> None:
-    """Create (or refresh) a demo organisation with one account per role, and print them."""
+def demo_command(candidates: int) -> None:
+    """Create (or refresh) a demo organisation with one account per role, and print them; add
+    simulated candidates' attempts at a practitioner mock (docs/item-analysis.md)."""
     from . import demo as demo_data
 
     lines = demo_data.create_demo_accounts(db.session)
@@ -177,6 +180,8 @@ def demo_command() -> None:
     click.echo("Demo accounts (for trying the service locally; never use these on a real server):")
     for line in lines:
         click.echo(f"  {line}")
+    click.echo(demo_data.create_demo_attempts(db.session, candidates))
+    db.session.commit()
 
 
 @click.command("finalise-expired")
@@ -239,8 +244,11 @@ def serve_command(bind: str, workers: int | None, threads: int, timeout: int) ->
 
 
 def register_commands(app: Flask) -> None:
+    from .trainer_cli import convert_group, stats_command
+
     for command in (db_group, validate_command, lint_command, coverage_command, import_command,
-                    create_user_command, demo_command, finalise_expired_command, rescore_command):
+                    create_user_command, demo_command, finalise_expired_command, rescore_command,
+                    stats_command, convert_group):
         app.cli.add_command(command)
 
 

@@ -82,4 +82,8 @@ def from_environment(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": _env_int("QUIZAPP_SESSION_LIFETIME", 12 * 3600),
         "SERVICE_NAME": os.environ.get("QUIZAPP_SERVICE_NAME", "Social work practice tests"),
         "SQL_ECHO": _env_bool("QUIZAPP_SQL_ECHO", False),
+        # Item analysis: flag an item only when at least this many candidates answered it.
+        "STATS_MIN_SAMPLE": _env_int("QUIZAPP_STATS_MIN_SAMPLE", 30),
+        # The largest request body (the trainer's bank upload is the only large one): 8 MiB.
+        "MAX_CONTENT_LENGTH": _env_int("QUIZAPP_MAX_REQUEST_BYTES", 8 * 1024 * 1024),
     }
