@@ -1,14 +1,18 @@
-"""Demo accounts for trying the service locally (`quizapp demo`, run by `make run`)."""
+"""Demo accounts for trying the service locally (`quizapp demo`, run by `make run`), and
+simulated candidates' attempts so that the trainer's item analysis has figures to show
+(the model is in quizapp/simulation.py and docs/item-analysis.md)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from . import accounts
+from . import accounts, simulation
 from .models import Membership
+from .models._types import utcnow
 
 DEMO_ORGANISATION = "Demo Borough Council"
 DEMO_PASSWORD = "practise-for-the-kss"
+DEMO_SIMULATED_CANDIDATES = 60
 DEMO_ACCOUNTS = (
     ("candidate@demo.example", "Amara Okafor", "candidate", True),
     ("trainer@demo.example", "Tom Whitfield", "trainer", False),
@@ -35,3 +39,13 @@ def create_demo_accounts(session: Session) -> list[str]:
         lines.append(f"{role:<10} {email:<24} password: {DEMO_PASSWORD}")
     session.flush()
     return lines
+
+
+def create_demo_attempts(session: Session, candidates: int = DEMO_SIMULATED_CANDIDATES) -> str:
+    """Simulated candidates in the demo organisation, one timed attempt each at a practitioner
+    mock (idempotent: existing simulated candidates keep their attempts). Returns a line to print."""
+    if candidates <= 0:
+        return "No simulated attempts were asked for."
+    organisation = accounts.get_or_create_organisation(session, DEMO_ORGANISATION)
+    report = simulation.simulate(session, organisation, candidates, utcnow())
+    return report.line()
