@@ -37,6 +37,12 @@ class Countdown {
       this.toggle.addEventListener("click", () => this.setHidden(!this.display.hidden));
       if (sessionStorage.getItem("quizapp-timer-hidden") === "1") this.setHidden(true);
     }
+    // Keep what is focused or scrolled to clear of the sticky timer (WCAG 2.2 SC 2.4.11).
+    const clearOfTimer = () => {
+      document.documentElement.style.scrollPaddingTop = `${root.offsetHeight + 15}px`;
+    };
+    clearOfTimer();
+    if ("ResizeObserver" in window) new ResizeObserver(clearOfTimer).observe(root);
     this.tick();
     this.timer = setInterval(() => this.tick(), 250);
   }
