@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
@@ -28,6 +29,12 @@ NAMING_CONVENTION = {
 }
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# How SQLite transactions begin in this context. IMMEDIATE takes the write lock at BEGIN, so a
+# read-then-write never fails with "database is locked"; read-only requests (GET) use DEFERRED
+# so that they do not queue behind writers. Code that must write during a GET calls
+# `begin_writing(session)` first. (PostgreSQL ignores this.)
+sqlite_begin: ContextVar[str] = ContextVar("sqlite_begin", default="IMMEDIATE")
 
 
 class Base(DeclarativeBase):
@@ -49,7 +56,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_begin.get() == "IMMEDIATE" else "BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -67,6 +74,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+def begin_writing(session: Session) -> None:
+    """End the current (read) transaction; the next one takes SQLite's write lock at BEGIN.
+    Use before writing in a request that started as read-only (a GET)."""
+    session.commit()
+    sqlite_begin.set("IMMEDIATE")
 
 
 @contextmanager
@@ -103,6 +117,12 @@ class Database:
         engine = make_engine(app.config["DATABASE_URL"], echo=app.config.get("SQL_ECHO", False))
         state = _AppDatabase(engine, scopefunc=lambda: id(app_ctx._get_current_object()))
         app.extensions["quizapp_db"] = state
+
+        @app.before_request
+        def _choose_begin_mode() -> None:
+            from flask import request
+
+            sqlite_begin.set("DEFERRED" if request.method in ("GET", "HEAD", "OPTIONS") else "IMMEDIATE")
 
         @app.teardown_appcontext
         def _remove_session(_exc: BaseException | None) -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from .. import attempts, catalogue, clock, question_types, results, timing
 from ..auth_session import roles_required
+from ..db import begin_writing
 from ..extensions import db
 from ..models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
@@ -24,7 +26,10 @@ def _own_attempt(attempt_id: int) -> Attempt:
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
-    if attempt.ended_at is None and attempts.end_if_expired(db.session, attempt, clock.now()):
+    if attempt.ended_at is None and timing.has_expired(attempt.deadline_at, clock.now()):
+        begin_writing(db.session)
+        db.session.refresh(attempt)
+        attempts.end_if_expired(db.session, attempt, clock.now())
         db.session.commit()
     return attempt
 
@@ -194,10 +199,16 @@ def _next_url(attempt: Attempt, position: int, action: str) -> str:
 def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
     server's remaining time, so the countdown re-syncs on every save."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
-        return jsonify(status="not-found", message="This test could not be found"), 404
-    question = _question(attempt, position)
+    # One query finds the question, checks the attempt is this candidate's, and loads the item.
+    question = db.session.scalar(
+        select(AttemptQuestion)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .where(Attempt.id == attempt_id, Attempt.user_id == current_user.id, AttemptQuestion.position == position)
+        .options(contains_eager(AttemptQuestion.attempt), joinedload(AttemptQuestion.item_version))
+    )
+    if question is None:
+        return jsonify(status="not-found", message="This question could not be found"), 404
+    attempt = question.attempt
     qtype = question_types.of(question.item_version.type)
     answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
     now = clock.now()

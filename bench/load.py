@@ -1,0 +1,276 @@
+"""Load driver: realistic candidates against a running gunicorn server, and in the same run the
+throughput of a hello-world Flask endpoint under the same gunicorn settings.
+
+    .venv/bin/python bench/load.py                 # SQLite (the default database)
+    .venv/bin/python bench/load.py --db postgresql # a throwaway PostgreSQL 15
+
+Phases (each on a fresh server):
+1. hello-world: C clients request GET / as fast as they can for T seconds -> requests/s.
+2. quizapp saturation: C signed-in candidates save answers as fast as they can for T seconds ->
+   saves/s, and the ratio to (1).
+3. quizapp paced: C candidates sign in, start a mock, view a question, save an answer every
+   INTERVAL seconds for D seconds (a realistic pace), view the next question now and then, and
+   submit -> p50/p95/p99 latency per request type.
+Figures are printed; nothing is asserted (machines here are shared and noisy: read the ratios).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.live import Client, start_server  # noqa: E402
+from tests.pg import ThrowawayPostgres, free_port  # noqa: E402
+
+BIN = Path(sys.executable).parent
+FIXTURE_BANKS = ROOT / "tests" / "fixtures" / "banks"
+PASSWORD = "load test password"
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def prepare_database(url: str, candidates: int, workdir: Path) -> None:
+    env = {**os.environ, "DATABASE_URL": url, "QUIZAPP_INSTANCE_PATH": str(workdir / "instance")}
+    subprocess.run([str(BIN / "quizapp"), "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "quizapp"), "import", "--quiet", str(FIXTURE_BANKS)], env=env, check=True, capture_output=True)
+    code = f"""
+import quizapp.accounts as a
+a.HASH_METHOD = "scrypt:1024:8:1"  # sign-in cost is not what this benchmark measures
+from quizapp import create_app
+from quizapp.extensions import db
+app = create_app({{"DATABASE_URL": {url!r}}})
+with app.app_context():
+    org = a.get_or_create_organisation(db.session, "Load Borough")
+    for i in range({candidates}):
+        a.create_user(db.session, f"load{{i}}@example.org", {PASSWORD!r}, organisation=org)
+    db.session.commit()
+"""
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)
+
+
+def start_hello(workers: int, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                                "--chdir", str(ROOT / "bench"), "hello_app:app"],
+                               stdout=(workdir / "hello.log").open("wb"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    client = Client(url)
+    for _ in range(100):
+        try:
+            if client.get("/healthz").status == 200:
+                return process, url
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("hello server did not start")
+
+
+def hammer(make_request, clients: int, seconds: float) -> tuple[int, list[float], int]:
+    """Run make_request() in `clients` threads for `seconds`; returns (done, latencies, errors)."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def run(n: int) -> None:
+        nonlocal errors
+        request = make_request(n)
+        while time.monotonic() < stop:
+            t0 = time.perf_counter()
+            try:
+                ok = request()
+            except OSError:
+                ok = False
+            elapsed = time.perf_counter() - t0
+            with lock:
+                if ok:
+                    latencies.append(elapsed)
+                else:
+                    errors += 1
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies), latencies, errors
+
+
+def signed_in_candidates(url: str, count: int) -> list[tuple[Client, int, list[int]]]:
+    out = []
+    for i in range(count):
+        client = Client(url)
+        client.sign_in(f"load{i}@example.org", PASSWORD)
+        client.get("/tests/fx-mock")
+        reply = client.post("/tests/fx-mock/start", {"mode": "timed"})
+        attempt = int(re.search(r"/attempts/(\d+)/", reply.location).group(1))
+        page = client.get(f"/tests/attempts/{attempt}/questions/1")
+        singles = []
+        for n in range(1, 7):
+            html = client.get(f"/tests/attempts/{attempt}/questions/{n}").body if n > 1 else page.body
+            if 'type="radio"' in html:
+                singles.append(n)
+        out.append((client, attempt, singles))
+    return out
+
+
+def run(args: argparse.Namespace) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
+    pg = None
+    if args.db == "postgresql":
+        pg = ThrowawayPostgres(Path(tempfile.mkdtemp(prefix="quizapp-load-pg-")) / "pg")
+        pg.start()
+        import sqlalchemy
+
+        admin = sqlalchemy.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as c:
+            c.exec_driver_sql("CREATE DATABASE load")
+        admin.dispose()
+        url = pg.url("load")
+    else:
+        url = f"sqlite:///{workdir / 'load.sqlite3'}"
+    print(f"database: {args.db}; gunicorn workers: {args.workers} (sync); clients: {args.clients}; cores: {os.cpu_count()}")
+    prepare_database(url, max(args.clients, args.candidates), workdir)
+
+    hello, hello_url = start_hello(args.workers, workdir)
+    try:
+        done, lat, errors = hammer(lambda n: (lambda c=Client(hello_url): c.get("/").status == 200), args.clients, args.seconds)
+    finally:
+        hello.terminate()
+        hello.wait()
+    hello_rps = done / args.seconds
+    print(f"\n[1] hello-world GET /: {hello_rps:,.0f} requests/s, p50 {percentile(lat, 50)*1000:.1f} ms, "
+          f"p95 {percentile(lat, 95)*1000:.1f} ms, errors {errors}")
+
+    server = start_server(url, workdir, workers=args.workers)
+    try:
+        candidates = signed_in_candidates(server.url, args.clients)
+
+        def saver(n: int):
+            client, attempt, singles = candidates[n]
+            state = {"seq": 100}
+
+            def save() -> bool:
+                state["seq"] += 1
+                position = singles[state["seq"] % len(singles)]
+                reply = client.post(f"/tests/attempts/{attempt}/questions/{position}/autosave",
+                                    {"answer": str(state["seq"] % 4), "seq": str(state["seq"])})
+                return reply.status == 200
+            return save
+
+        done, lat, errors = hammer(saver, args.clients, args.seconds)
+        save_rps = done / args.seconds
+        print(f"[2] quizapp answer save, saturated: {save_rps:,.0f} saves/s, p50 {percentile(lat, 50)*1000:.1f} ms, "
+              f"p95 {percentile(lat, 95)*1000:.1f} ms, errors {errors}")
+        print(f"    ratio to hello-world: {save_rps / hello_rps:.2f} (target >= 0.40)")
+    finally:
+        server.stop()
+
+    # [3] paced, realistic candidates on a fresh server and fresh attempts
+    server = start_server(url, workdir, workers=args.workers)
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors_by_type: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+
+    def timed(kind: str, fn):
+        t0 = time.perf_counter()
+        try:
+            ok = fn()
+        except OSError:
+            ok = False
+        with lock:
+            if ok:
+                timings[kind].append(time.perf_counter() - t0)
+            else:
+                errors_by_type[kind] += 1
+
+    def candidate(n: int) -> None:
+        rng = random.Random(n)
+        client = Client(server.url)
+        time.sleep(rng.random() * args.interval)  # arrivals spread over one interval
+        timed("sign in", lambda: (client.get("/sign-in"), client.post("/sign-in", {"email": f"load{n}@example.org", "password": PASSWORD}))[1].status == 302)
+        client.get("/tests/fx-mock")
+        box: dict[str, object] = {}
+
+        def start() -> bool:
+            reply = client.post("/tests/fx-mock/start", {"mode": "practice" if args.practice else "timed"})
+            box["attempt"] = int(re.search(r"/attempts/(\d+)/", reply.location).group(1)) if reply.status == 302 else None
+            return reply.status == 302
+        timed("start", start)
+        attempt = box.get("attempt")
+        if attempt is None:
+            return
+        timed("view question", lambda: client.get(f"/tests/attempts/{attempt}/questions/1").status == 200)
+        stop = time.monotonic() + args.duration
+        seq = 0
+        while time.monotonic() < stop:
+            seq += 1
+            timed("save answer", lambda: client.post(f"/tests/attempts/{attempt}/questions/1/autosave",
+                                                     {"answer": str(seq % 4), "seq": str(seq)}).status == 200)
+            if seq % 5 == 0:
+                timed("view question", lambda: client.get(f"/tests/attempts/{attempt}/questions/{1 + seq % 6}").status == 200)
+            time.sleep(max(0.0, args.interval * (0.75 + rng.random() * 0.5)))
+        client.get(f"/tests/attempts/{attempt}/submit")
+        timed("submit", lambda: client.post(f"/tests/attempts/{attempt}/submit").status == 302)
+        timed("view result", lambda: client.get(f"/tests/attempts/{attempt}/result").status == 200)
+
+    try:
+        # fresh accounts' attempts: the saturation phase left open attempts; use other users
+        threads = [threading.Thread(target=candidate, args=(args.clients + n,)) for n in range(args.candidates - args.clients)] \
+            if args.candidates > args.clients else []
+        if not threads:
+            raise SystemExit("--candidates must exceed --clients (phase 3 uses fresh accounts)")
+        began = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.monotonic() - began
+    finally:
+        server.stop()
+    total = sum(len(v) for v in timings.values())
+    print(f"\n[3] paced: {len(threads)} candidates, one save every ~{args.interval:g} s for {args.duration:g} s "
+          f"({total} requests in {wall:.0f} s, {total / wall:.1f} requests/s)")
+    print(f"    {'request':<14}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
+    for kind in ("sign in", "start", "view question", "save answer", "submit", "view result"):
+        values = timings.get(kind, [])
+        print(f"    {kind:<14}{len(values):>7}{errors_by_type.get(kind, 0):>8}{percentile(values, 50)*1000:>9.1f}"
+              f"{percentile(values, 95)*1000:>9.1f}{percentile(values, 99)*1000:>9.1f}")
+    if pg is not None:
+        pg.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the saturation phases")
+    parser.add_argument("--seconds", type=float, default=10, help="length of each saturation phase")
+    parser.add_argument("--candidates", type=int, default=66, help="accounts; phase 3 uses those beyond --clients")
+    parser.add_argument("--interval", type=float, default=2.0, help="seconds between a candidate's saves")
+    parser.add_argument("--duration", type=float, default=30, help="seconds each paced candidate keeps saving")
+    parser.add_argument("--practice", action="store_true", help=argparse.SUPPRESS)
+    run(parser.parse_args())
+
+
+if __name__ == "__main__":
+    main()
