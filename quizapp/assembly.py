@@ -7,7 +7,7 @@ attempt can be replayed exactly even after the pool changes.
 Draw rules per section:
 - count N: N standalone items, spread across the statements: each pick goes to the statement
   covered least so far (ties broken at random), then a random unused item keyed to it.
-- per_statement N: for every statement of the framework, items until it is covered N times.
+- per_statement N: N items drawn for every statement of the framework (N x statements in all).
 - scenarios N: N whole scenarios (random), their items together and in authored order.
 - items [ids]: exactly those items, in that order.
 Option order: shuffled when the blueprint says so; ordering items are always shuffled (and never
@@ -106,22 +106,19 @@ def _draw_count(rng: random.Random, candidates: list[PoolItem], codes: Sequence[
 
 def _draw_per_statement(rng: random.Random, candidates: list[PoolItem], codes: Sequence[str], n: int,
                         used: set[str]) -> list[PoolItem]:
+    """n distinct items drawn *for* each statement (an item keyed to two statements is drawn for
+    one of them), so a form always has n x statements questions and covers each statement at
+    least n times. Statements with the fewest items are served first."""
     available = [c for c in candidates if c.key not in used]
-    coverage = {code: 0 for code in codes}
     chosen: list[PoolItem] = []
-    order = list(codes)
-    rng.shuffle(order)
+    order = sorted(codes, key=lambda code: (sum(code in i.statements for i in available), rng.random()))
     for code in order:
-        while coverage[code] < n:
-            options = [i for i in available if code in i.statements]
-            if not options:
-                raise DrawError(f"statement {code} needs {n} items, only {coverage[code]} could be drawn")
-            item = rng.choice(options)
+        options = [i for i in available if code in i.statements]
+        if len(options) < n:
+            raise DrawError(f"statement {code} needs {n} items, only {len(options)} left to draw")
+        for item in rng.sample(options, n):
             chosen.append(item)
             available.remove(item)
-            for covered in item.statements:
-                if covered in coverage:
-                    coverage[covered] += 1
     rng.shuffle(chosen)
     return chosen
 
