@@ -1,0 +1,115 @@
+"""Fixtures for the end-to-end tests in Debian's Chromium (Playwright for Python).
+
+One server per xdist worker (a free loopback port, a temporary SQLite database with the fixture
+banks imported), one browser per worker, and a fresh browser context per page a test opens.
+A failed test leaves a screenshot of each page it had open in test-artifacts/screenshots/failures/.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .server import BROWSER_TESTS, FIXTURE_BANKS, LiveServer
+from .support import AXE, FAILURES, Audit, serve_axe, watch
+
+CHROMIUM = Path(os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1000, "height": 800}
+
+expect.set_options(timeout=10_000)
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator:
+    report = yield
+    if report.when == "call":
+        item.stash[_FAILED] = report.failed
+    return report
+
+
+def start_server(tmp_path_factory: pytest.TempPathFactory, banks: list[Path], name: str) -> LiveServer:
+    server = LiveServer(tmp_path_factory.mktemp(name), banks, name)
+    server.start()
+    return server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app served on a free port (one per xdist worker), with the fixture banks and the
+    browser-only tests (fx-short: 12 seconds, fx-long: 12 minutes) imported."""
+    live = start_server(tmp_path_factory, [FIXTURE_BANKS, BROWSER_TESTS], "browser-server")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(f"Debian's Chromium is not installed ({CHROMIUM} is missing): run `make chromium`, "
+                    "or as root `apt-get update && apt-get install -y chromium`")
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: run `make assets` (npm ci installs axe-core)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser: Browser, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """open_page(**context_options) -> a page in a new browser context on the test server.
+    Each call is a separate browser (cookies, clock, network), closed after the test."""
+    contexts = []
+
+    def make(base_url: str | None = None, **options) -> Page:
+        context = browser.new_context(base_url=base_url or server.url, viewport=VIEWPORT, locale="en-GB",
+                                      timezone_id="Europe/London", **options)
+        context.set_default_timeout(10_000)
+        serve_axe(context)
+        contexts.append(context)
+        page = context.new_page()
+        watch(page)
+        return page
+
+    yield make
+    if request.node.stash.get(_FAILED, False):
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        for n, context in enumerate(contexts):
+            for m, page in enumerate(context.pages):
+                try:
+                    page.screenshot(path=FAILURES / f"{request.node.name}-{n}-{m}.png", full_page=True)
+                except Exception:  # a closed page has nothing to show
+                    pass
+        print("server log (last lines):\n" + "\n".join(server.log().splitlines()[-30:]))
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Page]) -> Page:
+    return open_page()
+
+
+@pytest.fixture
+def candidate(server: LiveServer) -> dict:
+    """A new candidate account for this test only."""
+    return server.new_user("candidate")
+
+
+@pytest.fixture
+def audit() -> Audit:
+    return Audit()
