@@ -10,17 +10,25 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install assets db banks demo serve bench clean check-python postgres
+.PHONY: run test install assets db banks demo serve bench clean check-python postgres chromium screenshots
 
 run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
-test: install assets postgres ## set up, then run the whole suite on SQLite, then again on PostgreSQL
+test: install assets chromium postgres ## set up, then run the whole suite on SQLite, then again on PostgreSQL
 	@echo "== The whole suite on SQLite"
 	@bash .ci/pytest.sh $(PYTEST_ARGS)
 	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser)"
 	@QUIZAPP_TEST_DB=postgresql bash .ci/pytest.sh $(PYTEST_ARGS) -m "not browser"
+
+chromium: ## Debian's Chromium, which the browser tests (tests/browser, Playwright) drive
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	else echo "The browser tests need Debian's Chromium: run 'sudo apt-get update && sudo apt-get install -y chromium'" >&2; exit 1; fi
+
+screenshots: install assets chromium ## regenerate the README's screenshots in docs/screenshots/
+	QUIZAPP_README_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_screenshots.py
 
 postgres: ## PostgreSQL's server binaries (initdb, pg_ctl) for the second test run
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \

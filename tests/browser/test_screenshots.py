@@ -1,0 +1,111 @@
+"""The service on its shipped question banks, as a candidate sees it: each main page is audited
+and saved as a screenshot (test-artifacts/screenshots/readme/). `make screenshots` sets
+QUIZAPP_README_SCREENSHOTS=docs/screenshots to write the README's copies there too.
+
+TODO when they exist: the employer dashboard and the trainer's item analysis pages."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import start_server
+from .server import REAL_BANKS, ROOT, LiveServer
+from .support import (
+    SCREENSHOTS,
+    answer_with_mouse,
+    attempt_from_url,
+    attempt_row,
+    questions_of,
+    screenshot,
+    sign_in,
+    step,
+)
+
+pytestmark = pytest.mark.browser
+
+README_DIR = os.environ.get("QUIZAPP_README_SCREENSHOTS")
+MAX_README_BYTES = 150_000
+WRONG = {3, 7, 11}  # a realistic result: 11 of 14 right
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    live = start_server(tmp_path_factory, [REAL_BANKS], "readme-server")
+    yield live
+    live.stop()
+
+
+def shoot(page: Page, name: str) -> None:
+    screenshot(page, name, SCREENSHOTS / "readme")
+    if README_DIR:
+        path = screenshot(page, name, ROOT / README_DIR)
+        size = path.stat().st_size
+        assert size <= MAX_README_BYTES, f"{path} is {size // 1000} KB: keep README screenshots under 150 KB"
+
+
+def test_screenshots_of_a_practitioner_mock(real_server: LiveServer, open_page, audit) -> None:
+    page = open_page(base_url=real_server.url)
+    with real_server.app.app_context():
+        from quizapp.extensions import db
+        from tests.helpers import make_user
+
+        user = make_user(f"amara.okafor@{uuid.uuid4().hex[:8]}.example", "candidate", None,
+                         password="correct horse battery staple")
+        db.session.commit()
+    sign_in(page, user)
+
+    with step(page, "the start page"):
+        page.get_by_role("link", name="Practitioner mock test (example)").click()
+        audit(page, "start")
+        shoot(page, "start")
+        page.get_by_role("button", name="Start timed mock").click()
+
+    attempt_id, _ = attempt_from_url(page)
+    infos = questions_of(real_server.app, attempt_id)
+    first_scenario = next(i.position for i in infos if i.scenario)
+    for info in infos:
+        with step(page, f"question {info.position} ({info.type}{', scenario' if info.scenario else ''})"):
+            expect(page).to_have_url(re.compile(rf"/questions/{info.position}$"))
+            if info.position in (1, first_scenario):  # the fixture journeys audit every question type
+                audit(page, f"question {info.position}")
+            answer_with_mouse(page, info, right=info.position not in WRONG)
+            if info.position in (1, first_scenario + 1):
+                expect(page.locator("#save-status")).to_have_text(re.compile("^Saved at"))
+                page.evaluate("document.activeElement.blur()")
+            if info.position == 1:
+                page.evaluate("window.scrollTo(0, 0)")
+                shoot(page, "question")
+            if info.position == first_scenario + 1:
+                # the end of the scenario above the question and its options
+                page.evaluate("window.scrollBy(0, document.querySelector('fieldset').getBoundingClientRect().top - 430)")
+                shoot(page, "scenario-question")
+            if info.position == 5:
+                page.get_by_role("button", name="Flag for review").click()
+                expect(page.get_by_role("button", name="Remove flag")).to_be_visible()
+            page.get_by_role("button", name="Save and continue").click()
+
+    with step(page, "check your answers"):
+        expect(page.locator("h1")).to_have_text("Check your answers")
+        audit(page, "check answers")
+        shoot(page, "check-answers")
+        page.get_by_role("button", name="Submit your answers").click()
+        audit(page, "confirm submit")
+        page.get_by_role("button", name="Submit and see my result").click()
+
+    with step(page, "the result"):
+        expect(page.locator(".govuk-panel__title")).to_have_text("Passed")
+        percent = attempt_row(real_server.app, attempt_id).percent  # wrong orderings can score in part
+        expect(page.locator("main")).to_contain_text("You scored %.0f%%" % percent)
+        audit(page, "result")
+        shoot(page, "result")
+
+    with step(page, "the history"):
+        page.get_by_role("link", name="See your results over time").click()
+        audit(page, "history")
+        shoot(page, "history")
