@@ -83,10 +83,11 @@ def test_sign_up_and_take_a_timed_mock_with_the_mouse(page: Page, server, audit)
         screenshot(page, "journey-start")
         page.get_by_role("button", name="Start timed mock").click()
 
-    attempt_id, position = attempt_from_url(page)
-    assert position == 1
-    infos = questions_of(app, attempt_id)
-    assert [i.scenario for i in infos[4:]] == ["The Fixture family"] * 2, "fixture draw changed: update this test"
+    with step(page, "the attempt's questions, from the database"):
+        attempt_id, position = attempt_from_url(page)
+        assert position == 1
+        infos = questions_of(app, attempt_id)
+        assert [i.scenario for i in infos[4:]] == ["The Fixture family"] * 2, "fixture draw changed: update this test"
 
     with step(page, "answer question 1; it saves by itself and is there after a reload"):
         question_heading(page, 1)
@@ -227,7 +228,7 @@ def test_keyboard_only(page: Page, server, candidate) -> None:
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"/result$"))
         expect(page.locator("main")).to_contain_text("You scored 100%")
-    assert saved_answers(server.app, attempt_id) == {i.position: authored(i, True) for i in infos}
+        assert saved_answers(server.app, attempt_id) == {i.position: authored(i, True) for i in infos}
 
 
 def test_javascript_off_journey_uses_plain_forms(open_page, server, candidate) -> None:
@@ -262,7 +263,7 @@ def test_javascript_off_journey_uses_plain_forms(open_page, server, candidate) -
         expect(page).to_have_url(re.compile(r"/result$"))
         expect(page.locator("main")).to_contain_text("You scored 83%")
         expect(page.locator("#question-6-heading + .app-review")).to_contain_text("Incorrect")
-    assert saved_answers(server.app, attempt_id) == {i.position: authored(i, i.position != 6) for i in infos}
+        assert saved_answers(server.app, attempt_id) == {i.position: authored(i, i.position != 6) for i in infos}
 
 
 def test_error_states(page: Page, server, candidate, audit) -> None:
@@ -299,7 +300,7 @@ def test_error_states(page: Page, server, candidate, audit) -> None:
         audit(page, "multiple-response question with an error", errors=True)
         summary.get_by_role("link").click()
         expect(page.locator("input[name='answer']").first).to_be_focused()
-    assert saved_answers(server.app, attempt_id) == {}
+        assert saved_answers(server.app, attempt_id) == {}, "a refused answer was saved"
 
 
 FOCUSED_BOX = """() => {

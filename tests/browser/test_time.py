@@ -167,7 +167,7 @@ def test_countdown_shows_the_server_time_when_the_browser_clock_is_wrong(open_pa
     with step(mutant, "the same check on a Date-based countdown"):
         _, mutant_second = countdown_error_when_the_clock_is_wrong(mutant, server, attempt_id, question_url)
         assert mutant_second > 2, f"a Date-based countdown was only {mutant_second:.1f} s out: the check cannot fail"
-    assert attempt_row(server.app, attempt_id).ended_at is None
+        assert attempt_row(server.app, attempt_id).ended_at is None, "the mutant's early timeout ended the attempt"
 
 
 # Records every change of the two live regions, with what the countdown showed at that moment.
@@ -236,4 +236,4 @@ def test_timer_is_announced_only_at_10_5_and_1_minutes(open_page, server, candid
         expect(page.locator(".app-timer__value")).to_have_text(re.compile(r"^\d\d? seconds$"))
         audit(page, "question 1", state="1-minute warning")
         screenshot(page, "journey-timer-warning")
-    assert attempt_row(server.app, attempt_id).ended_at is None
+        assert attempt_row(server.app, attempt_id).ended_at is None
