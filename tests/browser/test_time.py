@@ -59,18 +59,22 @@ def test_time_runs_out_while_the_page_is_open(open_page, server) -> None:
     for who, page in pages.items():
         sign_in(page, users[who])
     pages["B"].clock.install()  # runs in real time until paused
-    attempts = {who: start_test(page, "fx-short") for who, page in pages.items()}
-    infos = {who: questions_of(server.app, attempt_id) for who, attempt_id in attempts.items()}
+    attempts, infos = {}, {}
 
-    with step(pages["A"], "A answers question 1 and it saves"):
-        answer_with_mouse(pages["A"], infos["A"][0])
+    def begin(who: str) -> Page:  # each has 12 seconds from here
+        attempts[who] = start_test(pages[who], "fx-short")
+        infos[who] = questions_of(server.app, attempts[who])
+        return pages[who]
+
+    with step(pages["A"], "A starts, answers question 1 and it saves"):
+        answer_with_mouse(begin("A"), infos["A"][0])
         expect(pages["A"].locator("#save-status")).to_have_text(re.compile("^Saved at"))
-    with step(pages["B"], "B answers question 1, then B's clock stops"):
-        answer_with_mouse(pages["B"], infos["B"][0])
+    with step(pages["B"], "B starts and answers question 1, then B's clock stops"):
+        answer_with_mouse(begin("B"), infos["B"][0])
         expect(pages["B"].locator("#save-status")).to_have_text(re.compile("^Saved at"))
         pages["B"].clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
-    with step(pages["C"], "C saves question 1 and chooses an answer to question 2"):
-        answer_with_mouse(pages["C"], infos["C"][0])
+    with step(pages["C"], "C starts, saves question 1 and chooses an answer to question 2"):
+        answer_with_mouse(begin("C"), infos["C"][0])
         pages["C"].get_by_role("button", name="Save and continue").click()
         expect(pages["C"]).to_have_url(re.compile(r"/questions/2$"))
         answer_with_mouse(pages["C"], infos["C"][1])
