@@ -125,9 +125,11 @@ def sparkline(points: Sequence[tuple[object, float, str]]) -> Markup:
 
 
 NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
-    "candidate": [("Your tests", "candidate.home"), ("Your results", "candidate.history")],
+    "candidate": [("Your tests", "candidate.home"), ("Your results", "candidate.history"),
+                  ("Your organisation", "candidate.organisation")],
     "trainer": [("Question banks", "trainer.home")],
-    "employer": [("Your organisation", "employer.home")],
+    "employer": [("Cohort results", "employer.home"), ("Candidates", "employer.candidates"), ("Teams", "employer.teams"),
+                 ("Invitations", "employer.invitations")],
     "admin": [("Users and organisations", "admin.home"), ("Question banks", "trainer.home")],
 }
 

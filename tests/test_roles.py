@@ -7,9 +7,13 @@ that belong to "candidate" (in Org A): other people get 404 for them, never a pe
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from flask import Flask
 
+from quizapp import accounts, organisations
+from quizapp.extensions import db
 from tests.candidate.conftest import FIXTURE_BANKS
 
 VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
@@ -26,6 +30,7 @@ def owner(status: int) -> dict[str, int]:
 
 
 A = "/tests/attempts/{attempt}"
+TRAINERS = {"trainer": 200, "admin": 200}
 
 # endpoint -> (method, path, {visitor: expected status}); visitors not listed are refused:
 # anonymous visitors are sent to sign in (302), signed-in ones get 403.
@@ -50,10 +55,43 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.submit": ("POST", A + "/submit", owner(302)),
     "candidate.result": ("GET", A + "/result", owner(302)),
     "trainer.home": ("GET", "/trainer/", {"trainer": 200, "admin": 200}),
+    # Trainers and admins: the bank workspace. Content belongs to no one, so both get the same
+    # answer; an upload token belongs to its uploader (an unknown one is 404 for everyone).
+    "trainer.framework": ("GET", "/trainer/frameworks/fx", TRAINERS),
+    "trainer.bank": ("GET", "/trainer/banks/fx-bank", TRAINERS),
+    "trainer.scenario": ("GET", "/trainer/scenarios/fx-sc1", TRAINERS),
+    "trainer.item": ("GET", "/trainer/items/fx-s1", TRAINERS),
+    "trainer.item_preview": ("GET", "/trainer/items/fx-s1/preview?seed=1", TRAINERS),
+    "trainer.scenario_preview": ("GET", "/trainer/scenarios/fx-sc1/preview", TRAINERS),
+    "trainer.test": ("GET", "/trainer/tests/fx-mock", TRAINERS),
+    "trainer.test_preview": ("GET", "/trainer/tests/fx-mock/preview", TRAINERS),
+    "trainer.statistics": ("GET", "/trainer/tests/fx-mock/statistics", TRAINERS),
+    "trainer.statistics_csv": ("GET", "/trainer/tests/fx-mock/statistics.csv", TRAINERS),
+    "trainer.coverage": ("GET", "/trainer/tests/fx-mock/coverage", TRAINERS),
+    "trainer.search": ("GET", "/trainer/search?q=Single", TRAINERS),
+    "trainer.upload": ("GET", "/trainer/upload", TRAINERS),
+    "trainer.upload_post": ("POST", "/trainer/upload", {"trainer": 400, "admin": 400}),  # no files chosen
+    "trainer.upload_result": ("GET", "/trainer/uploads/" + "x" * 32, {"trainer": 404, "admin": 404}),
+    "trainer.upload_import": ("POST", "/trainer/uploads/" + "x" * 32 + "/import", {"trainer": 404, "admin": 404}),
     "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
     "admin.home": ("GET", "/admin/", {"admin": 200}),
     "employer.extra_time": ("GET", "/employer/candidates/{candidate}/extra-time", {"employer": 200, "other_employer": 404}),
     "admin.extra_time": ("GET", "/admin/users/{candidate}/extra-time", {"admin": 200}),
+    # Employers: their own organisation's people and results; another organisation's ids are 404.
+    "employer.export": ("GET", "/employer/export.csv", {"employer": 200, "other_employer": 200}),
+    "employer.candidates": ("GET", "/employer/candidates", {"employer": 200, "other_employer": 200}),
+    "employer.candidate": ("GET", "/employer/candidates/{candidate}", {"employer": 200, "other_employer": 404}),
+    "employer.change_team": ("POST", "/employer/candidates/{candidate}/team", {"employer": 302, "other_employer": 404}),
+    "employer.teams": ("GET", "/employer/teams", {"employer": 200, "other_employer": 200}),
+    "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
+    "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
+    "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
+    "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
+    "candidate.join": ("GET", "/tests/join", {"candidate": 200, "other_candidate": 200}),
+    "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
+    "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
+    "candidate.leave": ("POST", "/tests/organisation/leave", {"candidate": 302, "other_candidate": 302}),
 }
 PUBLIC_ASSETS = {"static", "assets.static"}
 
@@ -65,13 +103,19 @@ def test_every_route_is_in_the_matrix(app: Flask):
 
 @pytest.fixture
 def objects(app, runner, client, auth, users):
-    """A test and an open attempt that belong to "candidate"."""
+    """A test and an open attempt that belong to "candidate"; a team and an invitation of Org A."""
     assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
     auth.as_role("candidate")
     response = client.post("/tests/fx-mock/start", data={"mode": "timed"})
     attempt = int(response.headers["Location"].split("/attempts/")[1].split("/")[0])
     auth.sign_out()
-    return {"attempt": attempt, "candidate": users["candidate"]["id"]}
+    with app.app_context():
+        org = accounts.get_or_create_organisation(db.session, "Org A")
+        team = organisations.create_team(db.session, org, "Team A")
+        invitation = organisations.create_invitation(db.session, org, None, datetime.now(UTC), 7, team)
+        db.session.commit()
+        ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
+    return {"attempt": attempt, "candidate": users["candidate"]["id"], **ids}
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

@@ -4,7 +4,9 @@ from flask import abort, render_template, url_for
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
+from .. import organisations
 from ..auth_session import roles_required
+from ..employer.pages import Links, candidate_page, dashboard_page, export_response
 from ..extensions import db
 from ..extra_time import extra_time_page
 from ..models import Membership, Organisation, User
@@ -31,3 +33,46 @@ def extra_time(user_id: int) -> str | Response:
     if candidate is None or candidate.role != "candidate":
         abort(404)
     return extra_time_page(candidate, back_url=url_for(".home"), done_url=url_for(".home"))
+
+
+# -- an organisation's cohort results (the employer's dashboard, for any organisation) ----------------
+
+
+def _organisation(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _links(organisation_id: int) -> Links:
+    return Links(
+        dashboard=lambda **query: url_for("admin.organisation", organisation_id=organisation_id, **query),
+        export=lambda fmt, **query: url_for("admin.export", organisation_id=organisation_id, fmt=fmt, **query),
+        candidate=lambda user_id: url_for("admin.candidate", organisation_id=organisation_id, user_id=user_id),
+        extra_time=lambda user_id: url_for("admin.extra_time", user_id=user_id),
+    )
+
+
+@bp.route("/organisations/<int:organisation_id>")
+@roles_required("admin")
+def organisation(organisation_id: int) -> str:
+    org = _organisation(organisation_id)
+    return dashboard_page(org, _links(org.id), title=f"{org.name}: cohort results")
+
+
+@bp.route("/organisations/<int:organisation_id>/export.<any(csv, xlsx):fmt>")
+@roles_required("admin")
+def export(organisation_id: int, fmt: str) -> Response:
+    return export_response(_organisation(organisation_id), fmt)
+
+
+@bp.route("/organisations/<int:organisation_id>/candidates/<int:user_id>")
+@roles_required("admin")
+def candidate(organisation_id: int, user_id: int) -> str:
+    org = _organisation(organisation_id)
+    found = organisations.member_in(db.session, org.id, user_id)
+    if found is None:
+        abort(404)
+    user, membership = found
+    return candidate_page(org, user, membership, _links(org.id), history_since=None)
