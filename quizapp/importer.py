@@ -76,9 +76,11 @@ def _by_key(session: Session, model: type) -> dict[str, object]:
 
 
 class _Importer:
-    def __init__(self, session: Session, bank_set: bm.BankSet, prune: bool, now: datetime) -> None:
+    def __init__(self, session: Session, bank_set: bm.BankSet, prune: bool, now: datetime,
+                 context: bm.BankSet | None = None) -> None:
         self.session = session
         self.set = bank_set
+        self.context = context or bank_set
         self.prune = prune
         self.now = now
         self.report = ImportReport()
@@ -259,7 +261,7 @@ class _Importer:
         tests: dict[str, m.TestForm] = _by_key(self.session, m.TestForm)  # type: ignore[assignment]
         for key, test in self.set.tests.items():
             blueprint = test.to_json()
-            low, high = _item_count_range(self.set, test)
+            low, high = _item_count_range(self.context, test)
             blueprint["item_count_min"] = low
             blueprint["item_count_max"] = high
             blueprint["item_count_text"] = str(low) if low == high else f"{low} to {high}"
@@ -334,15 +336,18 @@ def _ownership_problems(session: Session, bank_set: bm.BankSet) -> list[str]:
 
 
 def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = False,
-                    now: datetime | None = None) -> ImportReport:
+                    now: datetime | None = None, context: bm.BankSet | None = None) -> ImportReport:
     """Import a valid BankSet in the caller's transaction. Raises ImportRefused (writing nothing)
-    if the set has problems. The caller commits (or rolls back on any exception)."""
+    if the set has problems. The caller commits (or rolls back on any exception).
+
+    `context` is the whole set `bank_set` was validated in, when `bank_set` is only part of it
+    (the trainer's upload): a test's question count is worked out from every bank in it."""
     if bank_set.problems:
         raise ImportRefused([str(p) for p in bank_set.problems])
     problems = _ownership_problems(session, bank_set)
     if problems:
         raise ImportRefused(problems)
-    importer = _Importer(session, bank_set, prune, now or utcnow())
+    importer = _Importer(session, bank_set, prune, now or utcnow(), context)
     importer.frameworks_()
     importer.banks()
     importer.tests()

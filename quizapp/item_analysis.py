@@ -63,6 +63,16 @@ def attempt_ids(session: Session, test: TestForm, all_attempts: bool = False) ->
     ))
 
 
+def fingerprint(session: Session, ids: Sequence[int]) -> tuple[int, int, float]:
+    """Changes whenever the analysis would: an attempt added, or re-marked (its score changes)."""
+    if not ids:
+        return (0, 0, 0.0)
+    total = 0.0
+    for chunk in _chunks(ids, 500):
+        total += session.scalar(select(func.coalesce(func.sum(Attempt.score), 0.0)).where(Attempt.id.in_(chunk))) or 0.0
+    return (len(ids), max(ids), round(total, 6))
+
+
 def load(session: Session, ids: Sequence[int]) -> tuple[list[item_stats.AttemptData], dict[int, item_stats.ItemInfo]]:
     """The attempts' questions, scores and answers, and what the analysis needs of each item version."""
     answers: dict[int, list[item_stats.Answer]] = {attempt_id: [] for attempt_id in ids}

@@ -44,6 +44,10 @@ INTERVAL_LEVEL = 0.90
 EASY_ABOVE = 0.9
 HARD_BELOW = 0.2
 WEAK_DISCRIMINATION_BELOW = 0.2
+KEY_ERROR_MARGIN = 0.1
+"""A distractor is flagged as a possible key error when the top third chose it more often than
+the bottom third by at least this share of a third (and at least one candidate), so that one
+candidate's stray choice is not a flag."""
 
 
 # -- elementary statistics ----------------------------------------------------------------------
@@ -386,13 +390,17 @@ def item_flags(stats: ItemStats, min_sample: int) -> list[Flag]:
             label = _short(option.text)
             if option.chosen == 0:
                 flags.append(Flag("unused-distractor", f"Nobody chose the distractor \u201c{label}\u201d"))
-            elif stats.group_size and option.top > option.bottom:
+            elif stats.group_size and option.top - option.bottom >= key_error_margin(stats.group_size):
                 flags.append(Flag(
                     "key-error",
                     f"Possible key error: the distractor \u201c{label}\u201d was chosen by more of the top third "
                     f"({option.top} of {stats.group_size}) than of the bottom third ({option.bottom} of {stats.group_size})",
                 ))
     return flags
+
+
+def key_error_margin(group_size: int) -> int:
+    return max(1, math.ceil(KEY_ERROR_MARGIN * group_size))
 
 
 def _short(text: str, limit: int = 60) -> str:

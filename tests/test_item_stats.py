@@ -357,3 +357,16 @@ def test_bootstrap_intervals_share_resamples_and_skip_undefined_values():
 )
 def test_safe_cell(value, expected):
     assert st.safe_cell(value) == expected
+
+
+@pytest.mark.parametrize(("group", "margin"), [(1, 1), (2, 1), (10, 1), (11, 2), (20, 2), (40, 4)])
+def test_key_error_margin(group, margin):
+    assert st.key_error_margin(group) == margin
+
+
+@pytest.mark.parametrize(("top", "bottom", "flagged"), [(4, 3, False), (1, 0, False), (4, 1, True), (5, 3, True)])
+def test_a_stray_choice_is_not_a_key_error(top, bottom, flagged):
+    info = st.ItemInfo(1, "x", 1, "single", ("key", "other"), (0,))
+    options = [st.OptionStats(0, "key", True, 30, 15, 10), st.OptionStats(1, "other", False, 10, top, bottom)]
+    stats = st.ItemStats(info, 60, 0.5, 0.5, 0.3, 0.5, None, None, 0, 20, options=options)
+    assert ("key-error" in [f.code for f in st.item_flags(stats, 30)]) is flagged

@@ -12,7 +12,7 @@ from quizapp import accounts, attempts, question_types
 from quizapp.extensions import db
 from quizapp.models import Mode, TestForm, User
 
-from ..candidate.conftest import FIXTURE_BANKS
+from ..candidate.conftest import FIXTURE_BANKS, clock  # noqa: F401 (the movable clock fixture)
 from ..helpers import make_user
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
