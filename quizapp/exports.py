@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import IO
@@ -104,7 +105,9 @@ def xlsx_bytes(table: ExportTable, sheet_title: str = "Results") -> bytes:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "all"
+    """Plain ASCII for a file name: accents dropped (Bórd -> bord), anything else a hyphen."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "all"
 
 
 def filename(organisation: str, selection: str, on: date, extension: str) -> str:

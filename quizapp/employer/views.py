@@ -134,6 +134,8 @@ def invitations() -> str | Response:
     teams = organisations.teams_of(db.session, organisation.id)
     form = InvitationForm()
     form.team.choices = [choice("", "No team")] + [choice(str(t.id), t.name) for t in teams]
+    if request.method == "POST" and form.team.data and form.team.data not in {str(t.id) for t in teams}:
+        abort(404)  # another organisation's team
     if form.validate_on_submit():
         team = organisations.team_in(db.session, organisation.id, int(form.team.data)) if form.team.data else None
         invitation = organisations.create_invitation(db.session, organisation, current_user, clock.now(),
