@@ -335,7 +335,9 @@ def test_focus_is_not_hidden_under_the_sticky_timer(page: Page, server, candidat
     with step(page, "an error summary link scrolls the question clear of the timer"):
         option_input(page, 0).check()
         page.get_by_role("button", name="Save and continue").click()
-        page.locator(".govuk-error-summary").get_by_role("link").click()
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_be_focused()  # GOV.UK Frontend is ready: its link handler is on
+        summary.get_by_role("link").click()
         expect(page.locator("input[name='answer']").first).to_be_focused()
         legend_top = page.locator("legend").evaluate("(el) => el.getBoundingClientRect().top")
         timer_bottom = page.locator("#app-timer").evaluate("(el) => el.getBoundingClientRect().bottom")
