@@ -66,12 +66,14 @@ class Countdown {
   tick() {
     const left = this.remaining();
     this.value.textContent = formatRemaining(left);
+    // Shown from the first warning point on, on every page: not only on the page that was
+    // open when the warning was announced.
+    this.root.classList.toggle("app-timer--warning", left <= Math.max(...this.warnings) * 60);
     for (const m of this.warnings) {
       if (left <= m * 60 && !this.announced.has(m)) {
         this.announced.add(m);
         // Announced whether or not the timer is hidden.
         (m <= 1 ? this.assertive : this.polite).textContent = WARNING_TEXT[m] || `${m} minutes left.`;
-        this.root.classList.toggle("app-timer--warning", true);
       }
     }
     if (left <= 0 && !this.expired) {

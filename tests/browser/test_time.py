@@ -69,6 +69,12 @@ def test_time_runs_out_while_the_page_is_open(open_page, server) -> None:
     with step(pages["A"], "A starts, answers question 1 and it saves"):
         answer_with_mouse(begin("A"), infos["A"][0])
         expect(pages["A"].locator("#save-status")).to_have_text(re.compile("^Saved at"))
+    with step(pages["A"], "A goes on to question 2: the timer shows its warning, and nothing is announced again"):
+        pages["A"].get_by_role("button", name="Save and continue").click()
+        expect(pages["A"]).to_have_url(re.compile(r"/questions/2$"))
+        expect(pages["A"].locator("#app-timer")).to_have_class(re.compile(r"\bapp-timer--warning\b"))
+        expect(pages["A"].locator("#app-timer-alert")).to_have_text("")
+        expect(pages["A"].locator("#app-timer-announcement")).to_have_text("")
     with step(pages["B"], "B starts and answers question 1, then B's clock stops"):
         answer_with_mouse(begin("B"), infos["B"][0])
         expect(pages["B"].locator("#save-status")).to_have_text(re.compile("^Saved at"))
@@ -206,10 +212,12 @@ def test_timer_is_announced_only_at_10_5_and_1_minutes(open_page, server, candid
         expect(page.locator("#app-timer-alert")).to_have_attribute("aria-live", "assertive")
 
     with step(page, "run the clock to 9 minutes 40 seconds left: 10 minutes is announced"):
+        expect(page.locator("#app-timer")).not_to_have_class(re.compile(r"\bapp-timer--warning\b"))
         page.evaluate(RECORD_ANNOUNCEMENTS)
         page.clock.run_for(int((page_remaining(page) - 580) * 1000))
         ten = {"region": "app-timer-announcement", "text": "10 minutes left.", "shown": "10 minutes"}
         assert page.evaluate("window.announcements") == [ten]
+        expect(page.locator("#app-timer")).to_have_class(re.compile(r"\bapp-timer--warning\b"))
 
     with step(page, "over a few seconds the countdown changes and nothing more is announced"):
         page.evaluate("window.countdownChanges = 0")
