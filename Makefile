@@ -73,6 +73,7 @@ serve: install assets db banks ## the production server: gunicorn with several w
 
 bench: install ## run the benchmarks (not part of CI)
 	$(BIN)/python bench/bench_validate.py
+	$(BIN)/python bench/bench_item_analysis.py
 	$(BIN)/python bench/bench_cohort.py
 
 clean:
