@@ -231,9 +231,16 @@ def test_keyboard_only(page: Page, server, candidate) -> None:
         assert saved_answers(server.app, attempt_id) == {i.position: authored(i, True) for i in infos}
 
 
-def test_javascript_off_journey_uses_plain_forms(open_page, server, candidate) -> None:
+def test_javascript_off_journey_uses_plain_forms(open_page, server) -> None:
     page = open_page(java_script_enabled=False)
-    sign_in(page, candidate)
+    with step(page, "sign up without JavaScript"):
+        page.goto("/sign-up")
+        page.get_by_label("Full name").fill("No Script")
+        page.get_by_label("Email address").fill(f"no-script-{uuid.uuid4().hex[:12]}@browser.example")
+        page.get_by_label("Create a password", exact=True).fill(PASSWORD)
+        page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.locator("h1")).to_have_text("Your tests")
     attempt_id = start_test(page, "fx-mock")
     infos = questions_of(server.app, attempt_id)
 
@@ -264,6 +271,23 @@ def test_javascript_off_journey_uses_plain_forms(open_page, server, candidate) -
         expect(page.locator("main")).to_contain_text("You scored 83%")
         expect(page.locator("#question-6-heading + .app-review")).to_contain_text("Incorrect")
         assert saved_answers(server.app, attempt_id) == {i.position: authored(i, i.position != 6) for i in infos}
+
+
+def test_practice_question_and_its_feedback(page: Page, server, candidate, audit) -> None:
+    sign_in(page, candidate)
+    attempt_id = start_test(page, "fx-mock", mode="practice")
+    info = questions_of(server.app, attempt_id)[0]
+    with step(page, "a practice question has no timer"):
+        question_heading(page, 1)
+        expect(page.locator("#app-timer")).to_have_count(0)
+        audit(page, "practice question 1")
+    with step(page, "answer it wrongly and read the feedback"):
+        answer_with_mouse(page, info, right=False)
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page.locator("h1")).to_have_text("Question 1 of 6: feedback")
+        expect(page.locator("main")).to_contain_text("Rationale")
+        expect(page.locator("main")).to_contain_text(re.compile("Incorrect|Partly correct"))
+        audit(page, "practice feedback")
 
 
 def test_error_states(page: Page, server, candidate, audit) -> None:
