@@ -84,7 +84,8 @@ def load_pool(session: Session, framework_keys: set[str]) -> Pool:
     return Pool(items, statements)
 
 
-def _draw_specs(test: TestForm) -> list[DrawSpec]:
+def draw_specs(test: TestForm) -> list[DrawSpec]:
+    """The draw of each section of an imported test (also used by the trainer's previews and coverage)."""
     return [
         DrawSpec(
             section=s["section"],
@@ -116,7 +117,7 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
     existing = open_attempt(session, user, test, mode)
     if existing is not None:
         return existing
-    specs = _draw_specs(test)
+    specs = draw_specs(test)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     pool = load_pool(session, {s.framework for s in specs})
     drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))

@@ -162,9 +162,9 @@ def simulate(pool: Pool, specs: Sequence[DrawSpec], *, shuffle_options: bool = T
 
 def for_test(session: Session, test: object, *, draws: int = DEFAULT_DRAWS, seed: int = 0) -> Coverage:
     """Coverage of a TestForm's blueprint over the live pool."""
-    from .attempts import _draw_specs, load_pool
+    from .attempts import draw_specs, load_pool
 
-    specs = _draw_specs(test)  # type: ignore[arg-type]
+    specs = draw_specs(test)  # type: ignore[arg-type]
     pool = load_pool(session, {spec.framework for spec in specs})
     coverage = simulate(pool, specs, shuffle_options=bool(test.blueprint.get("shuffle_options", True)),  # type: ignore[attr-defined]
                         draws=draws, seed=seed)

@@ -129,9 +129,9 @@ class FormPreview:
 
 def form_for_test(session: Session, test: TestForm, seed: int) -> FormPreview:
     """The form a candidate starting `test` with this seed would get (from today's pool)."""
-    from .attempts import _draw_specs, load_pool
+    from .attempts import draw_specs, load_pool
 
-    specs = _draw_specs(test)
+    specs = draw_specs(test)
     pool = load_pool(session, {spec.framework for spec in specs})
     try:
         drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))

@@ -1,4 +1,5 @@
-"""The trainer's pages: the imported frameworks, banks and tests."""
+"""The trainer's workspace: browse, search and preview the imported content, check and import
+uploaded banks, item analysis and blueprint coverage (trainers and admins)."""
 
 from flask import Blueprint
 
