@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, make_url
@@ -21,6 +22,10 @@ from quizapp.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
 from .pg import ThrowawayPostgres
+
+# No timing in tests: Hypothesis's per-example deadline fails on a busy machine, not on a bug.
+settings.register_profile("quizapp", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("quizapp")
 
 ROOT = Path(__file__).resolve().parent.parent
 BANKS = ROOT / "question_banks"
