@@ -117,6 +117,46 @@ class SigninResult:
     locked_until: datetime | None = None
 
 
+def check_credentials(session: Session, email: str, password: str, *, now: datetime | None = None) -> SigninResult:
+    """The read-only half of signing in: is the address locked, and is the password right?
+    Writes nothing, so the slow password hash never runs inside a write transaction."""
+    now = now or utcnow()
+    email = normalise_email(email)[:254]
+    failures = session.get(SigninFailures, email)
+    if failures is not None and failures.locked_until is not None and failures.locked_until > now:
+        return SigninResult(None, failures.locked_until)
+    user = find_user(session, email)
+    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    return SigninResult(user if ok else None)
+
+
+def record_signin(session: Session, email: str, result: SigninResult, *, threshold: int, lockout: timedelta,
+                  now: datetime | None = None) -> SigninResult:
+    """The writing half: clear the failure count on success, count a failure (and lock the address
+    after `threshold` in a row) otherwise. Returns the final result (a failure may lock)."""
+    now = now or utcnow()
+    email = normalise_email(email)[:254]
+    if result.locked_until is not None:
+        return result
+    failures = session.get(SigninFailures, email, populate_existing=True)
+    if result.user is not None:
+        if failures is not None:
+            session.delete(failures)
+        result.user.last_signin_at = now
+        return result
+    if failures is None:
+        failures = SigninFailures(email=email, count=0, first_failed_at=now)
+        session.add(failures)
+    if failures.locked_until is not None and failures.locked_until <= now:
+        failures.count = 0  # the lock has passed: start counting again
+        failures.locked_until = None
+    failures.count += 1
+    if failures.count >= threshold:
+        failures.locked_until = now + lockout
+        return SigninResult(None, failures.locked_until)
+    return result
+
+
 def authenticate(
     session: Session,
     email: str,
@@ -131,29 +171,8 @@ def authenticate(
     After `threshold` failures in a row the address is locked for `lockout`, whether or not an
     account exists for it, and the result looks the same in both cases.
     """
-    now = now or utcnow()
-    email = normalise_email(email)[:254]
-    failures = session.get(SigninFailures, email)
-    if failures is not None and failures.locked_until is not None and failures.locked_until > now:
-        return SigninResult(None, failures.locked_until)
-    user = find_user(session, email)
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password) and user is not None
-    if ok:
-        if failures is not None:
-            session.delete(failures)
-        user.last_signin_at = now
-        return SigninResult(user)
-    if failures is None:
-        failures = SigninFailures(email=email, count=0, first_failed_at=now)
-        session.add(failures)
-    if failures.locked_until is not None and failures.locked_until <= now:
-        failures.count = 0  # the lock has passed: start counting again
-        failures.locked_until = None
-    failures.count += 1
-    if failures.count >= threshold:
-        failures.locked_until = now + lockout
-        return SigninResult(None, failures.locked_until)
-    return SigninResult(None)
+    result = check_credentials(session, email, password, now=now)
+    return record_signin(session, email, result, threshold=threshold, lockout=lockout, now=now)
 
 
 EXTRA_TIME_MAX = 200

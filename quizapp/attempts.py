@@ -8,6 +8,7 @@ quizapp.scoring, applied per question type by quizapp.question_types.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -109,9 +110,13 @@ def open_attempt(session: Session, user: User, test: TestForm, mode: str) -> Att
     )
 
 
-def start(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None) -> Attempt:
+def start(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None,
+          before_write: Callable[[], None] | None = None) -> Attempt:
     """Start a new attempt, or return the candidate's open attempt at this test in this mode
-    (so a second click, a second tab or a returning candidate all resume the same attempt)."""
+    (so a second click, a second tab or a returning candidate all resume the same attempt).
+
+    `before_write` is called after the draw and before anything is written (the web view uses
+    it to take SQLite's write lock only for the insert)."""
     if mode not in (Mode.TIMED, Mode.PRACTICE):
         raise AttemptError("Choose a timed mock or practice")
     existing = open_attempt(session, user, test, mode)
@@ -140,6 +145,8 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
         AttemptQuestion(position=n, item_version_id=q.version_id, option_order=list(q.option_order), section=q.section)
         for n, q in enumerate(drawn, start=1)
     ]
+    if before_write is not None:
+        before_write()
     try:
         with session.begin_nested():
             session.add(attempt)

@@ -83,6 +83,20 @@ def begin_writing(session: Session) -> None:
     sqlite_begin.set("IMMEDIATE")
 
 
+def reads_first(view: Any) -> Any:
+    """Mark a POST view that reads before it writes: its transaction begins DEFERRED, and it
+    calls `begin_writing` just before writing, so SQLite's write lock is held only for the write
+    itself (not during password hashing, a draw, or rendering)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        sqlite_begin.set("DEFERRED")
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @contextmanager
 def session_scope(engine: Engine) -> Iterator[Session]:
     """A session that commits on success and rolls back on any error (CLI and scripts)."""

@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from .. import accounts
+from ..db import begin_writing, reads_first
 from ..extensions import db, limiter
 from . import bp
 from .forms import SignInForm, SignOutForm, SignUpForm
@@ -37,6 +38,7 @@ def _signin_limit() -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@reads_first
 @limiter.limit(_signin_limit, methods=["POST"])
 def sign_in() -> str | Response:
     if current_user.is_authenticated:
@@ -44,10 +46,15 @@ def sign_in() -> str | Response:
     form = SignInForm()
     page_errors = None
     if form.validate_on_submit():
-        result = accounts.authenticate(
+        email = form.email.data or ""
+        # Check the password outside any write transaction (scrypt is slow on purpose), then
+        # record the outcome in a short one.
+        result = accounts.check_credentials(db.session, email, form.password.data or "")
+        begin_writing(db.session)
+        result = accounts.record_signin(
             db.session,
-            form.email.data or "",
-            form.password.data or "",
+            email,
+            result,
             threshold=current_app.config["LOCKOUT_THRESHOLD"],
             lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
         )

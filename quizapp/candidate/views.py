@@ -10,7 +10,7 @@ from werkzeug.wrappers import Response
 
 from .. import attempts, catalogue, clock, question_types, results, timing
 from ..auth_session import roles_required
-from ..db import begin_writing
+from ..db import begin_writing, reads_first
 from ..extensions import db
 from ..models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
@@ -77,6 +77,7 @@ def start_page(key: str) -> str:
 
 
 @bp.route("/<key>/start", methods=["POST"])
+@reads_first
 @roles_required("candidate")
 def start(key: str) -> Response:
     test = _live_test(key)
@@ -85,7 +86,8 @@ def start(key: str) -> Response:
         abort(400)
     mode = request.form.get("mode", Mode.TIMED)
     try:
-        attempt = attempts.start(db.session, current_user, test, mode, clock.now())
+        attempt = attempts.start(db.session, current_user, test, mode, clock.now(),
+                                 before_write=lambda: begin_writing(db.session))
     except attempts.AttemptError as error:
         flash(str(error), "error")
         return redirect(url_for(".start_page", key=key))
@@ -137,6 +139,7 @@ def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["POST"])
+@reads_first
 @roles_required("candidate")
 def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     """The plain-form save (works without JavaScript): save, flag, then go where asked."""
@@ -151,6 +154,8 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     qtype = question_types.of(question.item_version.type)
     answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
     now = clock.now()
+    begin_writing(db.session)  # the write lock from here on, with the attempt read again inside it
+    db.session.refresh(attempt)
     if attempt.ended_at is None and attempts.end_if_expired(db.session, attempt, now, _grace()):
         db.session.commit()
     if attempt.ended_at is not None:
@@ -195,6 +200,7 @@ def _next_url(attempt: Attempt, position: int, action: str) -> str:
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
+@reads_first
 @roles_required("candidate")
 def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
@@ -215,6 +221,8 @@ def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     remaining = timing.remaining_seconds(attempt.deadline_at, now)
     if answer is None:
         return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
+    begin_writing(db.session)  # the write lock only for the write, with the attempt read again
+    db.session.refresh(attempt)
     outcome = attempts.save_answer(db.session, attempt, question, answer, _seq(), now, _grace())
     if outcome.status == "closed":
         db.session.rollback()
