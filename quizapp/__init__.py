@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     @app.before_request
     def _csp_nonce() -> None:
         g.csp_nonce = secrets.token_urlsafe(16)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _server_timing(response):  # type: ignore[no-untyped-def]
+        started = g.get("started")
+        if started is not None:
+            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        return response
 
     from . import security_headers
 

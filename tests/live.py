@@ -80,6 +80,12 @@ class Reply:
     status: int
     body: str
     location: str
+    server_ms: float = 0.0
+
+
+def _server_ms(header: str) -> float:
+    match = re.search(r"dur=([0-9.]+)", header)
+    return float(match.group(1)) if match else 0.0
 
 
 class Client:
@@ -96,7 +102,8 @@ class Client:
         request = urllib.request.Request(self.base + path, data=body, method=method)
         try:
             with self.opener.open(request, timeout=timeout) as response:
-                reply = Reply(response.status, response.read().decode(), response.headers.get("Location", ""))
+                reply = Reply(response.status, response.read().decode(), response.headers.get("Location", ""),
+                              _server_ms(response.headers.get("Server-Timing", "")))
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, error.read().decode(), error.headers.get("Location", ""))
         match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', reply.body)
