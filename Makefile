@@ -75,6 +75,9 @@ bench: install ## run the benchmarks (not part of CI)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_item_analysis.py
 	$(BIN)/python bench/bench_cohort.py
+	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load.py --db postgresql
 
 clean:
 	rm -rf $(BUILD) node_modules .pytest_cache
