@@ -17,6 +17,10 @@ from . import bp
 from .forms import ActionForm
 
 
+# A page's own "time is up" submit is believed only this close to the server's deadline.
+TIMEOUT_TOLERANCE_SECONDS = 5.0
+
+
 def _grace() -> float:
     return float(current_app.config["SAVE_GRACE_SECONDS"])
 
@@ -295,6 +299,10 @@ def submit(attempt_id: int) -> Response:
         abort(404)
     if attempt.ended_at is None:
         now = clock.now()
+        remaining = timing.remaining_seconds(attempt.deadline_at, now)
+        if request.form.get("reason") == "timeout" and remaining is not None and remaining > TIMEOUT_TOLERANCE_SECONDS:
+            # The browser's countdown ran ahead of the server's: the test is not over.
+            return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
         timed_out = request.form.get("reason") == "timeout" or timing.has_expired(attempt.deadline_at, now)
         attempts.finish(db.session, attempt, now, "expired" if timed_out else "submitted")
         db.session.commit()

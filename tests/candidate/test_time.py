@@ -155,3 +155,16 @@ def test_autosave_refuses_a_bad_answer_without_storing_it(client, auth, fx, app,
     assert body["status"] == "invalid"
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).questions[info.position - 1].response is None
+
+
+def test_an_early_timeout_submit_does_not_end_the_test(client, auth, fx, app, clock):
+    """A browser whose countdown ran ahead (or a hand-made POST) cannot end a test early."""
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    clock.advance(minutes=5)
+    response = client.post(f"/tests/attempts/{attempt_id}/submit", data={"reason": "timeout"})
+    assert "/questions/" in response.headers["Location"]
+    assert _attempt(app, attempt_id).ended_at is None
+    clock.advance(minutes=4, seconds=57)  # 3 s before the deadline: close enough to believe
+    client.post(f"/tests/attempts/{attempt_id}/submit", data={"reason": "timeout"})
+    assert _attempt(app, attempt_id).ended_how == "expired"
