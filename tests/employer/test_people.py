@@ -131,7 +131,9 @@ def test_bad_team_names_are_refused(client, employer, name, message):
 
 def test_invitations_are_created_listed_and_withdrawn(client, employer, app):
     app.config["CLOCK"] = lambda: datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
-    check_page(client.get("/employer/invitations"), title="Invitations")
+    empty = client.get("/employer/invitations")
+    check_page(empty, title="Invitations")
+    assert re.search(r"<legend[^>]*>\s*The invitation expires after\s*</legend>", empty.get_data(as_text=True))
     response = client.post("/employer/invitations", data={"team": str(employer["blue"]), "days": "14"})
     assert response.status_code == 302
     page = client.get("/employer/invitations")
