@@ -16,14 +16,28 @@ from . import bp
 from .forms import SignInForm, SignOutForm, SignUpForm
 
 
+NEXT_MAX = 2000  # longer is not a page of ours
+
+
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site relative paths are followed after sign-in (no open redirect)."""
-    if not target:
+    """Only same-site relative paths are followed after sign-in or sign-up (no open redirect):
+    a path that starts with one "/", never "//" or "/\\" (browsers read a backslash as a slash),
+    with no control characters or spaces (browsers drop tabs and newlines, so "/<tab>/evil.example"
+    would become "//evil.example")."""
+    if not target or len(target) > NEXT_MAX:
+        return None
+    if "\\" in target or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def _next() -> str | None:
+    """The safe `next` of this request's query string. The sign-in and sign-up forms post to
+    their own URL with it, and each page's link to the other carries it on."""
+    return _safe_next(request.args.get("next"))
 
 
 def _start_session(user: accounts.User) -> None:
@@ -41,8 +55,9 @@ def _signin_limit() -> str:
 @reads_first
 @limiter.limit(_signin_limit, methods=["POST"])
 def sign_in() -> str | Response:
+    next_url = _next()
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(next_url or url_for("main.home"))
     form = SignInForm()
     page_errors = None
     if form.validate_on_submit():
@@ -61,7 +76,7 @@ def sign_in() -> str | Response:
         db.session.commit()
         if result.user is not None:
             _start_session(result.user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(next_url or url_for("main.home"))
         if result.locked_until is not None:
             minutes = max(1, round(current_app.config["LOCKOUT_MINUTES"]))
             message = f"There have been too many failed attempts to sign in with these details. Try again in {minutes} minutes."
@@ -69,13 +84,16 @@ def sign_in() -> str | Response:
             message = "Enter a correct email address and password"
         form.email.errors = [message]
         page_errors = [{"text": message, "href": "#email"}]
-    return render_template("auth/sign_in.html", title="Sign in", form=form, page_errors=page_errors)
+    return render_template("auth/sign_in.html", title="Sign in", form=form, page_errors=page_errors, next_url=next_url)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up() -> str | Response:
+    """A new candidate account. A safe `next` (say the invitation's join page, when the candidate
+    followed an invitation link while signed out) is where the new account lands."""
+    next_url = _next()
     if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
+        return redirect(next_url or url_for("main.home"))
     form = SignUpForm()
     if form.validate_on_submit():
         try:
@@ -93,8 +111,9 @@ def sign_up() -> str | Response:
             db.session.commit()
             _start_session(user)
             flash("Your account has been created", "success")
-            return redirect(url_for("main.home"))
-    return render_template("auth/sign_up.html", title="Create an account", form=form)
+            return redirect(next_url or url_for("main.home"))
+    return render_template("auth/sign_up.html", title="Create an account", form=form, next_url=next_url,
+                           joining=bool(next_url and urlsplit(next_url).path == url_for("candidate.join")))
 
 
 @bp.route("/sign-out", methods=["POST"])

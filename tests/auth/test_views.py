@@ -147,3 +147,49 @@ def test_sign_in_with_a_csrf_token_works(app_config, users, tmp_path, monkeypatc
     with client:
         client.get("/tests/")
         assert flask_session.get("_user_id")
+
+
+UNSAFE_NEXT = ["https://evil.example/", "//evil.example/", "///evil.example/", "/\\evil.example/", "\\\\evil.example",
+               "/\t/evil.example/", "/\n/evil.example", "javascript:alert(1)", "http:/evil.example", "admin",
+               "/" + "a" * 2001]
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT)
+def test_sign_up_never_redirects_off_site(client, next_url):
+    page = client.get("/sign-up", query_string={"next": next_url})
+    check_page(page, title="Create an account")
+    assert "evil.example" not in page.get_data(as_text=True)  # not carried on in links or the form
+    response = client.post("/sign-up", query_string={"next": next_url},
+                           data={"name": "A", "email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.headers["Location"] == "/home"
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT)
+def test_sign_in_never_redirects_off_site(client, users, next_url):
+    page = client.get("/sign-in", query_string={"next": next_url})
+    assert "evil.example" not in page.get_data(as_text=True)
+    response = client.post("/sign-in", query_string={"next": next_url},
+                           data={"email": users["candidate"]["email"], "password": PASSWORD})
+    assert response.headers["Location"] == "/home"
+
+
+def test_sign_up_follows_a_local_next(client):
+    response = client.post("/sign-up", query_string={"next": "/tests/history"},
+                           data={"name": "A", "email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.headers["Location"] == "/tests/history"
+
+
+def test_sign_in_and_sign_up_link_to_each_other_keeping_next(client):
+    sign_in = client.get("/sign-in", query_string={"next": "/tests/join?code=ABCD-EFGH-JKLM"}).get_data(as_text=True)
+    sign_up = client.get("/sign-up", query_string={"next": "/tests/join?code=ABCD-EFGH-JKLM"}).get_data(as_text=True)
+    encoded = "next=/tests/join?code%3DABCD-EFGH-JKLM"
+    assert f'href="/sign-up?{encoded}"' in sign_in and f'action="/sign-in?{encoded}"' in sign_in
+    assert f'href="/sign-in?{encoded}"' in sign_up and f'action="/sign-up?{encoded}"' in sign_up
+    plain = client.get("/sign-in").get_data(as_text=True)
+    assert 'href="/sign-up"' in plain and "next=" not in plain
+
+
+def test_a_signed_in_visitor_is_sent_to_a_safe_next(client, auth):
+    auth.as_role("candidate")
+    assert client.get("/sign-in", query_string={"next": "/tests/history"}).headers["Location"] == "/tests/history"
+    assert client.get("/sign-up", query_string={"next": "//evil.example"}).headers["Location"] == "/home"
