@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .models import Attempt, ExtraTimeChange, Invitation, Membership, Mode, Organisation, Team, User
@@ -51,21 +51,67 @@ def team_in(session: Session, organisation_id: int, team_id: int) -> Team | None
     return team if team is not None and team.organisation_id == organisation_id else None
 
 
-def create_team(session: Session, organisation: Organisation, name: str) -> Team:
+def _team_name(session: Session, organisation: Organisation, name: str, team_id: int | None = None) -> str:
+    """The name, tidied, if it can be a team's name in this organisation (the team `team_id`
+    may keep its own name, in another case); else a MembershipError that says why."""
     name = " ".join(name.split())
     if not name:
         raise MembershipError("Enter a name for the team")
     if len(name) > TEAM_NAME_MAX:
         raise MembershipError(f"Team name must be {TEAM_NAME_MAX} characters or fewer")
-    clash = session.scalar(
-        select(Team.id).where(Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower())
-    )
-    if clash is not None:
+    query = select(Team.id).where(Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower())
+    if team_id is not None:
+        query = query.where(Team.id != team_id)
+    if session.scalar(query) is not None:
         raise MembershipError(f"{organisation.name} already has a team called {name}")
-    team = Team(organisation_id=organisation.id, name=name)
+    return name
+
+
+def create_team(session: Session, organisation: Organisation, name: str) -> Team:
+    team = Team(organisation_id=organisation.id, name=_team_name(session, organisation, name))
     session.add(team)
     session.flush()
     return team
+
+
+def rename_team(session: Session, team: Team, name: str) -> Team:
+    """A new name for the team: the same rules as a new team's, unique within the organisation.
+    Everything else (its candidates, invitations and results) stays as it is."""
+    team.name = _team_name(session, team.organisation, name, team_id=team.id)
+    session.flush()
+    return team
+
+
+@dataclass(frozen=True)
+class TeamInUse:
+    """What deleting a team changes (the confirmation page says all of it)."""
+
+    members: int  # candidates in the team now: they will be in no team
+    invitations: int  # invitations for the team that can still be used: they will add people to no team
+
+
+def team_in_use(session: Session, team: Team, now: datetime) -> TeamInUse:
+    members = session.scalar(
+        select(func.count(Membership.id)).join(User, User.id == Membership.user_id)
+        .where(Membership.team_id == team.id, Membership.left_at.is_(None), User.role == "candidate")
+    ) or 0
+    invitations = session.scalar(
+        select(func.count(Invitation.id)).where(Invitation.team_id == team.id, Invitation.revoked_at.is_(None),
+                                                Invitation.expires_at > now)
+    ) or 0
+    return TeamInUse(members=members, invitations=invitations)
+
+
+def delete_team(session: Session, team: Team) -> None:
+    """Delete the team. Its candidates are moved to no team and its invitations become invitations
+    to no team; nobody leaves the organisation and no result is deleted (results are kept per
+    attempt, not per team: a candidate's results follow the team they are in now)."""
+    session.execute(update(Membership).where(Membership.team_id == team.id).values(team_id=None)
+                    .execution_options(synchronize_session="fetch"))
+    session.execute(update(Invitation).where(Invitation.team_id == team.id).values(team_id=None)
+                    .execution_options(synchronize_session="fetch"))
+    session.delete(team)
+    session.flush()
 
 
 def set_team(session: Session, membership: Membership, team: Team | None) -> None:

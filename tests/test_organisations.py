@@ -73,6 +73,38 @@ def test_team_names_are_unique_in_an_organisation_ignoring_case(s, users):
         organisations.create_team(s, org(s, "Org A"), " BLUE ")
 
 
+def test_renaming_a_team_keeps_names_unique_in_the_organisation(s, users):
+    blue = organisations.create_team(s, org(s, "Org A"), "Blue")
+    organisations.create_team(s, org(s, "Org A"), "Red")
+    organisations.create_team(s, org(s, "Org B"), "Green")
+    assert organisations.rename_team(s, blue, "  BLUE  ").name == "BLUE"  # its own name, in another case
+    assert organisations.rename_team(s, blue, "Green").name == "Green"  # another organisation's name is free
+    for name, message in (("red", "already has a team called red"), ("  ", "Enter a name"), ("x" * 101, "100 characters")):
+        with pytest.raises(organisations.MembershipError, match=message):
+            organisations.rename_team(s, blue, name)
+    assert blue.name == "Green"
+
+
+def test_deleting_a_team_moves_its_people_and_invitations_to_no_team(s, users):
+    a = org(s, "Org A")
+    blue, red = organisations.create_team(s, a, "Blue"), organisations.create_team(s, a, "Red")
+    membership = user(s, users, "candidate").current_membership
+    organisations.set_team(s, membership, blue)
+    invitation = organisations.create_invitation(s, a, None, NOW, 7, blue)
+    organisations.create_invitation(s, a, None, NOW - timedelta(days=30), 7, blue)  # expired: not counted
+    kept = organisations.create_invitation(s, a, None, NOW, 7, red)
+    assert organisations.team_in_use(s, blue, NOW) == organisations.TeamInUse(members=1, invitations=1)
+    assert organisations.team_in_use(s, red, NOW) == organisations.TeamInUse(members=0, invitations=1)
+    blue_id = blue.id
+    organisations.delete_team(s, blue)
+    s.expire_all()
+    assert organisations.team_in(s, a.id, blue_id) is None
+    assert [t.name for t in organisations.teams_of(s, a.id)] == ["Red"]
+    assert membership.team_id is None and membership.left_at is None  # still in the organisation
+    assert invitation.team_id is None and organisations.invitation_status(invitation, NOW) == "active"
+    assert kept.team_id == red.id
+
+
 def test_joining_leaves_the_other_organisation(s, users):
     candidate = user(s, users, "other_candidate")
     invitation = organisations.create_invitation(s, org(s, "Org A"), None, NOW, 7)

@@ -29,6 +29,10 @@ class TeamForm(FlaskForm):
     submit = SubmitField("Add team", widget=GovSubmitInput())
 
 
+class RenameTeamForm(TeamForm):
+    submit = SubmitField("Save name", widget=GovSubmitInput())
+
+
 class InvitationForm(FlaskForm):
     team = SelectField("Team", widget=GovSelect(), choices=[choice("", "No team")], validate_choice=True)
     days = RadioField(

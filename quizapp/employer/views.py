@@ -16,9 +16,9 @@ from ..auth_session import roles_required
 from ..candidate.forms import ActionForm
 from ..extensions import db
 from ..extra_time import extra_time_page
-from ..models import Membership, Organisation, User
+from ..models import Membership, Organisation, Team, User
 from . import bp
-from .forms import InvitationForm, TeamForm, choice
+from .forms import InvitationForm, RenameTeamForm, TeamForm, choice
 from .pages import Links, candidate_page, dashboard_page, export_response
 
 LINKS = Links(
@@ -125,6 +125,61 @@ def teams() -> str | Response:
     ).all())
     return render_template("employer/teams.html", title="Teams", organisation=organisation, form=form,
                            teams=organisations.teams_of(db.session, organisation.id), counts=counts, links=LINKS)
+
+
+def _own_team(team_id: int) -> Team:
+    """One of the employer's organisation's teams; another organisation's is a 404."""
+    team = organisations.team_in(db.session, _organisation().id, team_id)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.route("/teams/<int:team_id>/rename", methods=["GET", "POST"])
+@roles_required("employer")
+def rename_team(team_id: int) -> str | Response:
+    team = _own_team(team_id)
+    old_name = team.name
+    form = RenameTeamForm(data=None if request.method == "POST" else {"name": team.name})
+    if form.validate_on_submit():
+        try:
+            organisations.rename_team(db.session, team, form.name.data or "")
+        except organisations.MembershipError as error:
+            db.session.rollback()
+            form.name.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Team {old_name} is now called {team.name}" if team.name != old_name else f"Team {team.name} saved",
+                  "success")
+            return redirect(url_for(".teams"))
+    return render_template("employer/rename_team.html", title=f"Rename {old_name}", organisation=_organisation(),
+                           team_id=team.id, team_name=old_name, form=form)
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["GET"])
+@roles_required("employer")
+def delete_team(team_id: int) -> str:
+    """Asks first, saying what deleting changes: the candidates in the team move to no team."""
+    team = _own_team(team_id)
+    return render_template("employer/delete_team.html", title=f"Delete {team.name}", organisation=_organisation(),
+                           team=team, in_use=organisations.team_in_use(db.session, team, clock.now()), form=ActionForm())
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["POST"])
+@roles_required("employer")
+def delete_team_confirmed(team_id: int) -> Response:
+    team = _own_team(team_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = team.name
+    in_use = organisations.team_in_use(db.session, team, clock.now())
+    organisations.delete_team(db.session, team)
+    db.session.commit()
+    moved = ""
+    if in_use.members:
+        moved = f": its {in_use.members} candidates are now in no team" if in_use.members != 1 else ": its candidate is now in no team"
+    flash(f"Team {name} deleted{moved}", "success")
+    return redirect(url_for(".teams"))
 
 
 @bp.route("/invitations", methods=["GET", "POST"])

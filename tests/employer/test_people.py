@@ -113,7 +113,8 @@ def test_teams_page_lists_and_adds_teams(client, employer, app):
     response = client.get("/employer/teams")
     check_page(response, title="Teams")
     rows = table(response, "Teams in Org A")
-    assert rows[1:] == [["Blue : cohort results", "3"], ["Red : cohort results", "1"], ["No team : cohort results", "3"]]
+    assert rows[1:] == [["Blue : cohort results", "3", "Rename Blue Delete Blue"],
+                        ["Red : cohort results", "1", "Rename Red Delete Red"], ["No team : cohort results", "3", ""]]
     added = client.post("/employer/teams", data={"name": "  Green   team "})
     assert added.status_code == 302
     assert "Team Green team added" in text_of(client.get("/employer/teams"))
