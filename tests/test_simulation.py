@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from quizapp import accounts, demo, simulation
 from quizapp.extensions import db
-from quizapp.models import Attempt, ItemVersion, Mode, User
+from quizapp.models import Attempt, ItemVersion, Membership, Mode, Team, User
 
 from .candidate.conftest import FIXTURE_BANKS
 
@@ -114,3 +114,19 @@ def test_demo_command_adds_simulated_attempts(fx, runner):
     assert "No simulated attempts" in runner.invoke(args=["demo", "--candidates", "0"]).output
     with fx.app_context():
         assert db.session.scalar(select(func.count(Attempt.id))) == 4
+
+
+def test_demo_puts_the_simulated_candidates_in_two_teams(fx, runner):
+    """So that the demo employer's dashboard has teams to compare; a second run keeps them."""
+    for _ in range(2):
+        result = runner.invoke(args=["demo", "--candidates", "5"])
+        assert result.exit_code == 0, result.output
+    assert "in the teams North locality and South locality" in result.output
+    with fx.app_context():
+        rows = db.session.execute(
+            select(User.email, Team.name).join(Membership, Membership.user_id == User.id)
+            .outerjoin(Team, Team.id == Membership.team_id).where(User.email.like("sim-%")).order_by(User.email)
+        ).all()
+        assert [team for _email, team in rows] == ["North locality", "South locality"] * 2 + ["North locality"]
+        assert db.session.scalar(select(func.count(Team.id))) == 2
+        assert db.session.scalar(select(Membership.team_id).join(User).where(User.email == "candidate@demo.example")) is None

@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from quizapp import clock
+from quizapp.demo import DEMO_PASSWORD
+from tests.trainer.conftest import START, take
 
 from .server import BROWSER_TESTS, FIXTURE_BANKS, LiveServer
 from .support import AXE, FAILURES, Audit, serve_axe, watch
@@ -52,6 +57,34 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app served on a free port (one per xdist worker), with the fixture banks and the
     browser-only tests (fx-short: 12 seconds, fx-long: 12 minutes) imported."""
     live = start_server(tmp_path_factory, [FIXTURE_BANKS, BROWSER_TESTS], "browser-server")
+    yield live
+    live.stop()
+
+
+DEMO_CANDIDATES = 36  # at least 30 answers per item, so that the item analysis flags items
+RETAKERS = ("sim-001@demo.example", "sim-002@demo.example", "sim-003@demo.example")
+RETAKES_DAYS_AGO = (60, 45)  # before every simulated attempt (those start in the last 30 days)
+DEMO = {role: {"email": f"{role}@demo.example", "password": DEMO_PASSWORD, "role": role}
+        for role in ("candidate", "trainer", "employer", "admin")}
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The fixture banks and `quizapp demo` (what `make run` does): the demo accounts (DEMO) and
+    organisation, and DEMO_CANDIDATES simulated candidates with one timed attempt each at fx-mock,
+    alternately in the teams North locality and South locality. The three RETAKERS also took
+    fx-mock twice before that, all wrong then all right, so that their first, best and latest
+    attempts differ. Uploads are checked with the fixture banks folder. One per xdist worker:
+    the employer's and the trainer's journeys add to it, never take away."""
+    live = LiveServer(tmp_path_factory.mktemp("demo-server"), [FIXTURE_BANKS], "demo-server",
+                      env={"QUIZAPP_BANKS_PATH": str(FIXTURE_BANKS)})
+    live.cli("demo", "--candidates", str(DEMO_CANDIDATES))
+    with live.app.app_context():
+        for n, email in enumerate(RETAKERS):
+            for right, days in zip((0.0, 1.0), RETAKES_DAYS_AGO):
+                began = clock.now() - timedelta(days=days, minutes=n)
+                take(email, right, seed=100 + n, minutes=int((began - START).total_seconds() // 60))
+    live.start()
     yield live
     live.stop()
 

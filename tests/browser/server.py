@@ -55,7 +55,7 @@ def _environment(values: dict[str, str]) -> Iterator[None]:
 class LiveServer:
     """`quizapp run` in a subprocess, on a database migrated and loaded in this process."""
 
-    def __init__(self, workdir: Path, banks: list[Path], name: str = "browser") -> None:
+    def __init__(self, workdir: Path, banks: list[Path], name: str = "browser", env: dict[str, str] | None = None) -> None:
         self.workdir = workdir
         self.name = name
         self.database_url = f"sqlite:///{workdir / 'quizapp.sqlite3'}"
@@ -67,6 +67,7 @@ class LiveServer:
             # Every test signs in from 127.0.0.1: the sign-in limit must not get in the way.
             "QUIZAPP_SIGNIN_RATE_LIMIT": "10000 per minute",
             "QUIZAPP_LOCKOUT_THRESHOLD": "1000",
+            **(env or {}),
         }
         self.banks = banks
         self.process: subprocess.Popen | None = None
@@ -76,8 +77,13 @@ class LiveServer:
         migrations.upgrade(self.database_url)
         with _environment(self.env):
             self.app: Flask = create_app({"DATABASE_URL": self.database_url, "TESTING": True})
-        result = self.app.test_cli_runner().invoke(args=["import", "--quiet", *map(str, banks)])
-        assert result.exit_code == 0, result.output
+        self.cli("import", "--quiet", *map(str, banks))
+
+    def cli(self, *args: str) -> str:
+        """Run a `quizapp` command on this server's database (as `quizapp demo` etc. would); its output."""
+        result = self.app.test_cli_runner().invoke(args=list(args))
+        assert result.exit_code == 0, f"quizapp {' '.join(args)} failed:\n{result.output}"
+        return result.output
 
     def start(self) -> None:
         command = Path(sys.executable).with_name("quizapp")

@@ -200,13 +200,17 @@ def countdown_seconds(page: Page) -> int:
 # -- signing in and answering -----------------------------------------------------------------------
 
 
+HOME_HEADINGS = {"candidate": "Your tests", "employer": "Cohort results", "trainer": "Question banks"}
+
+
 def sign_in(page: Page, user: dict) -> None:
+    """Sign in and land on the home page of the user's role."""
     with step(page, f"sign in as {user['email']}"):
         page.goto("/sign-in")
         page.get_by_label("Email address").fill(user["email"])
         page.get_by_label("Password", exact=True).fill(user["password"])
         page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", level=1)).to_have_text("Your tests")
+        expect(page.get_by_role("heading", level=1)).to_have_text(HOME_HEADINGS[user.get("role", "candidate")])
 
 
 def start_test(page: Page, key: str, mode: str = "timed") -> int:
