@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.selectable import Subquery
 
@@ -33,6 +34,7 @@ WHICH: dict[str, str] = {
     "all": "Every attempt",
 }
 BIN_EDGES = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+UK = ZoneInfo("Europe/London")  # months on the dashboard are UK calendar months
 
 
 @dataclass(frozen=True)
@@ -296,28 +298,55 @@ class Period:
         return datetime.strptime(self.month, "%Y-%m").strftime("%B %Y")
 
 
+def uk_months(first: datetime, last: datetime) -> list[tuple[str, datetime]]:
+    """Every UK calendar month from the one `first` falls in to the one `last` falls in: its key
+    (YYYY-MM) and its first instant in UTC (midnight in Europe/London, so 23:00 UTC the day before
+    in British Summer Time)."""
+    start, end = first.astimezone(UK), last.astimezone(UK)
+    year, month = start.year, start.month
+    months = []
+    while (year, month) <= (end.year, end.month):
+        months.append((f"{year:04d}-{month:02d}", datetime(year, month, 1, tzinfo=UK).astimezone(UTC)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
 def pass_rate_over_time(session: Session, f: CohortFilter) -> list[Period]:
-    """Attempts and passes by the month they started (UTC), every month from the first to the last."""
+    """Attempts and passes by the UK month (Europe/London) they started in, every month from the
+    first to the last.
+
+    Times are stored in UTC, and SQLite has no time zones, so the database is not asked to convert
+    them: zoneinfo gives each UK month's first instant in UTC, and one GROUP BY counts the chosen
+    attempts against those bounds (a CASE over plain UTC comparisons, the same SQL on SQLite and
+    PostgreSQL). The bounds cover the months of a cheap superset of the chosen attempts (the
+    organisation's ended timed attempts in the filter's dates); empty months at either end are
+    then dropped."""
+    scope = select(func.min(Attempt.started_at), func.max(Attempt.started_at)).where(
+        Attempt.organisation_id == f.organisation_id, Attempt.mode == Mode.TIMED.value, Attempt.ended_at.is_not(None))
+    for column, value in ((Attempt.test_id, f.test_id), (Attempt.user_id, f.candidate_id)):
+        if value is not None:
+            scope = scope.where(column == value)
+    if f.start is not None:
+        scope = scope.where(Attempt.started_at >= f.start)
+    if f.end is not None:
+        scope = scope.where(Attempt.started_at < f.end)
+    first, last = session.execute(scope).one()
+    if first is None:
+        return []
+    months = uk_months(_utc(first), _utc(last))
     chosen = _chosen(session, f)
-    if session.get_bind().dialect.name == "sqlite":
-        month = func.strftime("%Y-%m", chosen.c.started_at)
+    if len(months) == 1:
+        bucket: ColumnElement = literal(0)
     else:
-        month = func.to_char(func.timezone("UTC", chosen.c.started_at), "YYYY-MM")
+        bucket = case(*[(chosen.c.started_at < begins, i) for i, (_key, begins) in enumerate(months[1:])],
+                      else_=len(months) - 1)
     rows = session.execute(
-        select(month, func.count(), func.count().filter(chosen.c.passed.is_(True))).group_by(month).order_by(month)
+        select(bucket, func.count(), func.count().filter(chosen.c.passed.is_(True))).group_by(bucket)
     ).all()
-    found = {m: (n, p) for m, n, p in rows}
+    found = {int(i): (int(n), int(p)) for i, n, p in rows}
     if not found:
         return []
-    first, last = min(found), max(found)
-    year, mon = int(first[:4]), int(first[5:])
-    periods = []
-    while f"{year:04d}-{mon:02d}" <= last:
-        key = f"{year:04d}-{mon:02d}"
-        n, p = found.get(key, (0, 0))
-        periods.append(Period(key, n, p))
-        year, mon = (year + 1, 1) if mon == 12 else (year, mon + 1)
-    return periods
+    return [Period(months[i][0], *found.get(i, (0, 0))) for i in range(min(found), max(found) + 1)]
 
 
 # -- one candidate ------------------------------------------------------------------------------------

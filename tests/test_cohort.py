@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from quizapp import cohort as c
 from quizapp.extensions import db
+from quizapp.models import TestForm
 
-from .employer.builders import at, build_cohort
+from .employer.builders import add_attempt, at, build_cohort
 
 
 @pytest.fixture
@@ -117,6 +119,45 @@ def test_pass_rate_over_time_fills_empty_months(s, data):
     assert [p.month for p in periods] == ["2026-03"]
     both = c.pass_rate_over_time(s, c.CohortFilter(organisation_id=data["org_a"], candidate_id=data["ben"], which="all"))
     assert [p.month for p in both] == ["2026-01"]
+
+
+def test_uk_months_start_at_uk_midnight():
+    months = c.uk_months(datetime(2026, 2, 28, 23, 30, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC))
+    assert months == [("2026-02", datetime(2026, 2, 1, 0, 0, tzinfo=UTC)),  # GMT
+                      ("2026-03", datetime(2026, 3, 1, 0, 0, tzinfo=UTC)),
+                      ("2026-04", datetime(2026, 3, 31, 23, 0, tzinfo=UTC))]  # BST began on 29 March
+    assert c.uk_months(datetime(2026, 3, 31, 23, 0, tzinfo=UTC), datetime(2026, 3, 31, 23, 59, tzinfo=UTC)) == [months[2]]
+    assert [m for m, _ in c.uk_months(datetime(2025, 12, 31, 23, 59, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))] == \
+        ["2025-12", "2026-01"]
+
+
+def test_pass_rate_months_are_uk_months(app, s, data):
+    """An attempt submitted at 23:30 UTC on 31 March is in April in England (00:30 BST); the same
+    time on 28 February (GMT) or 31 October (GMT again from 25 October) stays in its month."""
+    mock_test = s.get(TestForm, data["mock"])
+    late = {
+        "march": add_attempt(data["dan"], data["org_a"], mock_test, datetime(2026, 3, 31, 23, 10, tzinfo=UTC), 20, 90,
+                             {}),
+        "february": add_attempt(data["dan"], data["org_a"], mock_test, datetime(2026, 2, 28, 23, 10, tzinfo=UTC), 20, 20,
+                                {}),
+        "october": add_attempt(data["dan"], data["org_a"], mock_test, datetime(2026, 10, 31, 23, 10, tzinfo=UTC), 20, 70,
+                               {}),
+    }
+    assert late["march"].ended_at == datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    s.commit()
+    periods = {p.month: (p.attempts, p.passed) for p in c.pass_rate_over_time(s, mock(data, which="all"))}
+    assert periods["2026-02"] == (5, 2)  # 4 as before, and the 28 February one (not passed)
+    assert periods["2026-03"] == (1, 1)  # Eve's only: the 31 March one is April's
+    assert periods["2026-04"] == (1, 1)
+    assert periods["2026-10"] == (1, 1)
+    assert list(periods) == [f"2026-{m:02d}" for m in range(1, 11)]  # empty months between are filled
+    # Only Dan's: the months run from his first to his last.
+    dan = c.pass_rate_over_time(s, c.CohortFilter(organisation_id=data["org_a"], candidate_id=data["dan"], which="all"))
+    assert [(p.month, p.attempts) for p in dan if p.attempts] == [("2026-02", 2), ("2026-04", 1), ("2026-10", 1)]
+    # The date filter is in UK days too: "from 1 April" takes the 31 March 23:10 UTC attempt.
+    april = c.pass_rate_over_time(s, mock(data, which="all", start=datetime(2026, 3, 31, 23, 0, tzinfo=UTC),
+                                          end=datetime(2026, 5, 1, tzinfo=UTC)))
+    assert [(p.month, p.attempts) for p in april] == [("2026-04", 1)]
 
 
 def test_a_candidates_attempts_and_profile(s, data):

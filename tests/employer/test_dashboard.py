@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
 
+from quizapp.extensions import db
+from quizapp.models import TestForm
 from tests.helpers import check_page, text_of
+
+from .builders import add_attempt
 
 
 def figures(response) -> dict[str, str]:
@@ -125,6 +130,25 @@ def test_pass_rate_over_time_chart_and_table(client, employer):
     assert rows[1:] == [["January 2026", "2", "1", "50%"], ["February 2026", "4", "2", "50%"], ["March 2026", "1", "1", "100%"]]
     svg = re.search(r'<svg class="app-chart" id="pass-rate-chart".*?</svg>', response.get_data(as_text=True), re.S).group(0)
     assert svg.count("<circle") == 3 and "<polyline" in svg
+
+
+def test_pass_rate_months_are_uk_months(client, employer, app):
+    """Submitted at 23:30 UTC on 31 March 2026, after British Summer Time began: 00:30 on 1 April in England."""
+    with app.app_context():
+        add_attempt(employer["dan"], employer["org_a"], db.session.get(TestForm, employer["mock"]),
+                    datetime(2026, 3, 31, 23, 10, tzinfo=UTC), 20, 90, {})
+        db.session.commit()
+    response = client.get("/employer/?test=fx-mock&which=all")
+    rows = table(response, "Pass rate by the month the attempt started (UK time)")
+    assert rows[1:] == [["January 2026", "2", "1", "50%"], ["February 2026", "4", "2", "50%"], ["March 2026", "1", "1", "100%"],
+                        ["April 2026", "1", "1", "100%"]]
+    # The filter's dates are UK days: from 1 April 2026 takes it, to 31 March 2026 does not.
+    april = table(client.get("/employer/?test=fx-mock&which=all&from-day=1&from-month=4&from-year=2026"),
+                  "Pass rate by the month")
+    assert april[1:] == [["April 2026", "1", "1", "100%"]]
+    march = table(client.get("/employer/?test=fx-mock&which=all&from-day=1&from-month=3&from-year=2026"
+                             "&to-day=31&to-month=3&to-year=2026"), "Pass rate by the month")
+    assert march[1:] == [["March 2026", "1", "1", "100%"]]
 
 
 def test_no_results(client, employer):
