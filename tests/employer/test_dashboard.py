@@ -74,6 +74,16 @@ def test_the_page_says_what_is_selected(client, employer):
     assert "Showing the best attempt per candidate at Fixture mock, Blue, started on or after 1 February 2026." in text
 
 
+@pytest.mark.parametrize(("query", "sentence"), [
+    ("", "Showing the latest attempt per candidate at all tests, all teams, started at any time."),
+    ("which=all&test=level:practitioner", "Showing every attempt at all practitioner tests, all teams, started at any time."),
+    ("which=first&test=fx-mock&team=none", "Showing the first attempt per candidate at Fixture mock, Candidates in no team,"),
+])
+def test_the_selection_reads_as_a_sentence(client, employer, query, sentence):
+    """Not "Showing the every attempt at All tests": found by the browser journey."""
+    assert sentence in text_of(client.get("/employer/?" + query))
+
+
 def test_filters_are_shown_as_chosen(client, employer):
     html = client.get(f"/employer/?test=fx-mock&which=first&team={employer['red']}&from-day=3&from-month=2&from-year=2026"
                       ).get_data(as_text=True)
