@@ -1,8 +1,7 @@
-"""The service on its shipped question banks, as a candidate sees it: each main page is audited
-and saved as a screenshot (test-artifacts/screenshots/readme/). `make screenshots` sets
-QUIZAPP_README_SCREENSHOTS=docs/screenshots to write the README's copies there too.
-
-TODO when they exist: the employer dashboard and the trainer's item analysis pages."""
+"""The service on its shipped question banks, as a candidate sees it, then (after `quizapp demo`)
+the employer's cohort dashboard and the trainer's item analysis: each main page is audited and
+saved as a screenshot (test-artifacts/screenshots/readme/). `make screenshots` sets
+QUIZAPP_README_SCREENSHOTS=docs/screenshots to write the README's copies there too."""
 
 from __future__ import annotations
 
@@ -15,7 +14,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from .conftest import start_server
+from quizapp import simulation
+from quizapp.demo import DEMO_TEAMS
+from quizapp.extensions import db
+
+from .conftest import DEMO, start_server
 from .server import REAL_BANKS, ROOT, LiveServer
 from .support import (
     SCREENSHOTS,
@@ -128,3 +131,41 @@ def test_screenshots_of_a_practitioner_mock(real_server: LiveServer, open_page, 
         page.get_by_role("link", name="See your results over time").click()
         audit(page, "history")
         shoot(page, "history")
+
+
+@pytest.fixture(scope="module")
+def demo_data(real_server: LiveServer) -> LiveServer:
+    """What `make run` adds: the demo accounts and 60 simulated candidates, in two teams, with one
+    timed attempt each at a practitioner mock."""
+    real_server.cli("demo")
+    return real_server
+
+
+def scroll_to_top_of(page: Page, selector: str) -> None:
+    page.locator(selector).evaluate("(el) => window.scrollTo(0, el.getBoundingClientRect().top + window.scrollY - 20)")
+
+
+def test_screenshots_of_the_employer_dashboard_and_the_item_analysis(demo_data: LiveServer, open_page, audit) -> None:
+    employer = open_page(base_url=demo_data.url)
+    sign_in(employer, DEMO["employer"])
+    with step(employer, "the employer's cohort dashboard"):
+        heatmap = employer.locator("table.app-heatmap")
+        for team in DEMO_TEAMS:
+            expect(heatmap.get_by_role("link", name=team)).to_be_visible()
+        audit(employer, "dashboard")
+        scroll_to_top_of(employer, "#heatmap-heading")  # the statement heatmap, a row per team
+        shoot(employer, "employer-dashboard")
+
+    with demo_data.app.app_context():
+        test = simulation.demo_test(db.session)
+        key, title = test.key, test.title
+    trainer = open_page(base_url=demo_data.url)
+    sign_in(trainer, DEMO["trainer"])
+    with step(trainer, "the trainer's item analysis"):
+        trainer.goto(f"/trainer/tests/{key}/statistics")
+        expect(trainer.locator("h1")).to_have_text(f"Item analysis: {title}")
+        expect(trainer.locator("dd", has_text="60, by 60 candidates")).to_be_visible()
+        expect(trainer.locator(".app-flag").first).to_be_visible()
+        audit(trainer, "item analysis")
+        scroll_to_top_of(trainer, "h2:text-is('The test form')")  # the form's figures, then the items
+        shoot(trainer, "item-analysis")
