@@ -277,6 +277,16 @@ def test_the_trainers_journey(open_page, demo_server, audit, tmp_path) -> None:
         assert facilities == sorted(facilities), facilities
         audit(page, "item analysis", state="every attempt, by facility")
 
+    with step(page, "the test's page and its blueprint coverage"):
+        page.get_by_role("link", name="Fixture mock", exact=True).click()
+        expect(page.locator("h1")).to_have_text("Fixture mock")
+        audit(page, "test")
+        page.get_by_role("link", name="Blueprint coverage").click()
+        expect(page.locator("h1")).to_have_text("Blueprint coverage: Fixture mock")
+        audit(page, "blueprint coverage")
+        page.go_back()
+        page.go_back()
+
     with step(page, "download the figures as CSV"):
         with page.expect_download() as info:
             page.get_by_role("link", name="Download the figures as CSV").click()
