@@ -7,12 +7,14 @@ quizapp.scoring, applied per question type by quizapp.question_types.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, cast, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
@@ -244,20 +246,55 @@ def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, a
       late or repeated save never overwrites a newer answer ("stale" is a success: nothing lost).
     - An explicit "Save and continue" always applies, and keeps the highest seq seen.
     - In practice mode an answered question is locked (its feedback has been shown).
+
+    The write is one statement whose conditions are checked by the database at the moment of
+    writing, so `attempt` and `question` may have been read in an earlier transaction: the row
+    is written only while the attempt has not ended (PostgreSQL locks the attempt's row FOR
+    SHARE, so a submit that is ending it waits for this save and scores it, or this save waits
+    for the submit and sees it ended), only with a newer seq, and in practice only once.
     """
     if attempt.ended_at is not None or not timing.accepts_saves(attempt.deadline_at, now, grace_seconds):
-        return SaveOutcome("closed", "Your time is up: this answer was not saved. Answers saved before the deadline count.")
+        return SaveOutcome("closed", CLOSED_MESSAGE)
     qtype = question_types.of(question.item_version.type)
     problem = qtype.answer_problem(question.item_version.options, answer)
     if problem:
         return SaveOutcome("invalid", problem)
-    if attempt.mode == Mode.PRACTICE and question.response is not None:
-        return SaveOutcome("locked", "You have already answered this practice question")
-    values = {"question_id": question.id, "answer": list(answer), "seq": seq, "saved_at": now}
+    practice = attempt.mode == Mode.PRACTICE
     dialect = session.get_bind().dialect.name
+    kind = "practice" if practice else "explicit" if explicit else "autosave"
+    statement = _save_statement(dialect, kind)
+    params = {"attempt_id": attempt.id, "question_id": question.id, "answer": list(answer), "seq": seq, "saved_at": now}
+    # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
+    # every driver). No row back: the attempt ended meanwhile, or a newer seq was stored, or the
+    # practice question was answered meanwhile; a second query tells which (rare).
+    written = session.connection().execute(statement, params).first()
+    session.expire(question, ["response"])
+    if written is not None:
+        return SaveOutcome("saved")
+    if session.scalar(select(Attempt.ended_at).where(Attempt.id == attempt.id)) is not None:
+        return SaveOutcome("closed", CLOSED_MESSAGE)
+    if practice:
+        return SaveOutcome("locked", LOCKED_MESSAGE)
+    return SaveOutcome("stale", "A newer answer to this question was already saved")
+
+
+@functools.cache
+def _save_statement(dialect: str, kind: str) -> Any:
+    """The conditional upsert behind save_answer, built once per dialect and kind (building it
+    costs more than running it). Parameters: attempt_id, question_id, answer, seq, saved_at."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
-    statement = insert(Response).values(**values)
-    if explicit:
+    still_open = select(Attempt.id).where(Attempt.id == bindparam("attempt_id", type_=Integer), Attempt.ended_at.is_(None))
+    if dialect == "postgresql":
+        still_open = still_open.with_for_update(read=True)
+    values = [bindparam("question_id", type_=Integer), bindparam("answer", type_=Response.answer.type),
+              bindparam("seq", type_=Integer), bindparam("saved_at", type_=Response.saved_at.type)]
+    if dialect == "postgresql":  # typed parameters in a SELECT list (SQLite must not CAST: JSON has no type there)
+        values = [cast(value, value.type) for value in values]
+    statement = insert(Response).from_select(["question_id", "answer", "seq", "saved_at"],
+                                             select(*values).where(still_open.exists()))
+    if kind == "practice":
+        statement = statement.on_conflict_do_nothing(index_elements=["question_id"])
+    elif kind == "explicit":
         set_ = {"answer": statement.excluded.answer, "saved_at": statement.excluded.saved_at,
                 "seq": func.max(Response.seq, statement.excluded.seq) if dialect == "sqlite"
                 else func.greatest(Response.seq, statement.excluded.seq)}
@@ -268,13 +305,11 @@ def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, a
             set_={"answer": statement.excluded.answer, "seq": statement.excluded.seq, "saved_at": statement.excluded.saved_at},
             where=Response.seq < statement.excluded.seq,
         )
-    # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
-    # every driver): no row back means the WHERE refused an older sequence number.
-    written = session.connection().execute(statement.returning(Response.id)).first()
-    session.expire(question, ["response"])
-    if written is None:
-        return SaveOutcome("stale", "A newer answer to this question was already saved")
-    return SaveOutcome("saved")
+    return statement.returning(Response.id)
+
+
+CLOSED_MESSAGE = "Your time is up: this answer was not saved. Answers saved before the deadline count."
+LOCKED_MESSAGE = "You have already answered this practice question"
 
 
 def set_flag(question: AttemptQuestion, flagged: bool) -> None:

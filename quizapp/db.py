@@ -7,10 +7,18 @@ SQLite is configured for a web server: WAL journal, foreign keys on every connec
 timeout, and transactions opened with ``BEGIN IMMEDIATE`` so that two workers doing
 read-then-write never fail with "database is locked" (a deferred BEGIN upgraded to a write
 lock fails at once when another writer got there first; the busy timeout does not help).
+
+Writers to a SQLite file also queue on an advisory lock (`flock`) on a file beside the database
+before ``BEGIN IMMEDIATE``. SQLite's own busy handler polls with growing sleeps (1, 2, 5, 10 ...
+25 ms), so under contention a worker sleeps long after the lock is free; the kernel wakes a
+process blocked in `flock` the moment the holder commits, and releases the lock if the holder is
+killed. The busy timeout still guards against writers outside the app (the CLI's import).
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -54,9 +62,55 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
+    queue_path = None if engine.url.database in (None, "", ":memory:") else f"{engine.url.database}-writers"
+
+    def _queue_fd(record_info: dict[str, Any]) -> int | None:
+        if queue_path is None:
+            return None
+        if "writers_fd" not in record_info:
+            record_info["writers_fd"] = os.open(queue_path, os.O_RDWR | os.O_CREAT, 0o600)
+        return record_info["writers_fd"]
+
+    def _leave_queue(record_info: dict[str, Any]) -> None:
+        if record_info.pop("writers_queued", False):
+            fcntl.flock(record_info["writers_fd"], fcntl.LOCK_UN)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if sqlite_begin.get() == "IMMEDIATE" else "BEGIN")
+        if sqlite_begin.get() == "IMMEDIATE":
+            info = connection.connection._connection_record.info if connection.connection._connection_record else {}
+            fd = _queue_fd(info)
+            if fd is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)  # wait our turn: woken as soon as the writer ahead ends
+                info["writers_queued"] = True
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _leave_queue(info)
+                raise
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    def _on_end(connection: Any) -> None:
+        record = connection.connection._connection_record
+        if record is not None:
+            _leave_queue(record.info)
+
+    event.listen(engine, "commit", _on_end)
+    event.listen(engine, "rollback", _on_end)
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            _leave_queue(record.info)
+
+    @event.listens_for(engine, "close")
+    def _on_close(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            _leave_queue(record.info)
+            fd = record.info.pop("writers_fd", None)
+            if fd is not None:
+                os.close(fd)
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -77,9 +131,13 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 
 
 def begin_writing(session: Session) -> None:
-    """End the current (read) transaction; the next one takes SQLite's write lock at BEGIN.
-    Use before writing in a request that started as read-only (a GET)."""
-    session.commit()
+    """On SQLite, end the current (read) transaction; the next one takes the write lock at BEGIN.
+    Use before writing in a request that started as read-only (a GET, or a `reads_first` view).
+
+    On PostgreSQL this does nothing: the transaction goes on, each statement sees what was
+    committed before it (READ COMMITTED), and ending it would only cost two round trips."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()
     sqlite_begin.set("IMMEDIATE")
 
 

@@ -208,13 +208,16 @@ def _next_url(attempt: Attempt, position: int, action: str) -> str:
 @roles_required("candidate")
 def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
-    server's remaining time, so the countdown re-syncs on every save."""
-    # One query finds the question, checks the attempt is this candidate's, and loads the item.
+    server's remaining time, so the countdown re-syncs on every save.
+
+    Reads without SQLite's write lock (one query finds the question, checks the attempt is this
+    candidate's and loads the item), then writes in one short transaction: a single conditional
+    upsert that the database refuses if the attempt ended meanwhile (attempts.save_answer)."""
     question = db.session.scalar(
         select(AttemptQuestion)
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
         .where(Attempt.id == attempt_id, Attempt.user_id == current_user.id, AttemptQuestion.position == position)
-        .options(contains_eager(AttemptQuestion.attempt), joinedload(AttemptQuestion.item_version))
+        .options(contains_eager(AttemptQuestion.attempt), joinedload(AttemptQuestion.item_version, innerjoin=True))
     )
     if question is None:
         return jsonify(status="not-found", message="This question could not be found"), 404
@@ -225,8 +228,7 @@ def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     remaining = timing.remaining_seconds(attempt.deadline_at, now)
     if answer is None:
         return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
-    begin_writing(db.session)  # the write lock only for the write, with the attempt read again
-    db.session.refresh(attempt)
+    begin_writing(db.session)  # SQLite's write lock for the one write statement only
     outcome = attempts.save_answer(db.session, attempt, question, answer, _seq(), now, _grace())
     if outcome.status == "closed":
         db.session.rollback()

@@ -1,0 +1,132 @@
+"""attempts.save_answer decides in the database, at the moment of writing, whether a save may be
+stored: the autosave reads the attempt in one transaction and writes in another, so whatever
+happened in between (a submit, another save, a practice answer) must still be respected."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from quizapp import attempts
+from quizapp.db import make_sessionmaker
+from quizapp.extensions import db
+from quizapp.models import Attempt, AttemptQuestion, Ending, Response
+
+from .conftest import answer_form, questions_of
+from .test_journey import start
+
+
+def _read(app, attempt_id: int, position: int):
+    """The attempt and question as a request read them, in a session left open (a stale copy)."""
+    session = make_sessionmaker(db.engine)()
+    question = session.scalar(
+        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id, AttemptQuestion.position == position)
+    )
+    question.item_version  # noqa: B018 -- loaded now, as the view does
+    question.attempt  # noqa: B018
+    session.commit()  # the read transaction ends, as begin_writing ends it
+    return session, question
+
+
+def _single(app, attempt_id):
+    return next(info for info in questions_of(app, attempt_id) if info.type == "single")
+
+
+def _stored(attempt_id: int, position: int) -> Response | None:
+    return db.session.scalar(
+        select(Response).join(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
+                                                     AttemptQuestion.position == position)
+    )
+
+
+def test_a_save_after_the_attempt_ended_elsewhere_is_refused_and_not_written(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = _single(app, attempt_id)
+    with app.app_context():
+        session, question = _read(app, attempt_id, info.position)
+        # Meanwhile the candidate's submit, in another worker, ends the attempt.
+        attempts.finish(db.session, db.session.get(Attempt, attempt_id), clock(), Ending.SUBMITTED)
+        db.session.commit()
+        assert question.attempt.ended_at is None  # the save's copy does not know
+        outcome = attempts.save_answer(session, question.attempt, question, [info.correct[0]], 5, clock(), 10.0)
+        session.commit()
+        session.close()
+        assert outcome.status == "closed" and not outcome.ok
+        assert _stored(attempt_id, info.position) is None
+
+
+@pytest.mark.parametrize(("stored_seq", "saved_seq", "status", "kept_seq"), [
+    (3, 7, "saved", 7),
+    (7, 3, "stale", 7),
+    (7, 7, "stale", 7),
+])
+def test_the_higher_sequence_number_wins_whatever_was_read(client, auth, fx, app, clock, stored_seq, saved_seq, status, kept_seq):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = _single(app, attempt_id)
+    with app.app_context():
+        session, question = _read(app, attempt_id, info.position)
+        other = db.session.get(AttemptQuestion, question.id)
+        first = attempts.save_answer(db.session, other.attempt, other, [info.correct[0]], stored_seq, clock(), 10.0)
+        db.session.commit()
+        assert first.status == "saved"
+        outcome = attempts.save_answer(session, question.attempt, question, [info.correct[0]], saved_seq, clock(), 10.0)
+        session.commit()
+        session.close()
+        assert outcome.status == status and outcome.ok
+        db.session.expire_all()
+        assert _stored(attempt_id, info.position).seq == kept_seq
+
+
+def test_a_practice_answer_given_meanwhile_stays_final(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client, mode="practice")
+    info = _single(app, attempt_id)
+    right, wrong = [info.correct[0]], [next(i for i in range(info.n) if i not in info.correct)]
+    with app.app_context():
+        session, question = _read(app, attempt_id, info.position)
+        other = db.session.get(AttemptQuestion, question.id)
+        assert attempts.save_answer(db.session, other.attempt, other, wrong, 1, clock(), 10.0).status == "saved"
+        db.session.commit()
+        outcome = attempts.save_answer(session, question.attempt, question, right, 2, clock(), 10.0)
+        session.commit()
+        session.close()
+        assert outcome.status == "locked"
+        db.session.expire_all()
+        assert _stored(attempt_id, info.position).answer == wrong
+
+
+def test_an_explicit_save_overwrites_but_keeps_the_highest_sequence_number(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = _single(app, attempt_id)
+    other_option = next(i for i in range(info.n) if i not in info.correct)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        question = db.session.scalar(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
+                                                                   AttemptQuestion.position == info.position))
+        attempts.save_answer(db.session, attempt, question, [info.correct[0]], 9, clock(), 10.0)
+        db.session.commit()
+        outcome = attempts.save_answer(db.session, attempt, question, [other_option], 2, clock() + timedelta(seconds=1), 10.0,
+                                       explicit=True)
+        db.session.commit()
+        assert outcome.status == "saved"
+        db.session.expire_all()
+        stored = _stored(attempt_id, info.position)
+        assert stored.answer == [other_option] and stored.seq == 9
+
+
+def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = _single(app, attempt_id)
+    reply = client.post(f"/tests/attempts/{attempt_id}/questions/{info.position}/autosave",
+                        data={**answer_form(info), "seq": "4"})
+    assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
+    with app.app_context():
+        stored = _stored(attempt_id, info.position)
+        assert stored.answer == [info.correct[0]] and stored.seq == 4
+        assert stored.saved_at == clock()
