@@ -6,7 +6,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort
+from flask import Flask, abort, g
+from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 
 from .extensions import db, login_manager
@@ -44,7 +45,31 @@ def roles_required(*roles: str) -> Callable[[F], F]:
     return decorator
 
 
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that a view may decline to re-send an unchanged
+    cookie. The session slides (it is renewed on every response, PERMANENT_SESSION_LIFETIME
+    after the last one); the answer autosave, a small JSON request every few seconds, leaves that
+    to the page views around it, which saves signing and sending a cookie per save."""
+
+    def should_set_cookie(self, app: Flask, session: Any) -> bool:
+        if g.get("keep_session_cookie") and not session.modified:
+            return False
+        return super().should_set_cookie(app, session)
+
+
+def keep_session_cookie(view: F) -> F:
+    """Do not re-send the (unchanged) session cookie with this view's response."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        g.keep_session_cookie = True
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = SessionInterface()
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue"

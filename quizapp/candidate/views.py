@@ -9,7 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from .. import attempts, catalogue, clock, question_types, results, timing
-from ..auth_session import roles_required
+from ..auth_session import keep_session_cookie, roles_required
 from ..db import begin_writing, reads_first
 from ..extensions import db
 from ..models import Attempt, AttemptQuestion, Mode, TestForm
@@ -205,6 +205,7 @@ def _next_url(attempt: Attempt, position: int, action: str) -> str:
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
 @reads_first
+@keep_session_cookie
 @roles_required("candidate")
 def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the

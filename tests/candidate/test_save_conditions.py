@@ -130,3 +130,15 @@ def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, cloc
         stored = _stored(attempt_id, info.position)
         assert stored.answer == [info.correct[0]] and stored.seq == 4
         assert stored.saved_at == clock()
+
+
+def test_autosave_leaves_the_session_cookie_alone_and_page_views_renew_it(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = _single(app, attempt_id)
+    saved = client.post(f"/tests/attempts/{attempt_id}/questions/{info.position}/autosave",
+                        data={**answer_form(info), "seq": "1"})
+    assert saved.get_json()["status"] == "saved"
+    assert "Set-Cookie" not in saved.headers  # nothing changed: no cookie signed and sent per save
+    page = client.get(f"/tests/attempts/{attempt_id}/questions/{info.position}")
+    assert page.status_code == 200 and page.headers["Set-Cookie"].startswith("session=")
