@@ -237,8 +237,56 @@ class SaveOutcome:
         return self.status in ("saved", "stale")
 
 
+@dataclass(frozen=True)
+class SaveTarget:
+    """What saving an answer needs to know of its question (read in one query by `save_target`,
+    or taken from loaded objects by `SaveTarget.of`)."""
+
+    attempt_id: int
+    question_id: int
+    mode: str
+    ended_at: datetime | None
+    deadline_at: datetime | None
+    item_type: str
+    options: list[dict[str, Any]]
+    option_order: list[int]
+
+    @classmethod
+    def of(cls, attempt: Attempt, question: AttemptQuestion) -> SaveTarget:
+        version = question.item_version
+        return cls(attempt.id, question.id, attempt.mode, attempt.ended_at, attempt.deadline_at,
+                   version.type, version.options, list(question.option_order))
+
+
+def save_target(session: Session, attempt_id: int, user_id: int, position: int) -> SaveTarget | None:
+    """The question at `position` of `user_id`'s attempt `attempt_id`, or None (not theirs, or no
+    such question): one query of the few columns a save needs, not whole rows."""
+    row = session.execute(_target_query(), {"attempt_id": attempt_id, "user_id": user_id, "position": position}).first()
+    return None if row is None else SaveTarget(*row)
+
+
+@functools.cache
+def _target_query() -> Any:
+    return (
+        select(Attempt.id, AttemptQuestion.id, Attempt.mode, Attempt.ended_at, Attempt.deadline_at,
+               ItemVersion.type, ItemVersion.options, AttemptQuestion.option_order)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .join(ItemVersion, ItemVersion.id == AttemptQuestion.item_version_id)
+        .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"),
+               AttemptQuestion.position == bindparam("position"))
+    )
+
+
 def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, answer: list[int], seq: int,
                 now: datetime, grace_seconds: float, explicit: bool = False) -> SaveOutcome:
+    """`store_answer` for loaded objects; `question.response` is reloaded on next access."""
+    outcome = store_answer(session, SaveTarget.of(attempt, question), answer, seq, now, grace_seconds, explicit)
+    session.expire(question, ["response"])
+    return outcome
+
+
+def store_answer(session: Session, target: SaveTarget, answer: list[int], seq: int, now: datetime,
+                 grace_seconds: float, explicit: bool = False) -> SaveOutcome:
     """Save an answer (authored option indices).
 
     - Refused once the attempt has ended, or after the deadline plus grace.
@@ -248,30 +296,27 @@ def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, a
     - In practice mode an answered question is locked (its feedback has been shown).
 
     The write is one statement whose conditions are checked by the database at the moment of
-    writing, so `attempt` and `question` may have been read in an earlier transaction: the row
-    is written only while the attempt has not ended (PostgreSQL locks the attempt's row FOR
-    SHARE, so a submit that is ending it waits for this save and scores it, or this save waits
-    for the submit and sees it ended), only with a newer seq, and in practice only once.
+    writing, so `target` may have been read in an earlier transaction: the row is written only
+    while the attempt has not ended (PostgreSQL locks the attempt's row FOR SHARE, so a submit
+    that is ending it waits for this save and scores it, or this save waits for the submit and
+    sees it ended), only with a newer seq, and in practice only once.
     """
-    if attempt.ended_at is not None or not timing.accepts_saves(attempt.deadline_at, now, grace_seconds):
+    if target.ended_at is not None or not timing.accepts_saves(target.deadline_at, now, grace_seconds):
         return SaveOutcome("closed", CLOSED_MESSAGE)
-    qtype = question_types.of(question.item_version.type)
-    problem = qtype.answer_problem(question.item_version.options, answer)
+    problem = question_types.of(target.item_type).answer_problem(target.options, answer)
     if problem:
         return SaveOutcome("invalid", problem)
-    practice = attempt.mode == Mode.PRACTICE
-    dialect = session.get_bind().dialect.name
+    practice = target.mode == Mode.PRACTICE
     kind = "practice" if practice else "explicit" if explicit else "autosave"
-    statement = _save_statement(dialect, kind)
-    params = {"attempt_id": attempt.id, "question_id": question.id, "answer": list(answer), "seq": seq, "saved_at": now}
+    statement = _save_statement(session.get_bind().dialect.name, kind)
+    params = {"attempt_id": target.attempt_id, "question_id": target.question_id, "answer": list(answer),
+              "seq": seq, "saved_at": now}
     # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
     # every driver). No row back: the attempt ended meanwhile, or a newer seq was stored, or the
     # practice question was answered meanwhile; a second query tells which (rare).
-    written = session.connection().execute(statement, params).first()
-    session.expire(question, ["response"])
-    if written is not None:
+    if session.connection().execute(statement, params).first() is not None:
         return SaveOutcome("saved")
-    if session.scalar(select(Attempt.ended_at).where(Attempt.id == attempt.id)) is not None:
+    if session.scalar(select(Attempt.ended_at).where(Attempt.id == target.attempt_id)) is not None:
         return SaveOutcome("closed", CLOSED_MESSAGE)
     if practice:
         return SaveOutcome("locked", LOCKED_MESSAGE)

@@ -84,12 +84,12 @@ def _configure_sqlite(engine: Engine) -> None:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # wait our turn: woken as soon as the writer ahead ends
                 info["writers_queued"] = True
             try:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")
             except BaseException:
                 _leave_queue(info)
                 raise
         else:
-            connection.exec_driver_sql("BEGIN")
+            connection.connection.dbapi_connection.execute("BEGIN")
 
     def _on_end(connection: Any) -> None:
         record = connection.connection._connection_record

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response
 
 from .. import attempts, catalogue, clock, question_types, results, timing
@@ -211,30 +210,24 @@ def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
     server's remaining time, so the countdown re-syncs on every save.
 
-    Reads without SQLite's write lock (one query finds the question, checks the attempt is this
-    candidate's and loads the item), then writes in one short transaction: a single conditional
+    Reads without SQLite's write lock (one query of a few columns finds the question, checks the
+    attempt is this candidate's and reads the item's type and options), then writes in one short transaction: a single conditional
     upsert that the database refuses if the attempt ended meanwhile (attempts.save_answer)."""
-    question = db.session.scalar(
-        select(AttemptQuestion)
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .where(Attempt.id == attempt_id, Attempt.user_id == current_user.id, AttemptQuestion.position == position)
-        .options(contains_eager(AttemptQuestion.attempt), joinedload(AttemptQuestion.item_version, innerjoin=True))
-    )
-    if question is None:
+    target = attempts.save_target(db.session, attempt_id, current_user.id, position)
+    if target is None:
         return jsonify(status="not-found", message="This question could not be found"), 404
-    attempt = question.attempt
-    qtype = question_types.of(question.item_version.type)
-    answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
+    qtype = question_types.of(target.item_type)
+    answer, problem = qtype.parse_form(request.form, target.option_order, target.options)
     now = clock.now()
-    remaining = timing.remaining_seconds(attempt.deadline_at, now)
+    remaining = timing.remaining_seconds(target.deadline_at, now)
     if answer is None:
         return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
     begin_writing(db.session)  # SQLite's write lock for the one write statement only
-    outcome = attempts.save_answer(db.session, attempt, question, answer, _seq(), now, _grace())
+    outcome = attempts.store_answer(db.session, target, answer, _seq(), now, _grace())
     if outcome.status == "closed":
         db.session.rollback()
         return jsonify(status="closed", message=outcome.message, remaining_seconds=0,
-                       result_url=url_for(".result", attempt_id=attempt.id)), 409
+                       result_url=url_for(".result", attempt_id=attempt_id)), 409
     db.session.commit()
     code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
     return jsonify(status=outcome.status, message=outcome.message, remaining_seconds=remaining,
