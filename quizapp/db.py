@@ -71,14 +71,14 @@ def _configure_sqlite(engine: Engine) -> None:
             record_info["writers_fd"] = os.open(queue_path, os.O_RDWR | os.O_CREAT, 0o600)
         return record_info["writers_fd"]
 
-    def _leave_queue(record_info: dict[str, Any]) -> None:
-        if record_info.pop("writers_queued", False):
+    def _leave_queue(record_info: dict[str, Any] | None) -> None:
+        if record_info is not None and record_info.pop("writers_queued", False):
             fcntl.flock(record_info["writers_fd"], fcntl.LOCK_UN)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         if sqlite_begin.get() == "IMMEDIATE":
-            info = connection.connection._connection_record.info if connection.connection._connection_record else {}
+            info = connection.connection.info
             fd = _queue_fd(info)
             if fd is not None:
                 fcntl.flock(fd, fcntl.LOCK_EX)  # wait our turn: woken as soon as the writer ahead ends
@@ -91,13 +91,32 @@ def _configure_sqlite(engine: Engine) -> None:
         else:
             connection.connection.dbapi_connection.execute("BEGIN")
 
-    def _on_end(connection: Any) -> None:
-        record = connection.connection._connection_record
-        if record is not None:
-            _leave_queue(record.info)
+    # Leave the queue once the transaction has really ended: SQLAlchemy's "commit" and
+    # "rollback" events fire before the database is told, which would let the next writer in
+    # while this one still holds SQLite's lock (and send it back to polling).
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
 
-    event.listen(engine, "commit", _on_end)
-    event.listen(engine, "rollback", _on_end)
+    def _info(connection: Any) -> dict[str, Any] | None:
+        try:
+            return connection.info  # a pooled connection's record (not on first connect)
+        except (AttributeError, NotImplementedError):
+            return None
+
+    def _do_commit(connection: Any) -> None:
+        try:
+            commit(connection)
+        finally:
+            _leave_queue(_info(connection))
+
+    def _do_rollback(connection: Any) -> None:
+        try:
+            rollback(connection)
+        finally:
+            _leave_queue(_info(connection))
+
+    dialect.do_commit = _do_commit  # type: ignore[method-assign]
+    dialect.do_rollback = _do_rollback  # type: ignore[method-assign]
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
