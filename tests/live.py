@@ -52,11 +52,12 @@ def start_server(database_url: str, tmp_path: Path, workers: int = 3, extra_env:
         "QUIZAPP_SIGNIN_RATE_LIMIT": "100000 per minute",
         **(extra_env or {}),
     }
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "30",
-         "--graceful-timeout", "5", "quizapp:create_app()"],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as log_file:  # the server keeps its own copy of the descriptor
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "30",
+             "--graceful-timeout", "5", "quizapp:create_app()"],
+            env=env, stdout=log_file, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
