@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, g
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from .extensions import db, login_manager
 from .models import User
@@ -16,12 +17,17 @@ from .models import User
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# Built once: SQLAlchemy computes a statement's cache key once per statement object, and this
+# runs on every signed-in request (Session.get builds a new statement each time).
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+
+
 def load_user(login_id: str) -> User | None:
     """The login id is "<user id>:<session token>": changing the token ends every session."""
     user_id, _, token = login_id.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
     if user is None or user.session_token != token:
         return None
     return user
@@ -46,10 +52,19 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, except that a view may decline to re-send an unchanged
-    cookie. The session slides (it is renewed on every response, PERMANENT_SESSION_LIFETIME
+    """Flask's signed-cookie session, with its serializer kept between requests, and a view may
+    decline to re-send an unchanged cookie. The session slides (it is renewed on every response, PERMANENT_SESSION_LIFETIME
     after the last one); the answer autosave, a small JSON request every few seconds, leaves that
     to the page views around it, which saves signing and sending a cookie per save."""
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        # Flask builds (and probes) a new serializer for every request; one per key set will do.
+        keys = (tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
+        cached = app.extensions.get("quizapp_session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["quizapp_session_serializer"] = cached
+        return cached[1]
 
     def should_set_cookie(self, app: Flask, session: Any) -> bool:
         if g.get("keep_session_cookie") and not session.modified:
