@@ -3,6 +3,7 @@ client that signs in and posts forms with their CSRF tokens, as a browser withou
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import os
 import re
@@ -107,6 +108,8 @@ class Client:
                               _server_ms(response.headers.get("Server-Timing", "")))
         except urllib.error.HTTPError as error:
             reply = Reply(error.code, error.read().decode(), error.headers.get("Location", ""))
+        except http.client.HTTPException as error:  # e.g. the response cut short by a killed worker
+            raise ConnectionError(f"{method} {path}: {error!r}") from error
         match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', reply.body)
         if match:
             self.token = match.group(1)
