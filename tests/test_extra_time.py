@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from quizapp.extensions import db
-from quizapp.models import Attempt, User
+from quizapp.models import Attempt, Organisation, User
 from tests.helpers import check_page, text_of
 
 from .candidate.conftest import FIXTURE_BANKS
@@ -62,3 +64,33 @@ def test_extra_time_is_only_for_candidates(client, auth, users):
     auth.as_role("admin")
     assert client.get(f"/admin/users/{users['trainer']['id']}/extra-time").status_code == 404
     assert client.get("/admin/users/99999/extra-time").status_code == 404
+
+
+def test_admin_sets_extra_time_from_a_candidates_page_and_returns_to_it(app, client, auth, users):
+    """From an organisation's candidate page, Change goes to a form whose Back link and Save both
+    lead back to that candidate's page (not to the list of accounts)."""
+    with app.app_context():
+        org_a = db.session.scalar(select(Organisation.id).where(Organisation.name == "Org A"))
+        org_b = db.session.scalar(select(Organisation.id).where(Organisation.name == "Org B"))
+    auth.as_role("admin")
+    candidate = users["candidate"]["id"]
+    page_url = f"/admin/organisations/{org_a}/candidates/{candidate}"
+    form_url = f"{page_url}/extra-time"
+    assert f'href="{form_url}"' in client.get(page_url).get_data(as_text=True)
+    form = client.get(form_url)
+    check_page(form, title="Extra time for Candidate")
+    assert re.search(rf'<a href="{re.escape(page_url)}" class="govuk-back-link">', form.get_data(as_text=True))
+    refused = client.post(form_url, data={"percent": "abc"})
+    assert "percent" in check_page(refused).error_links and "whole number" in text_of(refused)
+    response = client.post(form_url, data={"percent": "40"})
+    assert response.status_code == 302 and response.headers["Location"] == page_url
+    assert "Extra time for Candidate is now 40%" in text_of(client.get(page_url))
+    with app.app_context():
+        assert db.session.get(User, candidate).extra_time_percent == 40
+    # Only a candidate who is in that organisation now.
+    assert client.get(f"/admin/organisations/{org_b}/candidates/{candidate}/extra-time").status_code == 404
+    assert client.post(f"/admin/organisations/{org_b}/candidates/{candidate}/extra-time",
+                       data={"percent": "50"}).status_code == 404
+    assert client.get(f"/admin/organisations/{org_a}/candidates/{users['employer']['id']}/extra-time").status_code == 404
+    with app.app_context():
+        assert db.session.get(User, candidate).extra_time_percent == 40

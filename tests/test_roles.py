@@ -91,6 +91,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
     "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
     "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
+    "admin.candidate_extra_time": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}/extra-time", {"admin": 200}),
     "candidate.join": ("GET", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),

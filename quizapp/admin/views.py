@@ -50,7 +50,8 @@ def _links(organisation_id: int) -> Links:
         dashboard=lambda **query: url_for("admin.organisation", organisation_id=organisation_id, **query),
         export=lambda fmt, **query: url_for("admin.export", organisation_id=organisation_id, fmt=fmt, **query),
         candidate=lambda user_id: url_for("admin.candidate", organisation_id=organisation_id, user_id=user_id),
-        extra_time=lambda user_id: url_for("admin.extra_time", user_id=user_id),
+        # From a candidate's page, the extra-time form goes back (and returns) to that page.
+        extra_time=lambda user_id: url_for("admin.candidate_extra_time", organisation_id=organisation_id, user_id=user_id),
     )
 
 
@@ -67,12 +68,28 @@ def export(organisation_id: int, fmt: str) -> Response:
     return export_response(_organisation(organisation_id), fmt)
 
 
-@bp.route("/organisations/<int:organisation_id>/candidates/<int:user_id>")
-@roles_required("admin")
-def candidate(organisation_id: int, user_id: int) -> str:
+def _member(organisation_id: int, user_id: int) -> tuple[Organisation, User, Membership]:
+    """The organisation and a candidate in it now (404 for anyone else)."""
     org = _organisation(organisation_id)
     found = organisations.member_in(db.session, org.id, user_id)
     if found is None:
         abort(404)
     user, membership = found
+    return org, user, membership
+
+
+@bp.route("/organisations/<int:organisation_id>/candidates/<int:user_id>")
+@roles_required("admin")
+def candidate(organisation_id: int, user_id: int) -> str:
+    org, user, membership = _member(organisation_id, user_id)
     return candidate_page(org, user, membership, _links(org.id), history_since=None)
+
+
+@bp.route("/organisations/<int:organisation_id>/candidates/<int:user_id>/extra-time", methods=["GET", "POST"])
+@roles_required("admin")
+def candidate_extra_time(organisation_id: int, user_id: int) -> str | Response:
+    """The extra-time form reached from a candidate's page in an organisation's cohort results:
+    Back, and saving, return to that page (the other route returns to the list of accounts)."""
+    org, user, _membership = _member(organisation_id, user_id)
+    back = url_for(".candidate", organisation_id=org.id, user_id=user.id)
+    return extra_time_page(user, back_url=back, done_url=back)

@@ -200,7 +200,8 @@ def countdown_seconds(page: Page) -> int:
 # -- signing in and answering -----------------------------------------------------------------------
 
 
-HOME_HEADINGS = {"candidate": "Your tests", "employer": "Cohort results", "trainer": "Question banks"}
+HOME_HEADINGS = {"candidate": "Your tests", "employer": "Cohort results", "trainer": "Question banks",
+                 "admin": "Users and organisations"}
 
 
 def sign_in(page: Page, user: dict) -> None:
