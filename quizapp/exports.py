@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import IO
 from zoneinfo import ZoneInfo
 
+from . import xlsx
 from .cohort import ExportRow, ExportTable
 
 UK = ZoneInfo("Europe/London")
@@ -75,33 +76,14 @@ def csv_bytes(table: ExportTable) -> bytes:
 
 
 def xlsx_bytes(table: ExportTable, sheet_title: str = "Results") -> bytes:
-    """An Excel workbook (openpyxl, write-only: rows are streamed, not kept as cell objects)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", sheet_title)[:31].strip() or "Results")
+    """An Excel workbook: text as text (never a formula), times as date-times, numbers as numbers."""
     names = headers(table)
-    for n in range(1, len(names) + 1):
-        sheet.column_dimensions[get_column_letter(n)].width = 28 if n <= 4 else 14
-    sheet.freeze_panes = "B2"
-    bold = Font(bold=True)
-    header_cells = []
-    for name in names:
-        cell = WriteOnlyCell(sheet, value=safe_text(name))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in table.rows:
-        # Plain values are the fast path. No text starts with "=" after safe_text, so openpyxl
-        # stores every string as text, never as a formula.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _values(row)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx.workbook_bytes(
+        sheet_title or "Results",
+        [safe_text(name) for name in names],
+        (_values(row) for row in table.rows),
+        widths=[28 if n < 4 else 14 for n in range(len(names))],
+    )
 
 
 def slug(text: str) -> str:
