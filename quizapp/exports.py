@@ -79,7 +79,7 @@ def xlsx_bytes(table: ExportTable, sheet_title: str = "Results") -> bytes:
     """An Excel workbook: text as text (never a formula), times as date-times, numbers as numbers."""
     names = headers(table)
     return xlsx.workbook_bytes(
-        sheet_title or "Results",
+        xlsx.sheet_name(sheet_title, default="Results"),
         [safe_text(name) for name in names],
         (_values(row) for row in table.rows),
         widths=[28 if n < 4 else 14 for n in range(len(names))],

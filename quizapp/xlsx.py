@@ -66,9 +66,9 @@ _STYLES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 </styleSheet>"""
 
 
-def sheet_name(title: str) -> str:
-    """A valid sheet name: no []:*?/\\, at most 31 characters, never empty."""
-    return re.sub(r"[\[\]:*?/\\]", " ", _ILLEGAL.sub("", title))[:31].strip() or "Sheet1"
+def sheet_name(title: str, default: str = "Sheet1") -> str:
+    """A valid sheet name: no []:*?/\\, at most 31 characters, never empty (`default` then)."""
+    return re.sub(r"[\[\]:*?/\\]", " ", _ILLEGAL.sub("", title))[:31].strip() or default
 
 
 def column_letter(n: int) -> str:
@@ -100,16 +100,17 @@ def _cell(ref: str, value: object, style: int = 0) -> str:
     return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{text}</t></is></c>'
 
 
-def _row(number: int, letters: list[str], values: Sequence[object], style: int = 0) -> str:
-    while len(letters) < len(values):
-        letters.append(column_letter(len(letters) + 1))
-    cells = "".join(_cell(f"{letters[i]}{number}", v, style) for i, v in enumerate(values))
+def _row(number: int, letters: Sequence[str], values: Sequence[object], style: int = 0) -> str:
+    if len(values) > len(letters):
+        raise ValueError(f"row {number} has {len(values)} values for {len(letters)} columns")
+    cells = "".join(_cell(f"{letter}{number}", v, style) for letter, v in zip(letters, values))
     return f'<row r="{number}">{cells}</row>'
 
 
 def workbook_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[object]],
                    widths: Sequence[float] = ()) -> bytes:
-    """A workbook of one sheet: a bold header row, then `rows`; the first row and column frozen."""
+    """A workbook of one sheet: a bold header row, then `rows` (none wider than the header); the
+    first row and column frozen."""
     parts = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
              '<sheetViews><sheetView workbookViewId="0">'
@@ -120,7 +121,7 @@ def workbook_bytes(title: str, header: Sequence[str], rows: Iterable[Sequence[ob
         parts.append("<cols>" + "".join(f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
                                         for n, w in enumerate(widths, start=1)) + "</cols>")
     parts.append("<sheetData>")
-    letters: list[str] = []
+    letters = [column_letter(n) for n in range(1, len(header) + 1)]  # the header sets the columns
     parts.append(_row(1, letters, header, _STYLE_BOLD))
     parts.extend(_row(number, letters, row) for number, row in enumerate(rows, start=2))
     parts.append("</sheetData></worksheet>")

@@ -26,3 +26,17 @@ def test_safe_text(value, written):
 ])
 def test_filenames_are_plain_and_say_what_and_when(organisation, selection, expected):
     assert exports.filename(organisation, selection, date(2026, 3, 10), "csv") == expected
+
+
+@pytest.mark.parametrize(("selection", "sheet"), [("Fixture mock", "Fixture mock"), ("???", "Results"), ("", "Results")])
+def test_the_workbook_sheet_is_named_after_the_selection(selection, sheet):
+    import io
+
+    from openpyxl import load_workbook
+
+    from quizapp.cohort import ExportTable
+
+    data = exports.xlsx_bytes(ExportTable(statements=[("P1", "One")], rows=[]), sheet_title=selection)
+    workbook = load_workbook(io.BytesIO(data))
+    assert workbook.active.title == sheet
+    assert [c.value for c in workbook.active[1]] == exports.headers(ExportTable([("P1", "One")], []))

@@ -99,3 +99,8 @@ def test_any_values_round_trip(rows: list[list[object]]) -> None:
     # openpyxl drops trailing empty rows; compare what it read
     assert read == expected[:len(read)]
     assert all(all(v is None for v in row) for row in expected[len(read):])
+
+
+def test_a_row_wider_than_the_header_is_refused() -> None:
+    with pytest.raises(ValueError, match="row 3 has 3 values for 2 columns"):
+        workbook_bytes("T", ["a", "b"], [[1, 2], [1, 2, 3]])
