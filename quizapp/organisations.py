@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -90,11 +91,21 @@ class TeamInUse:
     invitations: int  # invitations for the team that can still be used: they will add people to no team
 
 
+def _current_candidates() -> Any:
+    """The count of memberships of candidates who have not left (filter it further)."""
+    return (select(func.count(Membership.id)).join(User, User.id == Membership.user_id)
+            .where(Membership.left_at.is_(None), User.role == "candidate"))
+
+
+def member_counts(session: Session, organisation_id: int) -> dict[int | None, int]:
+    """Candidates in the organisation now, per team id (None: in no team)."""
+    query = (_current_candidates().add_columns(Membership.team_id)
+             .where(Membership.organisation_id == organisation_id).group_by(Membership.team_id))
+    return {team_id: count for count, team_id in session.execute(query)}
+
+
 def team_in_use(session: Session, team: Team, now: datetime) -> TeamInUse:
-    members = session.scalar(
-        select(func.count(Membership.id)).join(User, User.id == Membership.user_id)
-        .where(Membership.team_id == team.id, Membership.left_at.is_(None), User.role == "candidate")
-    ) or 0
+    members = session.scalar(_current_candidates().where(Membership.team_id == team.id)) or 0
     invitations = session.scalar(
         select(func.count(Invitation.id)).where(Invitation.team_id == team.id, Invitation.revoked_at.is_(None),
                                                 Invitation.expires_at > now)

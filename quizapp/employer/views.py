@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
 from .. import clock, organisations
@@ -117,12 +116,7 @@ def teams() -> str | Response:
             db.session.commit()
             flash(f"Team {team.name} added", "success")
             return redirect(url_for(".teams"))
-    counts = dict(db.session.execute(
-        select(Membership.team_id, func.count(Membership.id))
-        .join(User, User.id == Membership.user_id)
-        .where(Membership.organisation_id == organisation.id, Membership.left_at.is_(None), User.role == "candidate")
-        .group_by(Membership.team_id)
-    ).all())
+    counts = organisations.member_counts(db.session, organisation.id)
     return render_template("employer/teams.html", title="Teams", organisation=organisation, form=form,
                            teams=organisations.teams_of(db.session, organisation.id), counts=counts, links=LINKS)
 
