@@ -10,8 +10,6 @@ organisation and an account but no attempt (the trainer's journey counts the tim
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import uuid
 
@@ -25,7 +23,15 @@ from quizapp.models import Membership, Organisation, User
 
 from .conftest import DEMO, RETAKERS
 from .support import PASSWORD, sign_in, step
-from .test_employer import CSV_HEADER, apply_filters, chosen, expect_headline, stored_attempts
+from .test_employer import (
+    CSV_HEADER,
+    chosen,
+    download,
+    expect_date_error_leads_to_the_day,
+    expect_headline,
+    read_csv_file,
+    stored_attempts,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -79,12 +85,8 @@ FIXED_COLUMNS = CSV_HEADER[:CSV_HEADER.index("Passed") + 1]  # a statement's col
 
 def download_csv(page: Page, tmp_path, what: str, header: list[str]) -> list[list[str]]:
     with step(page, f"download {what} as CSV"):
-        with page.expect_download() as info:
-            page.get_by_role("link", name="Download as CSV").click()
-        download = info.value
-        path = tmp_path / f"{what}-{download.suggested_filename}"
-        download.save_as(path)
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        _, path = download(page, tmp_path, "Download as CSV", prefix=f"{what}-")
+        rows = read_csv_file(path)
         assert rows and rows[0] == header, f"unexpected header {rows[:1]}"
         return rows
 
@@ -130,12 +132,7 @@ def test_the_admins_journey(open_page, demo_server, audit, tmp_path) -> None:
         audit(page, "cohort results")
 
     with step(page, "a date that is not real: the error summary links to the day"):
-        apply_filters(page, dates={"Started on or after": ("31", "2", "2026")})
-        summary = page.locator(".govuk-error-summary")
-        expect(summary).to_contain_text("Date from must be a real date")
-        audit(page, "cohort results", state="a date that is not real", errors=True)
-        summary.get_by_role("link", name="Date from must be a real date").click()
-        expect(page.get_by_role("group", name="Started on or after").get_by_label("Day")).to_be_focused()
+        expect_date_error_leads_to_the_day(page, audit, "cohort results", "2026")
 
     with step(page, "the demo organisation's results download: its candidates only"):
         page.get_by_role("link", name="Clear filters").click()

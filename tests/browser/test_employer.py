@@ -15,6 +15,7 @@ import statistics
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -154,6 +155,31 @@ def apply_filters(page: Page, *, test: str | None = None, team: str | None = Non
     page.get_by_role("button", name="Apply filters").click()
 
 
+def expect_date_error_leads_to_the_day(page: Page, audit, page_name: str, year: str) -> None:
+    """31 February as "Started on or after": the error summary says so, passes the audit, and its
+    link moves focus to the Day field."""
+    apply_filters(page, dates={"Started on or after": ("31", "2", year)})
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Date from must be a real date")
+    audit(page, page_name, state="a date that is not real", errors=True)
+    summary.get_by_role("link", name="Date from must be a real date").click()
+    expect(page.get_by_role("group", name="Started on or after").get_by_label("Day")).to_be_focused()
+
+
+def download(page: Page, tmp_path: Path, link: str, prefix: str = "") -> tuple[str, Path]:
+    """Click a download link; the file's suggested name and where it was saved."""
+    with page.expect_download() as info:
+        page.get_by_role("link", name=link).click()
+    file = info.value
+    path = tmp_path / f"{prefix}{file.suggested_filename}"
+    file.save_as(path)
+    return file.suggested_filename, path
+
+
+def read_csv_file(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+
+
 # -- the journeys -----------------------------------------------------------------------------------
 
 
@@ -186,12 +212,7 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
         audit(page, "dashboard", state="filtered by test and date")
 
     with step(page, "a date that is not real: the error summary links to the day"):
-        apply_filters(page, dates={"Started on or after": ("31", "2", str(cutoff.year))})
-        summary = page.locator(".govuk-error-summary")
-        expect(summary).to_contain_text("Date from must be a real date")
-        audit(page, "dashboard", state="a date that is not real", errors=True)
-        summary.get_by_role("link", name="Date from must be a real date").click()
-        expect(page.get_by_role("group", name="Started on or after").get_by_label("Day")).to_be_focused()
+        expect_date_error_leads_to_the_day(page, audit, "dashboard", str(cutoff.year))
 
     with step(page, "clear the filters, then drill into a team: a row per candidate"):
         page.get_by_role("link", name="Clear filters").click()
@@ -347,23 +368,15 @@ def test_the_downloads_are_the_results_shown(open_page, demo_server, tmp_path) -
     sign_in(page, DEMO["employer"])
     apply_filters(page, team=NORTH, which="all")
     with step(page, "download as CSV"):
-        with page.expect_download() as info:
-            page.get_by_role("link", name="Download as CSV").click()
-        download = info.value
-        assert re.fullmatch(r"demo-borough-council-all-tests-\d{4}-\d\d-\d\d\.csv", download.suggested_filename)
-        path = tmp_path / download.suggested_filename
-        download.save_as(path)
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        name, path = download(page, tmp_path, "Download as CSV")
+        assert re.fullmatch(r"demo-borough-council-all-tests-\d{4}-\d\d-\d\d\.csv", name)
+        rows = read_csv_file(path)
         assert rows[0] == CSV_HEADER
         assert len(rows) - 1 == len(north)
         assert {r[1] for r in rows[1:]} == {a.email for a in north} and {r[2] for r in rows[1:]} == {NORTH}
     with step(page, "download as Excel"):
-        with page.expect_download() as info:
-            page.get_by_role("link", name="Download as Excel (.xlsx)").click()
-        download = info.value
-        assert download.suggested_filename.endswith(".xlsx")
-        path = tmp_path / download.suggested_filename
-        download.save_as(path)
+        name, path = download(page, tmp_path, "Download as Excel (.xlsx)")
+        assert name.endswith(".xlsx")
         sheet = openpyxl.load_workbook(path, read_only=True).active
         cells = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
         assert list(cells[0]) == CSV_HEADER

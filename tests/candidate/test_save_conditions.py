@@ -119,12 +119,18 @@ def test_an_explicit_save_overwrites_but_keeps_the_highest_sequence_number(clien
         assert stored.answer == [other_option] and stored.seq == 9
 
 
-def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, clock):
-    auth.as_role("candidate")
+def _autosave(client, app, seq: int):
+    """Start a timed mock as the signed-in candidate and autosave a right answer to a single-choice question."""
     attempt_id, _ = start(client)
     info = _single(app, attempt_id)
     reply = client.post(f"/tests/attempts/{attempt_id}/questions/{info.position}/autosave",
-                        data={**answer_form(info), "seq": "4"})
+                        data={**answer_form(info), "seq": str(seq)})
+    return attempt_id, info, reply
+
+
+def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    attempt_id, info, reply = _autosave(client, app, seq=4)
     assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
     with app.app_context():
         stored = _stored(attempt_id, info.position)
@@ -134,10 +140,7 @@ def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, cloc
 
 def test_autosave_leaves_the_session_cookie_alone_and_page_views_renew_it(client, auth, fx, app, clock):
     auth.as_role("candidate")
-    attempt_id, _ = start(client)
-    info = _single(app, attempt_id)
-    saved = client.post(f"/tests/attempts/{attempt_id}/questions/{info.position}/autosave",
-                        data={**answer_form(info), "seq": "1"})
+    attempt_id, info, saved = _autosave(client, app, seq=1)
     assert saved.get_json()["status"] == "saved"
     assert "Set-Cookie" not in saved.headers  # nothing changed: no cookie signed and sent per save
     page = client.get(f"/tests/attempts/{attempt_id}/questions/{info.position}")
