@@ -325,7 +325,7 @@ def store_answer(session: Session, target: SaveTarget, answer: list[int], seq: i
 
 @functools.cache
 def _save_statement(dialect: str, kind: str) -> Any:
-    """The conditional upsert behind save_answer, built once per dialect and kind (building it
+    """The conditional upsert behind store_answer, built once per dialect and kind (building it
     costs more than running it). Parameters: attempt_id, question_id, answer, seq, saved_at."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     still_open = select(Attempt.id).where(Attempt.id == bindparam("attempt_id", type_=Integer), Attempt.ended_at.is_(None))

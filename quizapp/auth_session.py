@@ -53,9 +53,9 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with its serializer kept between requests, and a view may
-    decline to re-send an unchanged cookie. The session slides (it is renewed on every response, PERMANENT_SESSION_LIFETIME
-    after the last one); the answer autosave, a small JSON request every few seconds, leaves that
-    to the page views around it, which saves signing and sending a cookie per save."""
+    decline to re-send an unchanged cookie. The session slides (each response renews it for
+    PERMANENT_SESSION_LIFETIME); the answer autosave, a small JSON request every few seconds,
+    leaves that to the page views around it, which saves signing and sending a cookie per save."""
 
     def get_signing_serializer(self, app: Flask) -> Any:
         # Flask builds (and probes) a new serializer for every request; one per key set will do.

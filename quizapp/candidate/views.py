@@ -211,8 +211,9 @@ def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     server's remaining time, so the countdown re-syncs on every save.
 
     Reads without SQLite's write lock (one query of a few columns finds the question, checks the
-    attempt is this candidate's and reads the item's type and options), then writes in one short transaction: a single conditional
-    upsert that the database refuses if the attempt ended meanwhile (attempts.save_answer)."""
+    attempt is this candidate's and reads the item's type and options), then writes in one short
+    transaction: a single conditional upsert that the database refuses if the attempt ended
+    meanwhile (attempts.store_answer)."""
     target = attempts.save_target(db.session, attempt_id, current_user.id, position)
     if target is None:
         return jsonify(status="not-found", message="This question could not be found"), 404
