@@ -116,12 +116,7 @@ def _configure_sqlite(engine: Engine) -> None:
             _leave_queue(_info(connection))
 
     dialect.do_commit = _do_commit  # type: ignore[method-assign]
-    dialect.do_rollback = _do_rollback  # type: ignore[method-assign]
-
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
-        if record is not None:
-            _leave_queue(record.info)
+    dialect.do_rollback = _do_rollback  # type: ignore[method-assign]  # also the pool's reset on check-in
 
     @event.listens_for(engine, "close")
     def _on_close(_dbapi_connection: Any, record: Any) -> None:
