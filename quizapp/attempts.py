@@ -258,22 +258,41 @@ class SaveTarget:
                    version.type, version.options, list(question.option_order))
 
 
-def save_target(session: Session, attempt_id: int, user_id: int, position: int) -> SaveTarget | None:
-    """The question at `position` of `user_id`'s attempt `attempt_id`, or None (not theirs, or no
-    such question): one query of the few columns a save needs, not whole rows."""
-    row = session.execute(_target_query(), {"attempt_id": attempt_id, "user_id": user_id, "position": position}).first()
-    return None if row is None else SaveTarget(*row)
+@dataclass(frozen=True)
+class AttemptOwner:
+    """Who an attempt belongs to, as the autosave checks a save token against it."""
+
+    user_id: int
+    role: str
+    session_token: str
+
+
+def autosave_target(session: Session, attempt_id: int, position: int) -> tuple[AttemptOwner, SaveTarget | None] | None:
+    """Attempt `attempt_id`'s owner and its question at `position` (None if there is no such
+    question), or None if there is no such attempt: one query of the few columns an autosave
+    needs (the token check and the save), not whole rows."""
+    row = session.connection().execute(_autosave_query(), {"attempt_id": attempt_id, "position": position}).first()
+    if row is None:
+        return None
+    owner = AttemptOwner(row.user_id, row.role, row.session_token)
+    if row.question_id is None:
+        return owner, None
+    return owner, SaveTarget(row.attempt_id, row.question_id, row.mode, row.ended_at, row.deadline_at,
+                             row.type, row.options, row.option_order)
 
 
 @functools.cache
-def _target_query() -> Any:
+def _autosave_query() -> Any:
     return (
-        select(Attempt.id, AttemptQuestion.id, Attempt.mode, Attempt.ended_at, Attempt.deadline_at,
-               ItemVersion.type, ItemVersion.options, AttemptQuestion.option_order)
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .join(ItemVersion, ItemVersion.id == AttemptQuestion.item_version_id)
-        .where(Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id"),
-               AttemptQuestion.position == bindparam("position"))
+        select(Attempt.id.label("attempt_id"), AttemptQuestion.id.label("question_id"), Attempt.mode,
+               Attempt.ended_at, Attempt.deadline_at, ItemVersion.type, ItemVersion.options,
+               AttemptQuestion.option_order, User.id.label("user_id"), User.role, User.session_token)
+        .select_from(Attempt)
+        .join(User, User.id == Attempt.user_id)
+        .outerjoin(AttemptQuestion, (AttemptQuestion.attempt_id == Attempt.id)
+                   & (AttemptQuestion.position == bindparam("position")))
+        .outerjoin(ItemVersion, ItemVersion.id == AttemptQuestion.item_version_id)
+        .where(Attempt.id == bindparam("attempt_id"))
     )
 
 

@@ -1,17 +1,23 @@
-"""Flask-Login wiring: loading the signed-in user and the role guard used by every blueprint."""
+"""Who is asking: Flask-Login wiring (loading the signed-in user), the role guard used by every
+blueprint, the cookie session, and the save tokens that authenticate the answer autosave."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, abort, g
+from flask import Flask, Request, abort, current_app
+from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from sqlalchemy import bindparam, select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
-from .extensions import db, login_manager
+from . import clock, save_tokens
+from .extensions import csrf, db, limiter, login_manager
 from .models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,10 +58,9 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Flask's signed-cookie session, with its serializer kept between requests, and a view may
-    decline to re-send an unchanged cookie. The session slides (each response renews it for
-    PERMANENT_SESSION_LIFETIME); the answer autosave, a small JSON request every few seconds,
-    leaves that to the page views around it, which saves signing and sending a cookie per save."""
+    """Flask's signed-cookie session, with its serializer kept between requests, and no session
+    at all for `sessionless` views (the answer autosave): their requests neither read nor send
+    the cookie."""
 
     def get_signing_serializer(self, app: Flask) -> Any:
         # Flask builds (and probes) a new serializer for every request; one per key set will do.
@@ -66,21 +71,50 @@ class SessionInterface(SecureCookieSessionInterface):
             app.extensions["quizapp_session_serializer"] = cached
         return cached[1]
 
-    def should_set_cookie(self, app: Flask, session: Any) -> bool:
-        if g.get("keep_session_cookie") and not session.modified:
-            return False
-        return super().should_set_cookie(app, session)
+    def open_session(self, app: Flask, request: Request) -> Any:
+        if request.method == "POST" and _is_sessionless(app):
+            return None  # Flask's null session: empty, and never saved
+        return super().open_session(app, request)
 
 
-def keep_session_cookie(view: F) -> F:
-    """Do not re-send the (unchanged) session cookie with this view's response."""
+def sessionless(view: F) -> F:
+    """Serve this (POST) view without the cookie session, the CSRF form check or the sign-in
+    rate limiter: it authenticates each request itself (the autosave's save token). Flask-Login
+    sees nobody signed in."""
+    view._quizapp_sessionless = True  # type: ignore[attr-defined]
+    csrf.exempt(view)
+    return view
 
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        g.keep_session_cookie = True
-        return view(*args, **kwargs)
 
-    return wrapped  # type: ignore[return-value]
+@limiter.request_filter
+def _sessionless_request() -> bool:
+    """Sessionless views skip Flask-Limiter's per-request check (its only limit is on signing in)."""
+    rule = request_ctx.request.url_rule
+    return rule is not None and getattr(current_app.view_functions.get(rule.endpoint), "_quizapp_sessionless", False)
+
+
+def _is_sessionless(app: Flask) -> bool:
+    # The session is opened before Flask matches the URL, so match it here (cheap, and POSTs only).
+    try:
+        rule, _ = request_ctx.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+    except (HTTPException, RequestRedirect, AttributeError):
+        return False
+    return getattr(app.view_functions.get(rule.endpoint), "_quizapp_sessionless", False)
+
+
+def _save_token_secrets() -> list[str | bytes]:
+    return [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]  # type: ignore[list-item]
+
+
+def issue_save_token(attempt_id: int, user: User) -> str:
+    """The token a question page gives its script for saving answers to `attempt_id`; it expires
+    when a session started now would."""
+    expires = int(clock.now().timestamp() + current_app.permanent_session_lifetime.total_seconds())
+    return save_tokens.issue(current_app.secret_key, attempt_id, user.id, user.session_token, expires)  # type: ignore[arg-type]
+
+
+def save_token_is_valid(token: str, attempt_id: int, owner_id: int, session_token: str, now: datetime) -> bool:
+    return save_tokens.verify(_save_token_secrets(), token, attempt_id, owner_id, session_token, now.timestamp())
 
 
 def init_app(app: Flask) -> None:

@@ -77,8 +77,8 @@ def test_saves_acknowledged_before_a_worker_is_killed_are_all_kept(app, server):
             with lock:
                 sent[(attempt_id, position, seq)] = singles[position][shown]
             try:
-                reply = client.post(f"/tests/attempts/{attempt_id}/questions/{position}/autosave",
-                                    {"answer": str(shown), "seq": str(seq)})
+                reply = client.autosave(f"/tests/attempts/{attempt_id}/questions/{position}/autosave",
+                                        {"answer": str(shown), "seq": str(seq)})
             except OSError as error:  # the worker died under this request
                 with lock:
                     failures.append(repr(error))
@@ -194,7 +194,7 @@ def test_saves_out_of_order_across_workers_keep_the_newest(app, server):
 
     def send(chunk: list[int]) -> None:
         for seq in chunk:
-            client.post(f"/tests/attempts/{attempt_id}/questions/{position}/autosave", {"answer": str(seq % 4), "seq": str(seq)})
+            client.autosave(f"/tests/attempts/{attempt_id}/questions/{position}/autosave", {"answer": str(seq % 4), "seq": str(seq)})
 
     threads = [threading.Thread(target=send, args=(chunk,)) for chunk in chunks]
     for thread in threads:

@@ -48,7 +48,9 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.practise_weakest": ("POST", "/tests/practice/weakest", {"candidate": 302, "other_candidate": 302}),
     "candidate.question": ("GET", A + "/questions/1", owner(200)),
     "candidate.save": ("POST", A + "/questions/1", owner(302)),
-    "candidate.autosave": ("POST", A + "/questions/1/autosave", owner(200)),
+    # Authenticated by the question page's save token, not the session: without one, everybody
+    # gets 401 (tests/candidate/test_save_tokens.py covers the token itself).
+    "candidate.autosave": ("POST", A + "/questions/1/autosave", {v: 401 for v in VISITORS}),
     "candidate.practice_feedback": ("GET", A + "/questions/1/feedback", owner(302)),
     "candidate.check_answers": ("GET", A + "/check", owner(200)),
     "candidate.confirm_submit": ("GET", A + "/submit", owner(200)),

@@ -7,8 +7,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from .. import attempts, catalogue, clock, question_types, results, timing
-from ..auth_session import keep_session_cookie, roles_required
+from .. import attempts, catalogue, clock, question_types, results, save_tokens, timing
+from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
 from ..db import begin_writing, reads_first
 from ..extensions import db
 from ..models import Attempt, AttemptQuestion, Mode, TestForm
@@ -126,6 +126,7 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
         form=ActionForm(),
         remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
         nav=results.navigation(attempt),
+        save_token=issue_save_token(attempt.id, current_user) if attempt.ended_at is None else "",
     ), status
 
 
@@ -202,28 +203,37 @@ def _next_url(attempt: Attempt, position: int, action: str) -> str:
     return url_for(".question", attempt_id=attempt.id, position=position + 1)
 
 
+SIGNED_OUT_MESSAGE = ("You have been signed out, so this answer has not been saved. Answers saved before are kept: "
+                      "sign in again to go on with your test.")
+
+
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
-@reads_first
-@keep_session_cookie
-@roles_required("candidate")
+@sessionless
 def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
     server's remaining time, so the countdown re-syncs on every save.
 
-    Reads without SQLite's write lock (one query of a few columns finds the question, checks the
-    attempt is this candidate's and reads the item's type and options), then writes in one short
-    transaction: a single conditional upsert that the database refuses if the attempt ended
-    meanwhile (attempts.store_answer)."""
-    target = attempts.save_target(db.session, attempt_id, current_user.id, position)
+    Authenticated by the question page's save token (quizapp.save_tokens), not the cookie
+    session: one query finds the attempt's owner and the question (a few columns), the token is
+    checked against the owner, and the answer is written by a single conditional upsert that
+    the database refuses if the attempt ended meanwhile (attempts.store_answer). On SQLite the
+    whole request is one short write transaction: a separate read transaction first would cost
+    more than the few microseconds of lock it spares. No token, a wrong one or an expired one:
+    401, whether or not the attempt exists."""
+    found = attempts.autosave_target(db.session, attempt_id, position)
+    token = request.headers.get(save_tokens.HEADER, "")
+    now = clock.now()
+    if found is None or found[0].role != "candidate" or not save_token_is_valid(
+            token, attempt_id, found[0].user_id, found[0].session_token, now):
+        return jsonify(status="signed-out", message=SIGNED_OUT_MESSAGE), 401
+    target = found[1]
     if target is None:
         return jsonify(status="not-found", message="This question could not be found"), 404
     qtype = question_types.of(target.item_type)
     answer, problem = qtype.parse_form(request.form, target.option_order, target.options)
-    now = clock.now()
     remaining = timing.remaining_seconds(target.deadline_at, now)
     if answer is None:
         return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
-    begin_writing(db.session)  # SQLite's write lock for the one write statement only
     outcome = attempts.store_answer(db.session, target, answer, _seq(), now, _grace())
     if outcome.status == "closed":
         db.session.rollback()

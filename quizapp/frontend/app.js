@@ -88,6 +88,7 @@ class Autosave {
   constructor(form, countdown) {
     this.form = form;
     this.url = form.dataset.autosaveUrl;
+    this.token = form.dataset.saveToken || "";
     this.seqInput = form.querySelector("#answer-seq");
     this.status = form.querySelector("#save-status");
     this.countdown = countdown;
@@ -103,7 +104,7 @@ class Autosave {
   queue() {
     // Each change gets the next sequence number, so an older save never overwrites a newer one.
     this.seqInput.value = String(parseInt(this.seqInput.value, 10) + 1);
-    this.pending = new FormData(this.form);
+    this.pending = new URLSearchParams(new FormData(this.form));
     this.say("Saving your answer…");
     clearTimeout(this.debounce);
     this.debounce = setTimeout(() => this.flush(), 300);
@@ -118,11 +119,16 @@ class Autosave {
         const response = await fetch(this.url, {
           method: "POST",
           body,
-          credentials: "same-origin",
-          headers: { Accept: "application/json", "X-Requested-With": "fetch" },
+          credentials: "omit", // the save token in the header is the credential, not the cookie
+          headers: { Accept: "application/json", "X-Save-Token": this.token },
         });
         const data = await response.json();
         if (this.countdown && typeof data.remaining_seconds === "number") this.countdown.sync(data.remaining_seconds);
+        if (data.status === "signed-out") {
+          // Retrying cannot help: say so, and leave "Save and continue" (which signs in first).
+          this.say(data.message);
+          return;
+        }
         if (data.status === "closed") {
           this.say(data.message);
           if (data.result_url) window.location.assign(data.result_url);

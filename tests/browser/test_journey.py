@@ -10,6 +10,12 @@ import uuid
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from quizapp import accounts
+from quizapp.extensions import db
+from quizapp.candidate.views import SIGNED_OUT_MESSAGE
+from quizapp.models import User
 
 from .support import (
     PASSWORD,
@@ -271,6 +277,30 @@ def test_javascript_off_journey_uses_plain_forms(open_page, server) -> None:
         expect(page.locator("main")).to_contain_text("You scored 83%")
         expect(page.locator("#question-6-heading + .app-review")).to_contain_text("Incorrect")
         assert saved_answers(server.app, attempt_id) == {i.position: authored(i, i.position != 6) for i in infos}
+
+
+def test_a_revoked_save_token_says_so_and_stops_trying(page: Page, server, candidate) -> None:
+    """The autosave's token dies with the candidate's sessions (a password change here): the
+    page says the answer was not saved and why, does not retry, and Save and continue asks the
+    candidate to sign in."""
+    sign_in(page, candidate)
+    attempt_id = start_test(page, "fx-mock")
+    info = questions_of(server.app, attempt_id)[0]
+    with step(page, "the password is changed elsewhere; the next answer is refused"):
+        with server.app.app_context():
+            user = db.session.scalar(select(User).where(User.email == candidate["email"]))
+            accounts.set_password(user, PASSWORD + " changed")
+            db.session.commit()
+        sent = []
+        page.on("request", lambda request: sent.append(request.url) if request.url.endswith("/autosave") else None)
+        answer_with_mouse(page, info)
+        expect(page.locator("#save-status")).to_have_text(SIGNED_OUT_MESSAGE)
+        page.wait_for_timeout(2500)  # longer than the first retry delay after a network failure
+        assert len(sent) == 1, sent
+        assert saved_answers(server.app, attempt_id) == {}
+    with step(page, "Save and continue goes to sign in"):
+        page.get_by_role("button", name="Save and continue").click()
+        expect(page).to_have_url(re.compile(r"/sign-in"))
 
 
 def test_practice_question_and_its_feedback(page: Page, server, candidate, audit) -> None:

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from quizapp.auth_session import issue_save_token
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion
+from quizapp.models import Attempt, AttemptQuestion, User
 
 FIXTURE_BANKS = Path(__file__).resolve().parent.parent / "fixtures" / "banks"
 
@@ -91,3 +92,17 @@ def shows_an_answer(response) -> bool:
     """Whether a question page shows a stored choice (a ticked option or a chosen position)."""
     html = response.get_data(as_text=True)
     return " checked" in html or " selected" in html
+
+
+def save_token(app, attempt_id: int) -> str:
+    """The save token the attempt's question pages carry, issued now (by the app's clock), as a
+    page view would: tests that move the clock past the deadline cannot view a page to get one."""
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        return issue_save_token(attempt_id, db.session.get(User, attempt.user_id))
+
+
+def autosave(client, app, attempt_id: int, position: int, data: dict[str, object]):
+    """What the question page's script sends: the form, with the save token in its header."""
+    return client.post(f"/tests/attempts/{attempt_id}/questions/{position}/autosave", data=data,
+                       headers={"X-Save-Token": save_token(app, attempt_id)})

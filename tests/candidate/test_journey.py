@@ -199,7 +199,9 @@ def test_another_candidate_cannot_see_an_attempt(client, auth, fx, app):
                 f"/tests/attempts/{attempt_id}/submit"):
         assert client.get(url).status_code == 404, url
     assert client.post(qurl(attempt_id, 1), data={"answer": "0"}).status_code == 404
-    assert client.post(qurl(attempt_id, 1, "/autosave"), data={"answer": "0", "seq": "5"}).status_code == 404
+    # The autosave is authenticated by the owner's save token alone: without it, 401 (as for a
+    # missing attempt); tests/candidate/test_save_tokens.py has the rest.
+    assert client.post(qurl(attempt_id, 1, "/autosave"), data={"answer": "0", "seq": "5"}).status_code == 401
     assert client.post(f"/tests/attempts/{attempt_id}/submit").status_code == 404
 
 

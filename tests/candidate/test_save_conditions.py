@@ -1,6 +1,8 @@
 """attempts.save_answer decides in the database, at the moment of writing, whether a save may be
-stored: the autosave reads the attempt in one transaction and writes in another, so whatever
-happened in between (a submit, another save, a practice answer) must still be respected."""
+stored: a save reads its question before it writes (the form save in an earlier transaction; on
+PostgreSQL, which reads committed data statement by statement, the autosave in an earlier
+statement), so whatever happened in between (a submit, another save, a practice answer) must
+still be respected."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from quizapp.db import make_sessionmaker
 from quizapp.extensions import db
 from quizapp.models import Attempt, AttemptQuestion, Ending, Response
 
-from .conftest import answer_form, questions_of
+from .conftest import answer_form, autosave, questions_of
 from .test_journey import start
 
 
@@ -123,8 +125,7 @@ def _autosave(client, app, seq: int):
     """Start a timed mock as the signed-in candidate and autosave a right answer to a single-choice question."""
     attempt_id, _ = start(client)
     info = _single(app, attempt_id)
-    reply = client.post(f"/tests/attempts/{attempt_id}/questions/{info.position}/autosave",
-                        data={**answer_form(info), "seq": str(seq)})
+    reply = autosave(client, app, attempt_id, info.position, {**answer_form(info), "seq": str(seq)})
     return attempt_id, info, reply
 
 
@@ -138,10 +139,10 @@ def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, cloc
         assert stored.saved_at == clock()
 
 
-def test_autosave_leaves_the_session_cookie_alone_and_page_views_renew_it(client, auth, fx, app, clock):
+def test_autosave_neither_reads_nor_sends_the_session_cookie(client, auth, fx, app, clock):
     auth.as_role("candidate")
     attempt_id, info, saved = _autosave(client, app, seq=1)
     assert saved.get_json()["status"] == "saved"
-    assert "Set-Cookie" not in saved.headers  # nothing changed: no cookie signed and sent per save
+    assert "Set-Cookie" not in saved.headers  # no cookie signed and sent per save
     page = client.get(f"/tests/attempts/{attempt_id}/questions/{info.position}")
-    assert page.status_code == 200 and page.headers["Set-Cookie"].startswith("session=")
+    assert page.status_code == 200 and page.headers["Set-Cookie"].startswith("session=")  # page views renew it

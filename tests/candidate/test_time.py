@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, User
 from tests.helpers import text_of
 
-from .conftest import answer_form, questions_of, shows_an_answer
+from .conftest import answer_form, autosave, questions_of, shows_an_answer
 from .test_journey import qurl, start
 
 
@@ -41,7 +41,7 @@ def test_remaining_time_comes_from_the_server_on_pages_and_saves(client, auth, f
     assert "Time left: 6 minutes" in text_of(page)
     info = questions_of(app, attempt_id)[0]
     clock.advance(seconds=30)
-    saved = client.post(qurl(attempt_id, 1, "/autosave"), data={**answer_form(info), "seq": "1"}).get_json()
+    saved = autosave(client, app, attempt_id, 1, {**answer_form(info), "seq": "1"}).get_json()
     assert saved["status"] == "saved" and saved["remaining_seconds"] == pytest.approx(360.0)
 
 
@@ -50,11 +50,11 @@ def test_save_within_grace_is_kept_and_after_grace_refused(client, auth, fx, app
     attempt_id, _ = start(client)
     infos = questions_of(app, attempt_id)
     clock.advance(minutes=10, seconds=5)  # 5 s after the deadline: inside the 10 s grace
-    ok = client.post(qurl(attempt_id, 1, "/autosave"), data={**answer_form(infos[0]), "seq": "1"})
+    ok = autosave(client, app, attempt_id, 1, {**answer_form(infos[0]), "seq": "1"})
     assert ok.status_code == 200 and ok.get_json()["status"] == "saved"
     assert ok.get_json()["remaining_seconds"] == 0
     clock.advance(seconds=6)  # 11 s after: refused
-    late = client.post(qurl(attempt_id, 2, "/autosave"), data={**answer_form(infos[1]), "seq": "1"})
+    late = autosave(client, app, attempt_id, 2, {**answer_form(infos[1]), "seq": "1"})
     assert late.status_code == 409
     body = late.get_json()
     assert body["status"] == "closed" and "Your time is up" in body["message"]
@@ -73,7 +73,7 @@ def test_grace_is_configurable(client, auth, fx, app, clock):
     attempt_id, _ = start(client)
     info = questions_of(app, attempt_id)[0]
     clock.advance(minutes=10, seconds=1)
-    assert client.post(qurl(attempt_id, 1, "/autosave"), data={**answer_form(info), "seq": "1"}).status_code == 409
+    assert autosave(client, app, attempt_id, 1, {**answer_form(info), "seq": "1"}).status_code == 409
 
 
 def test_coming_back_after_the_deadline_shows_the_result(client, auth, fx, app, clock):
@@ -134,13 +134,16 @@ def test_autosave_sequence_numbers(client, auth, fx, app, clock):
     attempt_id, _ = start(client)
     info = next(i for i in questions_of(app, attempt_id) if i.type == "single")
     shown = {a: d for d, a in enumerate(info.option_order)}
-    url = qurl(attempt_id, info.position, "/autosave")
     first_wrong = next(a for a in range(4) if a not in info.correct)
-    assert client.post(url, data={"answer": str(shown[first_wrong]), "seq": "2"}).get_json()["status"] == "saved"
-    assert client.post(url, data={"answer": str(shown[info.correct[0]]), "seq": "5"}).get_json()["status"] == "saved"
+
+    def save(authored: int, seq: int) -> str:
+        return autosave(client, app, attempt_id, info.position, {"answer": str(shown[authored]), "seq": str(seq)}).get_json()["status"]
+
+    assert save(first_wrong, 2) == "saved"
+    assert save(info.correct[0], 5) == "saved"
     # A late save with a lower number, and a repeat of the same number, change nothing.
-    assert client.post(url, data={"answer": str(shown[first_wrong]), "seq": "3"}).get_json()["status"] == "stale"
-    assert client.post(url, data={"answer": str(shown[first_wrong]), "seq": "5"}).get_json()["status"] == "stale"
+    assert save(first_wrong, 3) == "stale"
+    assert save(first_wrong, 5) == "stale"
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         response = attempt.questions[info.position - 1].response
@@ -151,7 +154,7 @@ def test_autosave_refuses_a_bad_answer_without_storing_it(client, auth, fx, app,
     auth.as_role("candidate")
     attempt_id, _ = start(client)
     info = next(i for i in questions_of(app, attempt_id) if i.type == "single")
-    body = client.post(qurl(attempt_id, info.position, "/autosave"), data={"answer": "99", "seq": "1"}).get_json()
+    body = autosave(client, app, attempt_id, info.position, {"answer": "99", "seq": "1"}).get_json()
     assert body["status"] == "invalid"
     with app.app_context():
         assert db.session.get(Attempt, attempt_id).questions[info.position - 1].response is None
