@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Integer, bindparam, cast, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -267,11 +268,11 @@ class AttemptOwner:
     session_token: str
 
 
-def autosave_target(session: Session, attempt_id: int, position: int) -> tuple[AttemptOwner, SaveTarget | None] | None:
+def autosave_target(connection: Connection, attempt_id: int, position: int) -> tuple[AttemptOwner, SaveTarget | None] | None:
     """Attempt `attempt_id`'s owner and its question at `position` (None if there is no such
     question), or None if there is no such attempt: one query of the few columns an autosave
     needs (the token check and the save), not whole rows."""
-    row = session.connection().execute(_autosave_query(), {"attempt_id": attempt_id, "position": position}).first()
+    row = connection.execute(_autosave_query(), {"attempt_id": attempt_id, "position": position}).first()
     if row is None:
         return None
     owner = AttemptOwner(row.user_id, row.role, row.session_token)
@@ -299,12 +300,12 @@ def _autosave_query() -> Any:
 def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, answer: list[int], seq: int,
                 now: datetime, grace_seconds: float, explicit: bool = False) -> SaveOutcome:
     """`store_answer` for loaded objects; `question.response` is reloaded on next access."""
-    outcome = store_answer(session, SaveTarget.of(attempt, question), answer, seq, now, grace_seconds, explicit)
+    outcome = store_answer(session.connection(), SaveTarget.of(attempt, question), answer, seq, now, grace_seconds, explicit)
     session.expire(question, ["response"])
     return outcome
 
 
-def store_answer(session: Session, target: SaveTarget, answer: list[int], seq: int, now: datetime,
+def store_answer(connection: Connection, target: SaveTarget, answer: list[int], seq: int, now: datetime,
                  grace_seconds: float, explicit: bool = False) -> SaveOutcome:
     """Save an answer (authored option indices).
 
@@ -327,15 +328,15 @@ def store_answer(session: Session, target: SaveTarget, answer: list[int], seq: i
         return SaveOutcome("invalid", problem)
     practice = target.mode == Mode.PRACTICE
     kind = "practice" if practice else "explicit" if explicit else "autosave"
-    statement = _save_statement(session.get_bind().dialect.name, kind)
+    statement = _save_statement(connection.dialect.name, kind)
     params = {"attempt_id": target.attempt_id, "question_id": target.question_id, "answer": list(answer),
               "seq": seq, "saved_at": now}
     # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
     # every driver). No row back: the attempt ended meanwhile, or a newer seq was stored, or the
     # practice question was answered meanwhile; a second query tells which (rare).
-    if session.connection().execute(statement, params).first() is not None:
+    if connection.execute(statement, params).first() is not None:
         return SaveOutcome("saved")
-    if session.scalar(select(Attempt.ended_at).where(Attempt.id == target.attempt_id)) is not None:
+    if connection.scalar(select(Attempt.ended_at).where(Attempt.id == target.attempt_id)) is not None:
         return SaveOutcome("closed", CLOSED_MESSAGE)
     if practice:
         return SaveOutcome("locked", LOCKED_MESSAGE)

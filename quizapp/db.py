@@ -25,7 +25,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -167,6 +167,24 @@ def reads_first(view: Any) -> Any:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+@contextmanager
+def single_write(engine: Engine) -> Iterator[Connection]:
+    """A Core connection for reads followed by at most one self-contained write statement (the
+    answer autosave, whose conditional upsert is atomic by itself).
+
+    On PostgreSQL the connection autocommits: each statement is its own transaction, which
+    spares the BEGIN and COMMIT round trips, and reading committed data statement by statement
+    is what READ COMMITTED gave anyway. On SQLite it is one write transaction (BEGIN IMMEDIATE,
+    after the writers' queue), committed at the end; a read transaction first and then a write
+    one would cost more than the lock time it spares."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            yield connection
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            yield connection
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from .. import attempts, catalogue, clock, question_types, results, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
-from ..db import begin_writing, reads_first
+from ..db import begin_writing, reads_first, single_write
 from ..extensions import db
 from ..models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
@@ -216,30 +216,28 @@ def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
     Authenticated by the question page's save token (quizapp.save_tokens), not the cookie
     session: one query finds the attempt's owner and the question (a few columns), the token is
     checked against the owner, and the answer is written by a single conditional upsert that
-    the database refuses if the attempt ended meanwhile (attempts.store_answer). On SQLite the
-    whole request is one short write transaction: a separate read transaction first would cost
-    more than the few microseconds of lock it spares. No token, a wrong one or an expired one:
-    401, whether or not the attempt exists."""
-    found = attempts.autosave_target(db.session, attempt_id, position)
-    token = request.headers.get(save_tokens.HEADER, "")
-    now = clock.now()
-    if found is None or found[0].role != "candidate" or not save_token_is_valid(
-            token, attempt_id, found[0].user_id, found[0].session_token, now):
-        return jsonify(status="signed-out", message=SIGNED_OUT_MESSAGE), 401
-    target = found[1]
-    if target is None:
-        return jsonify(status="not-found", message="This question could not be found"), 404
-    qtype = question_types.of(target.item_type)
-    answer, problem = qtype.parse_form(request.form, target.option_order, target.options)
-    remaining = timing.remaining_seconds(target.deadline_at, now)
-    if answer is None:
-        return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
-    outcome = attempts.store_answer(db.session, target, answer, _seq(), now, _grace())
+    the database refuses if the attempt ended meanwhile (attempts.store_answer), on a Core
+    connection from db.single_write. No token, a wrong one or an expired one: 401, whether or
+    not the attempt exists."""
+    with single_write(db.engine) as connection:  # Core, not the ORM session: nothing here needs objects
+        found = attempts.autosave_target(connection, attempt_id, position)
+        token = request.headers.get(save_tokens.HEADER, "")
+        now = clock.now()
+        if found is None or found[0].role != "candidate" or not save_token_is_valid(
+                token, attempt_id, found[0].user_id, found[0].session_token, now):
+            return jsonify(status="signed-out", message=SIGNED_OUT_MESSAGE), 401
+        target = found[1]
+        if target is None:
+            return jsonify(status="not-found", message="This question could not be found"), 404
+        qtype = question_types.of(target.item_type)
+        answer, problem = qtype.parse_form(request.form, target.option_order, target.options)
+        remaining = timing.remaining_seconds(target.deadline_at, now)
+        if answer is None:
+            return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
+        outcome = attempts.store_answer(connection, target, answer, _seq(), now, _grace())
     if outcome.status == "closed":
-        db.session.rollback()
         return jsonify(status="closed", message=outcome.message, remaining_seconds=0,
                        result_url=url_for(".result", attempt_id=attempt_id)), 409
-    db.session.commit()
     code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
     return jsonify(status=outcome.status, message=outcome.message, remaining_seconds=remaining,
                    saved_at=now.isoformat()), code
