@@ -72,7 +72,8 @@ class SessionInterface(SecureCookieSessionInterface):
         return cached[1]
 
     def open_session(self, app: Flask, request: Request) -> Any:
-        if request.method == "POST" and _is_sessionless(app):
+        # (A request without cookies, as the autosave script sends, needs no URL match here.)
+        if request.method == "POST" and "HTTP_COOKIE" in request.environ and _is_sessionless(app):
             return None  # Flask's null session: empty, and never saved
         return super().open_session(app, request)
 

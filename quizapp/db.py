@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +27,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 NAMING_CONVENTION = {
@@ -127,16 +129,48 @@ def _configure_sqlite(engine: Engine) -> None:
                 os.close(fd)
 
 
+# A pooled server connection idle for longer than this is tested before use (see _ping_when_idle).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a pooled connection before use if it has been idle for PING_AFTER_IDLE_SECONDS, and
+    replace it if the server has gone (restarted, or the connection was cut while idle).
+
+    SQLAlchemy's pool_pre_ping does this on every checkout, which costs every request two round
+    trips (BEGIN, SELECT 1). A connection used within the last second needs no test: a database
+    restart takes longer than that, and a request that meets one fails and makes SQLAlchemy
+    replace every connection in the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # new, or in use a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+            dbapi_connection.rollback()
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise DisconnectionError() from error  # the pool connects afresh and tries again
+            raise
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """An engine for `url`, with SQLite tuned for concurrent web workers."""
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
-    else:
-        kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        _ping_when_idle(engine)
     return engine
 
 

@@ -22,18 +22,26 @@ def content_security_policy(nonce: str) -> str:
     )
 
 
+FIXED_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
+        # Each header is added unless the view set its own (one pass over the headers, not one per header).
+        present = {name.lower() for name, _ in response.headers}
         nonce = getattr(g, "csp_nonce", None) or "none"
-        response.headers.setdefault("Content-Security-Policy", content_security_policy(nonce))
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        wanted = [("Content-Security-Policy", content_security_policy(nonce)), *FIXED_HEADERS]
         if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+            wanted.append(HSTS)
         if response.mimetype == "text/html":
-            response.headers.setdefault("Cache-Control", "no-store")
+            wanted.append(("Cache-Control", "no-store"))
+        response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response

@@ -1,8 +1,10 @@
 """quizapp.db: SQLite writers queue on an flock beside the database, held from BEGIN IMMEDIATE
-to the end of the transaction, released by commit, rollback, or the holder's death."""
+to the end of the transaction, released by commit, rollback, or the holder's death; PostgreSQL
+connections idle for a while are tested before use and replaced if the server has gone."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 import subprocess
@@ -12,11 +14,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from quizapp.db import make_engine, sqlite_begin
 
-pytestmark = pytest.mark.skipif(os.environ.get("QUIZAPP_TEST_DB") == "postgresql",
-                                reason="the writers' queue is SQLite's")
+database = importlib.import_module("quizapp.db")  # the module (quizapp.db is also the package's extension object)
+ON_POSTGRESQL = os.environ.get("QUIZAPP_TEST_DB") == "postgresql"
+sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="the writers' queue is SQLite's")
+postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="connection tests need a server (make test's second run)")
 
 
 @pytest.fixture
@@ -42,6 +47,7 @@ def _second_writer(url: str, started: threading.Event, done: threading.Event, se
     return thread
 
 
+@sqlite_only
 @pytest.mark.parametrize("ending", ["commit", "rollback"])
 def test_a_second_writer_waits_for_the_first_to_end(url: str, ending: str) -> None:
     assert sqlite_begin.get() == "IMMEDIATE"
@@ -60,6 +66,7 @@ def test_a_second_writer_waits_for_the_first_to_end(url: str, ending: str) -> No
     engine.dispose()
 
 
+@sqlite_only
 def test_a_killed_writer_frees_the_queue(url: str, tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", (
@@ -97,6 +104,7 @@ def _queue_is_held(url: str) -> bool:
     return False
 
 
+@sqlite_only
 @pytest.mark.parametrize("ending", ["commit", "rollback", "close"])
 def test_the_queue_is_held_for_exactly_a_write_transaction(url: str, ending: str) -> None:
     engine = make_engine(url)
@@ -113,4 +121,39 @@ def test_the_queue_is_held_for_exactly_a_write_transaction(url: str, ending: str
     getattr(connection, ending)()
     assert not _queue_is_held(url)
     connection.close()
+    engine.dispose()
+
+
+def _backend_pid(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _cut(database_url: str, pid: int) -> None:
+    """End one server connection, as a database restart or a network cut would."""
+    other = make_engine(database_url)
+    with other.connect() as connection:
+        assert connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    other.dispose()
+
+
+@postgresql_only
+def test_an_idle_connection_whose_server_went_away_is_replaced_unseen(database_url, monkeypatch):
+    engine = make_engine(database_url)
+    first = _backend_pid(engine)
+    _cut(database_url, first)
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)  # every pooled connection counts as idle
+    assert _backend_pid(engine) != first  # no error: tested, found dead, replaced
+    engine.dispose()
+
+
+@postgresql_only
+def test_a_connection_used_a_moment_ago_is_not_tested_and_one_failure_renews_the_pool(database_url, monkeypatch):
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    engine = make_engine(database_url)
+    first = _backend_pid(engine)
+    _cut(database_url, first)
+    with pytest.raises(OperationalError):
+        _backend_pid(engine)  # not tested first: the request that meets the cut fails
+    assert _backend_pid(engine) != first  # and the pool has been renewed
     engine.dispose()
