@@ -60,6 +60,8 @@ def from_environment(instance_path: str) -> dict:
     """The settings, read from the environment at app creation."""
     return {
         "SECRET_KEY": load_secret_key(instance_path),
+        # Old keys still accepted for sessions and autosave tokens while a new SECRET_KEY takes over.
+        "SECRET_KEY_FALLBACKS": [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()],
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(instance_path),
         "BANKS_PATH": os.environ.get("QUIZAPP_BANKS_PATH") or str(PROJECT_ROOT / "question_banks"),
         # Seconds after the deadline in which a save is still accepted (network latency).
