@@ -10,7 +10,7 @@ from quizapp import save_tokens
 
 KEY = "a secret key"
 NOW = 1_800_000_000
-GOOD = dict(attempt_id=7, user_id=3, session_token="abc123", now=NOW)
+GOOD = {"attempt_id": 7, "user_id": 3, "session_token": "abc123", "now": NOW}
 
 
 def token(secret: str = KEY, **changes: object) -> str:
