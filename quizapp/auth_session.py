@@ -87,11 +87,15 @@ def sessionless(view: F) -> F:
     return view
 
 
+def _view_is_sessionless(app: Flask, endpoint: str) -> bool:
+    return getattr(app.view_functions.get(endpoint), "_quizapp_sessionless", False)
+
+
 @limiter.request_filter
 def _sessionless_request() -> bool:
     """Sessionless views skip Flask-Limiter's per-request check (its only limit is on signing in)."""
     rule = request_ctx.request.url_rule
-    return rule is not None and getattr(current_app.view_functions.get(rule.endpoint), "_quizapp_sessionless", False)
+    return rule is not None and _view_is_sessionless(current_app, rule.endpoint)
 
 
 def _is_sessionless(app: Flask) -> bool:
@@ -100,7 +104,7 @@ def _is_sessionless(app: Flask) -> bool:
         rule, _ = request_ctx.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
     except (HTTPException, RequestRedirect, AttributeError):
         return False
-    return getattr(app.view_functions.get(rule.endpoint), "_quizapp_sessionless", False)
+    return _view_is_sessionless(app, rule.endpoint)
 
 
 def _save_token_secrets() -> list[str | bytes]:
