@@ -77,6 +77,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+_COOKIELESS = urllib.request.build_opener(_NoRedirect())
+
+
 @dataclass
 class Reply:
     status: int
@@ -100,11 +103,13 @@ class Client:
         self.token = ""
         self.save_token = ""  # from the last question page read
 
-    def request(self, method: str, path: str, data: dict | list | None = None, timeout: float = 30) -> Reply:
+    def request(self, method: str, path: str, data: dict | list | None = None, timeout: float = 30,
+                headers: dict[str, str] | None = None, cookies: bool = True) -> Reply:
         body = urllib.parse.urlencode(data or {}, doseq=True).encode() if method == "POST" else None
-        request = urllib.request.Request(self.base + path, data=body, method=method)
+        request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers or {})
+        opener = self.opener if cookies else _COOKIELESS
         try:
-            with self.opener.open(request, timeout=timeout) as response:
+            with opener.open(request, timeout=timeout) as response:
                 reply = Reply(response.status, response.read().decode(), response.headers.get("Location", ""),
                               _server_ms(response.headers.get("Server-Timing", "")))
         except urllib.error.HTTPError as error:
@@ -129,16 +134,7 @@ class Client:
 
     def autosave(self, path: str, data: dict) -> Reply:
         """What the question page's script does: the form without cookies, with the save token."""
-        body = urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(self.base + path, data=body, method="POST",
-                                         headers={"X-Save-Token": self.save_token})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return Reply(response.status, response.read().decode(), "", _server_ms(response.headers.get("Server-Timing", "")))
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, error.read().decode(), "")
-        except http.client.HTTPException as error:
-            raise ConnectionError(f"POST {path}: {error!r}") from error
+        return self.request("POST", path, data, headers={"X-Save-Token": self.save_token}, cookies=False)
 
     def sign_in(self, email: str, password: str) -> None:
         self.get("/sign-in")
