@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from quizapp.auth_session import issue_save_token
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, User
+from quizapp.models import Attempt, AttemptQuestion, Response, User
 
 FIXTURE_BANKS = Path(__file__).resolve().parent.parent / "fixtures" / "banks"
 
@@ -92,6 +92,19 @@ def shows_an_answer(response) -> bool:
     """Whether a question page shows a stored choice (a ticked option or a chosen position)."""
     html = response.get_data(as_text=True)
     return " checked" in html or " selected" in html
+
+
+def single_question(app, attempt_id: int) -> QuestionInfo:
+    """The attempt's first single-choice question."""
+    return next(info for info in questions_of(app, attempt_id) if info.type == "single")
+
+
+def stored_response(attempt_id: int, position: int) -> Response | None:
+    """The stored answer to question `position` of an attempt (inside an app context)."""
+    return db.session.scalar(
+        select(Response).join(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
+                                                     AttemptQuestion.position == position)
+    )
 
 
 def save_token(app, attempt_id: int) -> str:

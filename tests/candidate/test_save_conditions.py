@@ -14,9 +14,9 @@ from sqlalchemy import select
 from quizapp import attempts
 from quizapp.db import make_sessionmaker
 from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Ending, Response
+from quizapp.models import Attempt, AttemptQuestion, Ending
 
-from .conftest import answer_form, autosave, questions_of
+from .conftest import answer_form, autosave, single_question, stored_response
 from .test_journey import start
 
 
@@ -32,21 +32,10 @@ def _read(app, attempt_id: int, position: int):
     return session, question
 
 
-def _single(app, attempt_id):
-    return next(info for info in questions_of(app, attempt_id) if info.type == "single")
-
-
-def _stored(attempt_id: int, position: int) -> Response | None:
-    return db.session.scalar(
-        select(Response).join(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
-                                                     AttemptQuestion.position == position)
-    )
-
-
 def test_a_save_after_the_attempt_ended_elsewhere_is_refused_and_not_written(client, auth, fx, app, clock):
     auth.as_role("candidate")
     attempt_id, _ = start(client)
-    info = _single(app, attempt_id)
+    info = single_question(app, attempt_id)
     with app.app_context():
         session, question = _read(app, attempt_id, info.position)
         # Meanwhile the candidate's submit, in another worker, ends the attempt.
@@ -57,7 +46,7 @@ def test_a_save_after_the_attempt_ended_elsewhere_is_refused_and_not_written(cli
         session.commit()
         session.close()
         assert outcome.status == "closed" and not outcome.ok
-        assert _stored(attempt_id, info.position) is None
+        assert stored_response(attempt_id, info.position) is None
 
 
 @pytest.mark.parametrize(("stored_seq", "saved_seq", "status", "kept_seq"), [
@@ -68,7 +57,7 @@ def test_a_save_after_the_attempt_ended_elsewhere_is_refused_and_not_written(cli
 def test_the_higher_sequence_number_wins_whatever_was_read(client, auth, fx, app, clock, stored_seq, saved_seq, status, kept_seq):
     auth.as_role("candidate")
     attempt_id, _ = start(client)
-    info = _single(app, attempt_id)
+    info = single_question(app, attempt_id)
     with app.app_context():
         session, question = _read(app, attempt_id, info.position)
         other = db.session.get(AttemptQuestion, question.id)
@@ -80,13 +69,13 @@ def test_the_higher_sequence_number_wins_whatever_was_read(client, auth, fx, app
         session.close()
         assert outcome.status == status and outcome.ok
         db.session.expire_all()
-        assert _stored(attempt_id, info.position).seq == kept_seq
+        assert stored_response(attempt_id, info.position).seq == kept_seq
 
 
 def test_a_practice_answer_given_meanwhile_stays_final(client, auth, fx, app, clock):
     auth.as_role("candidate")
     attempt_id, _ = start(client, mode="practice")
-    info = _single(app, attempt_id)
+    info = single_question(app, attempt_id)
     right, wrong = [info.correct[0]], [next(i for i in range(info.n) if i not in info.correct)]
     with app.app_context():
         session, question = _read(app, attempt_id, info.position)
@@ -98,13 +87,13 @@ def test_a_practice_answer_given_meanwhile_stays_final(client, auth, fx, app, cl
         session.close()
         assert outcome.status == "locked"
         db.session.expire_all()
-        assert _stored(attempt_id, info.position).answer == wrong
+        assert stored_response(attempt_id, info.position).answer == wrong
 
 
 def test_an_explicit_save_overwrites_but_keeps_the_highest_sequence_number(client, auth, fx, app, clock):
     auth.as_role("candidate")
     attempt_id, _ = start(client)
-    info = _single(app, attempt_id)
+    info = single_question(app, attempt_id)
     other_option = next(i for i in range(info.n) if i not in info.correct)
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
@@ -117,14 +106,14 @@ def test_an_explicit_save_overwrites_but_keeps_the_highest_sequence_number(clien
         db.session.commit()
         assert outcome.status == "saved"
         db.session.expire_all()
-        stored = _stored(attempt_id, info.position)
+        stored = stored_response(attempt_id, info.position)
         assert stored.answer == [other_option] and stored.seq == 9
 
 
 def _autosave(client, app, seq: int):
     """Start a timed mock as the signed-in candidate and autosave a right answer to a single-choice question."""
     attempt_id, _ = start(client)
-    info = _single(app, attempt_id)
+    info = single_question(app, attempt_id)
     reply = autosave(client, app, attempt_id, info.position, {**answer_form(info), "seq": str(seq)})
     return attempt_id, info, reply
 
@@ -134,7 +123,7 @@ def test_autosave_through_the_view_stores_the_answer(client, auth, fx, app, cloc
     attempt_id, info, reply = _autosave(client, app, seq=4)
     assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
     with app.app_context():
-        stored = _stored(attempt_id, info.position)
+        stored = stored_response(attempt_id, info.position)
         assert stored.answer == [info.correct[0]] and stored.seq == 4
         assert stored.saved_at == clock()
 

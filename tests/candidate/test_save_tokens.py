@@ -12,18 +12,14 @@ from quizapp import accounts
 from quizapp.extensions import db
 from quizapp.models import Attempt, User
 
-from .conftest import answer_form, questions_of, save_token
+from .conftest import answer_form, save_token, single_question, stored_response
 from .test_journey import qurl, start
 
 
 def _stored(app, attempt_id: int, position: int):
     with app.app_context():
-        response = db.session.get(Attempt, attempt_id).questions[position - 1].response
+        response = stored_response(attempt_id, position)
         return None if response is None else (response.answer, response.seq)
-
-
-def _single(app, attempt_id: int):
-    return next(i for i in questions_of(app, attempt_id) if i.type == "single")
 
 
 def _post(app, attempt_id: int, position: int, data: dict, token: str | None):
@@ -41,7 +37,7 @@ def attempt(client, auth, fx, app, clock):
 
 
 def test_the_question_page_carries_a_token_that_saves_without_any_cookie(client, app, attempt):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     page = client.get(qurl(attempt, info.position)).get_data(as_text=True)
     token = re.search(r'data-save-token="([^"]+)"', page).group(1)
     reply = _post(app, attempt, info.position, {**answer_form(info), "seq": "3"}, token)
@@ -52,7 +48,7 @@ def test_the_question_page_carries_a_token_that_saves_without_any_cookie(client,
 
 @pytest.mark.parametrize("how", ["no token", "empty token", "forged", "another attempt's token"])
 def test_a_save_without_the_attempts_token_is_refused_and_stores_nothing(client, auth, app, attempt, how):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     auth.sign_out()
     auth.as_role("other_candidate")
     other_attempt, _ = start(client, mode="practice")
@@ -67,7 +63,7 @@ def test_a_save_without_the_attempts_token_is_refused_and_stores_nothing(client,
 
 def test_the_owners_session_cookie_is_not_enough(client, app, attempt):
     """A signed-in candidate's cookies without the token (what a cross-site form could send) are refused."""
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     reply = client.post(qurl(attempt, info.position, "/autosave"), data={**answer_form(info), "seq": "1"})
     assert reply.status_code == 401
     assert _stored(app, attempt, info.position) is None
@@ -80,7 +76,7 @@ def test_a_missing_attempt_looks_like_a_bad_token_and_a_missing_question_is_404(
 
 
 def test_a_token_expires_with_the_session_and_a_page_view_gives_a_fresh_one(client, app, clock, attempt):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     token = save_token(app, attempt)
     clock.advance(seconds=app.permanent_session_lifetime.total_seconds() + 1)
     assert _post(app, attempt, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 401
@@ -90,7 +86,7 @@ def test_a_token_expires_with_the_session_and_a_page_view_gives_a_fresh_one(clie
 
 
 def test_a_password_change_revokes_the_token(app, attempt):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     token = save_token(app, attempt)
     with app.app_context():
         user = db.session.get(User, db.session.get(Attempt, attempt).user_id)
@@ -100,7 +96,7 @@ def test_a_password_change_revokes_the_token(app, attempt):
 
 
 def test_an_owner_who_is_no_longer_a_candidate_cannot_save(app, attempt):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     token = save_token(app, attempt)
     with app.app_context():
         db.session.get(User, db.session.get(Attempt, attempt).user_id).role = "trainer"
@@ -109,7 +105,7 @@ def test_an_owner_who_is_no_longer_a_candidate_cannot_save(app, attempt):
 
 
 def test_a_token_from_before_a_key_rotation_works_while_the_old_key_is_a_fallback(app, attempt):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     token = save_token(app, attempt)
     old_key = app.secret_key
     app.secret_key = app.config["SECRET_KEY"] = "a new key"
@@ -119,7 +115,7 @@ def test_a_token_from_before_a_key_rotation_works_while_the_old_key_is_a_fallbac
 
 
 def test_a_garbled_session_cookie_does_not_matter_to_the_autosave(app, attempt):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     browser = app.test_client()
     browser.set_cookie("session", "garbage.not-a-signed-cookie")
     reply = browser.post(qurl(attempt, info.position, "/autosave"), data={**answer_form(info), "seq": "1"},
@@ -128,7 +124,7 @@ def test_a_garbled_session_cookie_does_not_matter_to_the_autosave(app, attempt):
 
 
 def test_an_ended_attempts_token_saves_nothing(client, app, attempt, clock):
-    info = _single(app, attempt)
+    info = single_question(app, attempt)
     token = save_token(app, attempt)
     client.get(f"/tests/attempts/{attempt}/submit")
     assert client.post(f"/tests/attempts/{attempt}/submit").status_code == 302
@@ -142,7 +138,7 @@ def test_the_token_lasts_longer_than_a_timed_attempt(app, client, auth, fx, cloc
     auth.as_role("candidate")
     attempt_id, _ = start(client)
     token = save_token(app, attempt_id)
-    info = _single(app, attempt_id)
+    info = single_question(app, attempt_id)
     clock.advance(minutes=9, seconds=59)
     assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 200
     assert app.permanent_session_lifetime >= timedelta(hours=1)

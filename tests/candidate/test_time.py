@@ -11,7 +11,7 @@ from quizapp.extensions import db
 from quizapp.models import Attempt, User
 from tests.helpers import text_of
 
-from .conftest import answer_form, autosave, questions_of, shows_an_answer
+from .conftest import answer_form, autosave, questions_of, shows_an_answer, single_question
 from .test_journey import qurl, start
 
 
@@ -132,7 +132,7 @@ def test_resume_after_signing_out_keeps_questions_answers_and_true_time(client, 
 def test_autosave_sequence_numbers(client, auth, fx, app, clock):
     auth.as_role("candidate")
     attempt_id, _ = start(client)
-    info = next(i for i in questions_of(app, attempt_id) if i.type == "single")
+    info = single_question(app, attempt_id)
     shown = {a: d for d, a in enumerate(info.option_order)}
     first_wrong = next(a for a in range(4) if a not in info.correct)
 
@@ -153,7 +153,7 @@ def test_autosave_sequence_numbers(client, auth, fx, app, clock):
 def test_autosave_refuses_a_bad_answer_without_storing_it(client, auth, fx, app, clock):
     auth.as_role("candidate")
     attempt_id, _ = start(client)
-    info = next(i for i in questions_of(app, attempt_id) if i.type == "single")
+    info = single_question(app, attempt_id)
     body = autosave(client, app, attempt_id, info.position, {"answer": "99", "seq": "1"}).get_json()
     assert body["status"] == "invalid"
     with app.app_context():
