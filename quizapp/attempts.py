@@ -7,8 +7,10 @@ quizapp.scoring, applied per question type by quizapp.question_types.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -268,26 +270,73 @@ class AttemptOwner:
     session_token: str
 
 
-def autosave_target(connection: Connection, attempt_id: int, position: int) -> tuple[AttemptOwner, SaveTarget | None] | None:
+class AutosaveTargets:
+    """A per-process cache of `autosave_target` answers: (attempt id, position) -> (owner,
+    target), so that a save whose question was saved to before needs no read, only its write.
+
+    What an entry says about the question never changes once an attempt has started: its id,
+    the item version (type, options), the option order, the attempt's mode, deadline and owner
+    (attempts are never deleted or moved; extra time is fixed at the start). What can change, the
+    owner's role and session token and whether the attempt has ended, is only a hint here:
+    `store_answer(..., owner=)` writes only if the database still agrees, and otherwise reads the
+    truth (see there). Bounded: the oldest entries go first. Item options are shared per version.
+    """
+
+    def __init__(self, max_entries: int = 50_000) -> None:
+        self.max_entries = max_entries
+        self._entries: dict[tuple[int, int], tuple[AttemptOwner, SaveTarget]] = {}
+        self._options: dict[int, list[dict[str, Any]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, attempt_id: int, position: int) -> tuple[AttemptOwner, SaveTarget] | None:
+        return self._entries.get((attempt_id, position))
+
+    def put(self, attempt_id: int, position: int, owner: AttemptOwner, target: SaveTarget, version_id: int) -> None:
+        with self._lock:
+            if len(self._options) >= self.max_entries:
+                self._options.clear()
+            options = self._options.setdefault(version_id, target.options)
+            while len(self._entries) >= self.max_entries:
+                del self._entries[next(iter(self._entries))]
+            self._entries[attempt_id, position] = (owner, dataclasses.replace(target, options=options))
+
+    def forget(self, attempt_id: int, position: int) -> None:
+        self._entries.pop((attempt_id, position), None)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def autosave_target(connection: Connection, attempt_id: int, position: int, cache: AutosaveTargets | None = None,
+                    fresh: bool = False) -> tuple[AttemptOwner, SaveTarget | None] | None:
     """Attempt `attempt_id`'s owner and its question at `position` (None if there is no such
     question), or None if there is no such attempt: one query of the few columns an autosave
-    needs (the token check and the save), not whole rows."""
+    needs (the token check and the save), not whole rows. From `cache` when it has the answer,
+    unless `fresh` (the owner's role or session token may have changed since)."""
+    if cache is not None and not fresh:
+        hit = cache.get(attempt_id, position)
+        if hit is not None:
+            return hit
     row = connection.execute(_autosave_query(), {"attempt_id": attempt_id, "position": position}).first()
     if row is None:
         return None
     owner = AttemptOwner(row.user_id, row.role, row.session_token)
     if row.question_id is None:
         return owner, None
-    return owner, SaveTarget(row.attempt_id, row.question_id, row.mode, row.ended_at, row.deadline_at,
-                             row.type, row.options, row.option_order)
+    target = SaveTarget(row.attempt_id, row.question_id, row.mode, row.ended_at, row.deadline_at,
+                        row.type, row.options, row.option_order)
+    if cache is not None:
+        cache.put(attempt_id, position, owner, target, row.item_version_id)
+    return owner, target
 
 
 @functools.cache
 def _autosave_query() -> Any:
     return (
         select(Attempt.id.label("attempt_id"), AttemptQuestion.id.label("question_id"), Attempt.mode,
-               Attempt.ended_at, Attempt.deadline_at, ItemVersion.type, ItemVersion.options,
-               AttemptQuestion.option_order, User.id.label("user_id"), User.role, User.session_token)
+               Attempt.ended_at, Attempt.deadline_at, ItemVersion.id.label("item_version_id"), ItemVersion.type,
+               ItemVersion.options, AttemptQuestion.option_order, User.id.label("user_id"), User.role,
+               User.session_token)
         .select_from(Attempt)
         .join(User, User.id == Attempt.user_id)
         .outerjoin(AttemptQuestion, (AttemptQuestion.attempt_id == Attempt.id)
@@ -306,7 +355,7 @@ def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, a
 
 
 def store_answer(connection: Connection, target: SaveTarget, answer: list[int], seq: int, now: datetime,
-                 grace_seconds: float, explicit: bool = False) -> SaveOutcome:
+                 grace_seconds: float, explicit: bool = False, owner: AttemptOwner | None = None) -> SaveOutcome:
     """Save an answer (authored option indices).
 
     - Refused once the attempt has ended, or after the deadline plus grace.
@@ -314,6 +363,9 @@ def store_answer(connection: Connection, target: SaveTarget, answer: list[int], 
       late or repeated save never overwrites a newer answer ("stale" is a success: nothing lost).
     - An explicit "Save and continue" always applies, and keeps the highest seq seen.
     - In practice mode an answered question is locked (its feedback has been shown).
+    - With `owner` (the autosave, whose token was checked against it), written only while the
+      attempt's owner is still that user, with that session token, and a candidate; otherwise
+      "signed-out". So an owner read earlier, or cached, is as good as one read now.
 
     The write is one statement whose conditions are checked by the database at the moment of
     writing, so `target` may have been read in an earlier transaction: the row is written only
@@ -328,15 +380,20 @@ def store_answer(connection: Connection, target: SaveTarget, answer: list[int], 
         return SaveOutcome("invalid", problem)
     practice = target.mode == Mode.PRACTICE
     kind = "practice" if practice else "explicit" if explicit else "autosave"
-    statement = _save_statement(connection.dialect.name, kind)
-    params = {"attempt_id": target.attempt_id, "question_id": target.question_id, "answer": list(answer),
-              "seq": seq, "saved_at": now}
+    statement = _save_statement(connection.dialect.name, kind, owner is not None)
+    params: dict[str, Any] = {"attempt_id": target.attempt_id, "question_id": target.question_id,
+                              "answer": list(answer), "seq": seq, "saved_at": now}
+    if owner is not None:
+        params.update(user_id=owner.user_id, session_token=owner.session_token)
     # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
     # every driver). No row back: the attempt ended meanwhile, or a newer seq was stored, or the
-    # practice question was answered meanwhile; a second query tells which (rare).
+    # practice question was answered meanwhile, or the owner changed; a second query tells which (rare).
     if connection.execute(statement, params).first() is not None:
         return SaveOutcome("saved")
-    if connection.scalar(select(Attempt.ended_at).where(Attempt.id == target.attempt_id)) is not None:
+    now_row = connection.execute(_after_refusal_query(), {"attempt_id": target.attempt_id}).one()
+    if owner is not None and (now_row.user_id, now_row.role, now_row.session_token) != (owner.user_id, "candidate", owner.session_token):
+        return SaveOutcome("signed-out")
+    if now_row.ended_at is not None:
         return SaveOutcome("closed", CLOSED_MESSAGE)
     if practice:
         return SaveOutcome("locked", LOCKED_MESSAGE)
@@ -344,13 +401,25 @@ def store_answer(connection: Connection, target: SaveTarget, answer: list[int], 
 
 
 @functools.cache
-def _save_statement(dialect: str, kind: str) -> Any:
-    """The conditional upsert behind store_answer, built once per dialect and kind (building it
-    costs more than running it). Parameters: attempt_id, question_id, answer, seq, saved_at."""
+def _after_refusal_query() -> Any:
+    return (select(Attempt.ended_at, User.id.label("user_id"), User.role, User.session_token)
+            .join(User, User.id == Attempt.user_id).where(Attempt.id == bindparam("attempt_id")))
+
+
+@functools.cache
+def _save_statement(dialect: str, kind: str, owner_checked: bool = False) -> Any:
+    """The conditional upsert behind store_answer, built once per dialect, kind and owner check
+    (building it costs more than running it). Parameters: attempt_id, question_id, answer, seq,
+    saved_at; and user_id, session_token when `owner_checked`."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     still_open = select(Attempt.id).where(Attempt.id == bindparam("attempt_id", type_=Integer), Attempt.ended_at.is_(None))
+    if owner_checked:
+        still_open = still_open.join(User, User.id == Attempt.user_id).where(
+            Attempt.user_id == bindparam("user_id", type_=Integer),
+            User.session_token == bindparam("session_token", type_=User.session_token.type),
+            User.role == "candidate")
     if dialect == "postgresql":
-        still_open = still_open.with_for_update(read=True)
+        still_open = still_open.with_for_update(read=True, of=Attempt)
     values = [bindparam("question_id", type_=Integer), bindparam("answer", type_=Response.answer.type),
               bindparam("seq", type_=Integer), bindparam("saved_at", type_=Response.saved_at.type)]
     if dialect == "postgresql":  # typed parameters in a SELECT list (SQLite must not CAST: JSON has no type there)

@@ -91,13 +91,6 @@ def _view_is_sessionless(app: Flask, endpoint: str) -> bool:
     return getattr(app.view_functions.get(endpoint), "_quizapp_sessionless", False)
 
 
-@limiter.request_filter
-def _sessionless_request() -> bool:
-    """Sessionless views skip Flask-Limiter's per-request check (its only limit is on signing in)."""
-    rule = request_ctx.request.url_rule
-    return rule is not None and _view_is_sessionless(current_app, rule.endpoint)
-
-
 def _is_sessionless(app: Flask) -> bool:
     # The session is opened before Flask matches the URL, so match it here (cheap, and POSTs only).
     try:
@@ -122,7 +115,27 @@ def save_token_is_valid(token: str, attempt_id: int, owner_id: int, session_toke
     return save_tokens.verify(_save_token_secrets(), token, attempt_id, owner_id, session_token, now.timestamp())
 
 
+def _skip_limiter_for_sessionless_views(app: Flask) -> None:
+    """Flask-Limiter checks every request in a `before_request` hook (resolving which limits
+    apply costs more than a save's own checks); sessionless views have no limits, so their
+    requests skip the hook altogether (a request filter would still pay for the resolving)."""
+    hooks = app.before_request_funcs.get(None, [])
+    if not app.config.get("RATELIMIT_ENABLED"):
+        return  # (the tests' default) Flask-Limiter added no hook
+    if limiter._check_request_limit not in hooks:
+        raise RuntimeError("Flask-Limiter's per-request hook was not found: has Flask-Limiter changed?")
+
+    def check_request_limit() -> None:
+        rule = request_ctx.request.url_rule
+        if rule is None or not _view_is_sessionless(app, rule.endpoint):
+            limiter._check_request_limit()
+
+    hooks[hooks.index(limiter._check_request_limit)] = check_request_limit
+
+
 def init_app(app: Flask) -> None:
+    """After `limiter.init_app(app)`."""
+    _skip_limiter_for_sessionless_views(app)
     app.session_interface = SessionInterface()
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from .. import attempts, catalogue, clock, question_types, results, save_tokens, timing
@@ -185,9 +191,9 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     return redirect(_next_url(attempt, position, action))
 
 
-def _seq() -> int:
+def _seq(form: Any = None) -> int:
     try:
-        return max(0, int(request.form.get("seq", "0")))
+        return max(0, int((request.form if form is None else form).get("seq", "0")))
     except ValueError:
         return 0
 
@@ -209,38 +215,86 @@ SIGNED_OUT_MESSAGE = ("You have been signed out, so this answer has not been sav
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
 @sessionless
-def autosave(attempt_id: int, position: int) -> tuple[Response, int]:
+def autosave(attempt_id: int, position: int) -> Response:
     """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
     server's remaining time, so the countdown re-syncs on every save.
 
     Authenticated by the question page's save token (quizapp.save_tokens), not the cookie
-    session: one query finds the attempt's owner and the question (a few columns), the token is
-    checked against the owner, and the answer is written by a single conditional upsert that
-    the database refuses if the attempt ended meanwhile (attempts.store_answer), on a Core
-    connection from db.single_write. No token, a wrong one or an expired one: 401, whether or
-    not the attempt exists."""
+    session. The attempt's owner and the question (a few columns) are read in one query, or
+    taken from this process's cache of earlier reads (attempts.AutosaveTargets); the token is
+    checked against the owner; the answer is written by a single conditional upsert that the
+    database refuses if the attempt ended meanwhile or its owner is no longer that candidate
+    with that session token (attempts.store_answer), on a Core connection from db.single_write.
+    No token, a wrong one or an expired one: 401, whether or not the attempt exists."""
+    token = request.headers.get(save_tokens.HEADER, "")
+    now = clock.now()
+    cache = _autosave_targets()
     with single_write(db.engine) as connection:  # Core, not the ORM session: nothing here needs objects
-        found = attempts.autosave_target(connection, attempt_id, position)
-        token = request.headers.get(save_tokens.HEADER, "")
-        now = clock.now()
-        if found is None or found[0].role != "candidate" or not save_token_is_valid(
-                token, attempt_id, found[0].user_id, found[0].session_token, now):
-            return jsonify(status="signed-out", message=SIGNED_OUT_MESSAGE), 401
-        target = found[1]
+        found = attempts.autosave_target(connection, attempt_id, position, cache)
+        allowed = found is not None and _may_save(found[0], token, attempt_id, now)
+        if not allowed and found is not None and found[1] is not None:
+            # the cached owner may be out of date (a new session token, a changed role): read it again
+            found = attempts.autosave_target(connection, attempt_id, position, cache, fresh=True)
+            allowed = found is not None and _may_save(found[0], token, attempt_id, now)
+        if found is None or not allowed:
+            return _signed_out()
+        owner, target = found
         if target is None:
-            return jsonify(status="not-found", message="This question could not be found"), 404
+            return _json(404, status="not-found", message="This question could not be found")
+        form = _autosave_form()
         qtype = question_types.of(target.item_type)
-        answer, problem = qtype.parse_form(request.form, target.option_order, target.options)
+        answer, problem = qtype.parse_form(form, target.option_order, target.options)
         remaining = timing.remaining_seconds(target.deadline_at, now)
         if answer is None:
-            return jsonify(status="invalid", message=problem or "", remaining_seconds=remaining), 200
-        outcome = attempts.store_answer(connection, target, answer, _seq(), now, _grace())
+            return _json(200, status="invalid", message=problem or "", remaining_seconds=remaining)
+        outcome = attempts.store_answer(connection, target, answer, _seq(form), now, _grace(), owner=owner)
+    if outcome.status == "signed-out":
+        cache.forget(attempt_id, position)
+        return _signed_out()
     if outcome.status == "closed":
-        return jsonify(status="closed", message=outcome.message, remaining_seconds=0,
-                       result_url=url_for(".result", attempt_id=attempt_id)), 409
+        return _json(409, status="closed", message=outcome.message, remaining_seconds=0,
+                     result_url=url_for(".result", attempt_id=attempt_id))
     code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
-    return jsonify(status=outcome.status, message=outcome.message, remaining_seconds=remaining,
-                   saved_at=now.isoformat()), code
+    return _json(code, status=outcome.status, message=outcome.message, remaining_seconds=remaining,
+                 saved_at=now.isoformat())
+
+
+def _autosave_targets() -> attempts.AutosaveTargets:
+    return current_app.extensions["quizapp_autosave_targets"]  # type: ignore[no-any-return]
+
+
+@bp.record_once
+def _make_autosave_targets(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.extensions["quizapp_autosave_targets"] = attempts.AutosaveTargets()
+
+
+def _may_save(owner: attempts.AttemptOwner, token: str, attempt_id: int, now: datetime) -> bool:
+    return owner.role == "candidate" and save_token_is_valid(token, attempt_id, owner.user_id, owner.session_token, now)
+
+
+def _signed_out() -> Response:
+    return _json(401, status="signed-out", message=SIGNED_OUT_MESSAGE)
+
+
+def _json(status_code: int, **body: Any) -> Response:
+    # What jsonify sends, without its provider's indirections (this answers every autosave).
+    return current_app.response_class(json.dumps(body, separators=(",", ":")), status_code, mimetype="application/json")
+
+
+AUTOSAVE_BODY_LIMIT = 4096
+
+
+def _autosave_form() -> Any:
+    """The autosave's few form fields. The script sends a short urlencoded body, which this
+    parses at a fraction of the cost of Werkzeug's streaming form parser; anything else (a
+    multipart body, a missing or large length) goes through that parser and its limits."""
+    length = request.content_length
+    if request.mimetype != "application/x-www-form-urlencoded" or length is None or length > AUTOSAVE_BODY_LIMIT:
+        return request.form
+    try:
+        return MultiDict(parse_qsl(request.get_data(cache=False).decode(), keep_blank_values=True, max_num_fields=100))
+    except (UnicodeDecodeError, ValueError):
+        return MultiDict()  # not a form: treated as no answer
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>/feedback")

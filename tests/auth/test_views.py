@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import request
 from flask import session as flask_session
 
 from quizapp import create_app
@@ -104,6 +105,22 @@ def test_sign_in_is_rate_limited(app_config, users, tmp_path, monkeypatch):
     page = client.post("/sign-in", data={"email": "x@example.org", "password": "nope nope nope"})
     check_page(page, status=429, title="Too many attempts")
     assert client.get("/sign-in").status_code == 200  # only POSTs are limited
+
+
+def test_the_limiter_checks_every_request_but_the_sessionless_autosave(app_config, users, tmp_path, monkeypatch):
+    """Flask-Limiter's per-request hook is skipped for sessionless views (quizapp.auth_session):
+    the autosave has no limit, and resolving that costs more than its own checks."""
+    from quizapp.extensions import limiter
+
+    monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({**app_config, "RATELIMIT_ENABLED": True})
+    checked = []
+    monkeypatch.setattr(limiter, "_check_request_limit", lambda: checked.append(request.endpoint))
+    client = app.test_client()
+    client.get("/sign-in")
+    client.post("/tests/attempts/1/questions/1/autosave", data={"answer": "0", "seq": "1"})
+    client.post("/sign-in", data={"email": "x@example.org", "password": "not my password"})
+    assert checked == ["auth.sign_in", "auth.sign_in"]
 
 
 def test_account_locks_after_repeated_failures(app_config, users, tmp_path, monkeypatch):

@@ -135,3 +135,36 @@ def test_autosave_neither_reads_nor_sends_the_session_cookie(client, auth, fx, a
     assert "Set-Cookie" not in saved.headers  # no cookie signed and sent per save
     page = client.get(f"/tests/attempts/{attempt_id}/questions/{info.position}")
     assert page.status_code == 200 and page.headers["Set-Cookie"].startswith("session=")  # page views renew it
+
+
+def test_a_cached_autosave_target_is_refused_once_the_attempt_ended(client, auth, fx, app, clock):
+    """The autosave's cache still says "not ended" after a submit; the write itself refuses."""
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = single_question(app, attempt_id)
+    assert autosave(client, app, attempt_id, info.position, {**answer_form(info), "seq": "1"}).status_code == 200
+    cached = app.extensions["quizapp_autosave_targets"].get(attempt_id, info.position)
+    assert cached is not None and cached[1].ended_at is None
+    client.get(f"/tests/attempts/{attempt_id}/submit")
+    assert client.post(f"/tests/attempts/{attempt_id}/submit").status_code == 302
+    reply = autosave(client, app, attempt_id, info.position, {**answer_form(info, right=False), "seq": "2"})
+    assert reply.status_code == 409 and reply.get_json()["status"] == "closed"
+    with app.app_context():
+        assert stored_response(attempt_id, info.position).seq == 1
+
+
+def _target(question_id: int, options: list) -> attempts.SaveTarget:
+    return attempts.SaveTarget(1, question_id, "timed", None, None, "single", options, [0, 1])
+
+
+def test_the_autosave_cache_is_bounded_and_shares_options_per_item_version():
+    cache = attempts.AutosaveTargets(max_entries=2)
+    owner = attempts.AttemptOwner(7, "candidate", "token")
+    cache.put(1, 1, owner, _target(11, [{"text": "a"}, {"text": "b"}]), version_id=5)
+    cache.put(1, 2, owner, _target(12, [{"text": "a"}, {"text": "b"}]), version_id=5)
+    assert cache.get(1, 1)[1].options is cache.get(1, 2)[1].options  # one copy per item version
+    cache.put(1, 3, owner, _target(13, [{"text": "c"}]), version_id=6)
+    assert len(cache) == 2 and cache.get(1, 1) is None  # the oldest went first
+    assert cache.get(1, 3)[1].question_id == 13
+    cache.forget(1, 3)
+    assert cache.get(1, 3) is None and len(cache) == 1

@@ -85,23 +85,59 @@ def test_a_token_expires_with_the_session_and_a_page_view_gives_a_fresh_one(clie
     assert _post(app, attempt, info.position, {**answer_form(info), "seq": "1"}, fresh).status_code == 200
 
 
-def test_a_password_change_revokes_the_token(app, attempt):
-    info = single_question(app, attempt)
-    token = save_token(app, attempt)
+def _set_owner(app, attempt_id: int, *, password: str | None = None, role: str | None = None) -> None:
     with app.app_context():
-        user = db.session.get(User, db.session.get(Attempt, attempt).user_id)
-        accounts.set_password(user, "a brand new password")
+        user = db.session.get(User, db.session.get(Attempt, attempt_id).user_id)
+        if password is not None:
+            accounts.set_password(user, password)
+        if role is not None:
+            user.role = role
         db.session.commit()
-    assert _post(app, attempt, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 401
 
 
-def test_an_owner_who_is_no_longer_a_candidate_cannot_save(app, attempt):
+# "after a save": the question's owner is then in this process's cache (attempts.AutosaveTargets),
+# so the refusal comes from the write's own check in the database, not from a fresh read.
+@pytest.mark.parametrize("saved_before", [False, True], ids=["first save", "after a save"])
+@pytest.mark.parametrize("change", ["password", "role"])
+def test_a_password_change_or_a_new_role_revokes_the_token(app, client, auth, fx, change, saved_before):
+    auth.as_role("candidate")
+    attempt, _ = start(client)  # timed: a second save would apply (practice would lock the question)
     info = single_question(app, attempt)
     token = save_token(app, attempt)
-    with app.app_context():
-        db.session.get(User, db.session.get(Attempt, attempt).user_id).role = "trainer"
-        db.session.commit()
-    assert _post(app, attempt, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 401
+    if saved_before:
+        assert _post(app, attempt, info.position, {**answer_form(info, right=False), "seq": "1"}, token).status_code == 200
+    before = _stored(app, attempt, info.position)
+    _set_owner(app, attempt, **({"password": "a brand new password"} if change == "password" else {"role": "trainer"}))
+    reply = _post(app, attempt, info.position, {**answer_form(info), "seq": "2"}, token)
+    assert reply.status_code == 401 and reply.get_json()["status"] == "signed-out"
+    assert _stored(app, attempt, info.position) == before
+
+
+def test_the_new_token_saves_after_a_password_change_though_the_old_owner_was_cached(app, client, auth, fx):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)  # timed: every save applies, none is locked
+    info = single_question(app, attempt_id)
+    old = save_token(app, attempt_id)
+    assert _post(app, attempt_id, info.position, {**answer_form(info, right=False), "seq": "1"}, old).status_code == 200
+    _set_owner(app, attempt_id, password="a brand new password")
+    assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "2"}, old).status_code == 401
+    new = save_token(app, attempt_id)
+    reply = _post(app, attempt_id, info.position, {**answer_form(info), "seq": "3"}, new)
+    assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
+    assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 3)
+
+
+def test_a_candidate_again_can_save_again(app, client, auth, fx):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = single_question(app, attempt_id)
+    token = save_token(app, attempt_id)
+    assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 200
+    _set_owner(app, attempt_id, role="trainer")
+    assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "2"}, token).status_code == 401
+    _set_owner(app, attempt_id, role="candidate")
+    assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "3"}, token).status_code == 200
+    assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 3)
 
 
 def test_a_token_from_before_a_key_rotation_works_while_the_old_key_is_a_fallback(app, attempt):
@@ -142,3 +178,31 @@ def test_the_token_lasts_longer_than_a_timed_attempt(app, client, auth, fx, cloc
     clock.advance(minutes=9, seconds=59)
     assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 200
     assert app.permanent_session_lifetime >= timedelta(hours=1)
+
+
+@pytest.mark.parametrize("how", ["urlencoded", "multipart", "long urlencoded"])
+def test_the_autosave_reads_its_form_however_it_is_sent(app, client, auth, fx, how):
+    """The script's short urlencoded body takes a quick parser; anything else Werkzeug's."""
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = single_question(app, attempt_id)
+    form = {**answer_form(info), "seq": "4"}
+    if how == "long urlencoded":
+        form["padding"] = "x" * 5000  # over the quick parser's limit
+    reply = app.test_client().post(qurl(attempt_id, info.position, "/autosave"), data=form,
+                                   content_type="multipart/form-data" if how == "multipart" else None,
+                                   headers={"X-Save-Token": save_token(app, attempt_id)})
+    assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
+    assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 4)
+
+
+@pytest.mark.parametrize("body", [b"\xff\xfe not utf-8", b"answer=0&" * 200, b"%%%&&&==", b""])
+def test_an_autosave_body_that_is_not_a_usable_form_saves_nothing(app, client, auth, fx, body):
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = single_question(app, attempt_id)
+    reply = app.test_client().post(qurl(attempt_id, info.position, "/autosave"), data=body,
+                                   content_type="application/x-www-form-urlencoded",
+                                   headers={"X-Save-Token": save_token(app, attempt_id)})
+    assert reply.status_code == 200 and reply.get_json()["status"] == "invalid"
+    assert _stored(app, attempt_id, info.position) is None
