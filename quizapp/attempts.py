@@ -279,10 +279,11 @@ class AutosaveTargets:
     (attempts are never deleted or moved; extra time is fixed at the start). What can change, the
     owner's role and session token and whether the attempt has ended, is only a hint here:
     `store_answer(..., owner=)` writes only if the database still agrees, and otherwise reads the
-    truth (see there). Bounded: the oldest entries go first. Item options are shared per version.
+    truth (see there). Bounded: the oldest entries go first (an entry is about 660 bytes, so
+    20,000 take some 13 MB a worker). Item options are shared per item version.
     """
 
-    def __init__(self, max_entries: int = 50_000) -> None:
+    def __init__(self, max_entries: int = 20_000) -> None:
         self.max_entries = max_entries
         self._entries: dict[tuple[int, int], tuple[AttemptOwner, SaveTarget]] = {}
         self._options: dict[int, list[dict[str, Any]]] = {}

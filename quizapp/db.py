@@ -161,11 +161,18 @@ def _ping_when_idle(engine: Engine) -> None:
             raise
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`, with SQLite tuned for concurrent web workers."""
+def make_engine(url: str, *, echo: bool = False, autocommit: bool = False) -> Engine:
+    """An engine for `url`, with SQLite tuned for concurrent web workers.
+
+    `autocommit` (database servers only, for `single_write`): every statement is its own
+    transaction. Set once on each new connection, where an execution option would set and reset
+    it on every checkout (four driver calls a request), and with no rollback when a connection
+    goes back to the pool (an autocommitting connection has no transaction to end)."""
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+    elif autocommit:
+        kwargs.update(isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
@@ -206,19 +213,30 @@ def reads_first(view: Any) -> Any:
 @contextmanager
 def single_write(engine: Engine) -> Iterator[Connection]:
     """A Core connection for reads followed by at most one self-contained write statement (the
-    answer autosave, whose conditional upsert is atomic by itself).
+    answer autosave, whose conditional upsert is atomic by itself). Pass the engine from
+    `single_write_engine` (`Database.single_write_engine` in the app).
 
     On PostgreSQL the connection autocommits: each statement is its own transaction, which
     spares the BEGIN and COMMIT round trips, and reading committed data statement by statement
-    is what READ COMMITTED gave anyway. On SQLite it is one write transaction (BEGIN IMMEDIATE,
-    after the writers' queue), committed at the end; a read transaction first and then a write
-    one would cost more than the lock time it spares."""
+    is what READ COMMITTED gave anyway. (Given an engine that does not autocommit, the reads and
+    the write are one transaction, committed at the end: slower, never lost.) On SQLite it is
+    one write transaction (BEGIN IMMEDIATE, after the writers' queue), committed at the end; a
+    read transaction first and then a write one would cost more than the lock time it spares."""
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:
             yield connection
     else:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        with engine.connect() as connection:
             yield connection
+            connection.commit()  # autocommitting: the driver sends nothing
+
+
+def single_write_engine(engine: Engine) -> Engine:
+    """The engine `single_write` should use for `engine`'s database: on a database server, a
+    second pool of autocommitting connections; on SQLite, `engine` itself."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    return make_engine(engine.url.render_as_string(hide_password=False), echo=engine.echo, autocommit=True)
 
 
 @contextmanager
@@ -241,6 +259,18 @@ class _AppDatabase:
     def __init__(self, engine: Engine, scopefunc: Any) -> None:
         self.engine = engine
         self.sessions: scoped_session[Session] = scoped_session(make_sessionmaker(engine), scopefunc=scopefunc)
+        self._single_write_engine: Engine | None = None
+
+    @property
+    def single_write_engine(self) -> Engine:
+        if self._single_write_engine is None:  # made on first use: most processes never need it
+            self._single_write_engine = single_write_engine(self.engine)
+        return self._single_write_engine
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self._single_write_engine is not None:
+            self._single_write_engine.dispose()
 
 
 class Database:
@@ -279,3 +309,8 @@ class Database:
     @property
     def engine(self) -> Engine:
         return self._state().engine
+
+    @property
+    def single_write_engine(self) -> Engine:
+        """The engine for `single_write` (on PostgreSQL its connections autocommit)."""
+        return self._state().single_write_engine

@@ -122,7 +122,7 @@ def app(app_config: dict, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "instance"))
     application = create_app(app_config)
     yield application
-    application.extensions["quizapp_db"].engine.dispose()
+    application.extensions["quizapp_db"].dispose()
 
 
 @pytest.fixture

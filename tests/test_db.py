@@ -157,3 +157,32 @@ def test_a_connection_used_a_moment_ago_is_not_tested_and_one_failure_renews_the
         _backend_pid(engine)  # not tested first: the request that meets the cut fails
     assert _backend_pid(engine) != first  # and the pool has been renewed
     engine.dispose()
+
+
+@pytest.mark.parametrize("which", ["single_write_engine", "the app's engine"])
+def test_what_single_write_writes_is_kept_whichever_engine_it_is_given(database_url, which):
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE w (x INTEGER)"))
+    writer = database.single_write_engine(engine) if which == "single_write_engine" else engine
+    with database.single_write(writer) as connection:
+        connection.execute(text("SELECT count(*) FROM w")).scalar_one()
+        connection.execute(text("INSERT INTO w VALUES (1)"))
+    writer.dispose()
+    engine.dispose()
+    with make_engine(database_url).connect() as other:
+        assert other.execute(text("SELECT count(*) FROM w")).scalar_one() == 1
+
+
+@postgresql_only
+def test_single_write_on_a_server_autocommits_each_statement(database_url):
+    engine = make_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE w (x INTEGER)"))
+    writer = database.single_write_engine(engine)
+    with database.single_write(writer) as connection, make_engine(database_url).connect() as other:
+        assert connection.connection.dbapi_connection.autocommit is True
+        connection.execute(text("INSERT INTO w VALUES (1)"))
+        assert other.execute(text("SELECT count(*) FROM w")).scalar_one() == 1  # committed already
+    writer.dispose()
+    engine.dispose()

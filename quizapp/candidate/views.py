@@ -229,7 +229,7 @@ def autosave(attempt_id: int, position: int) -> Response:
     token = request.headers.get(save_tokens.HEADER, "")
     now = clock.now()
     cache = _autosave_targets()
-    with single_write(db.engine) as connection:  # Core, not the ORM session: nothing here needs objects
+    with single_write(db.single_write_engine) as connection:  # Core, not the ORM session: nothing here needs objects
         found = attempts.autosave_target(connection, attempt_id, position, cache)
         allowed = found is not None and _may_save(found[0], token, attempt_id, now)
         if not allowed and found is not None and found[1] is not None:

@@ -125,7 +125,7 @@ class LiveServer:
                 self.process.kill()
                 self.process.wait(10)
         self.process = None
-        self.app.extensions["quizapp_db"].engine.dispose()
+        self.app.extensions["quizapp_db"].dispose()
 
     def log(self) -> str:
         try:
