@@ -76,6 +76,8 @@ bench: install ## run the benchmarks (not part of CI)
 	$(BIN)/python bench/bench_item_analysis.py
 	$(BIN)/python bench/bench_cohort.py
 	$(BIN)/python bench/bench_import.py
+	$(BIN)/python bench/bench_save_inprocess.py
+	$(BIN)/python bench/bench_save_inprocess.py --db postgresql
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/load.py --db postgresql
 
