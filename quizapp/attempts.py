@@ -308,16 +308,12 @@ class AutosaveTargets:
         return len(self._entries)
 
 
-def autosave_target(connection: Connection, attempt_id: int, position: int, cache: AutosaveTargets | None = None,
-                    fresh: bool = False) -> tuple[AttemptOwner, SaveTarget | None] | None:
+def autosave_target(connection: Connection, attempt_id: int, position: int,
+                    cache: AutosaveTargets | None = None) -> tuple[AttemptOwner, SaveTarget | None] | None:
     """Attempt `attempt_id`'s owner and its question at `position` (None if there is no such
     question), or None if there is no such attempt: one query of the few columns an autosave
-    needs (the token check and the save), not whole rows. From `cache` when it has the answer,
-    unless `fresh` (the owner's role or session token may have changed since)."""
-    if cache is not None and not fresh:
-        hit = cache.get(attempt_id, position)
-        if hit is not None:
-            return hit
+    needs (the token check and the save), not whole rows. Kept in `cache` (when the question
+    exists), where the next save to this question finds it without a query."""
     row = connection.execute(_autosave_query(), {"attempt_id": attempt_id, "position": position}).first()
     if row is None:
         return None

@@ -230,11 +230,12 @@ def autosave(attempt_id: int, position: int) -> Response:
     now = clock.now()
     cache = _autosave_targets()
     with single_write(db.single_write_engine) as connection:  # Core, not the ORM session: nothing here needs objects
-        found = attempts.autosave_target(connection, attempt_id, position, cache)
+        cached = cache.get(attempt_id, position)
+        found = cached or attempts.autosave_target(connection, attempt_id, position, cache)
         allowed = found is not None and _may_save(found[0], token, attempt_id, now)
-        if not allowed and found is not None and found[1] is not None:
+        if not allowed and cached is not None:
             # the cached owner may be out of date (a new session token, a changed role): read it again
-            found = attempts.autosave_target(connection, attempt_id, position, cache, fresh=True)
+            found = attempts.autosave_target(connection, attempt_id, position, cache)
             allowed = found is not None and _may_save(found[0], token, attempt_id, now)
         if found is None or not allowed:
             return _signed_out()

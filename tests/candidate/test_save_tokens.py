@@ -120,11 +120,11 @@ def test_the_new_token_saves_after_a_password_change_though_the_old_owner_was_ca
     old = save_token(app, attempt_id)
     assert _post(app, attempt_id, info.position, {**answer_form(info, right=False), "seq": "1"}, old).status_code == 200
     _set_owner(app, attempt_id, password="a brand new password")
-    assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "2"}, old).status_code == 401
-    new = save_token(app, attempt_id)
-    reply = _post(app, attempt_id, info.position, {**answer_form(info), "seq": "3"}, new)
-    assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
-    assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 3)
+    new = save_token(app, attempt_id)  # the page viewed after signing in again
+    reply = _post(app, attempt_id, info.position, {**answer_form(info), "seq": "2"}, new)
+    assert reply.status_code == 200 and reply.get_json()["status"] == "saved"  # read afresh, not refused
+    assert _post(app, attempt_id, info.position, {**answer_form(info, right=False), "seq": "3"}, old).status_code == 401
+    assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 2)
 
 
 def test_a_candidate_again_can_save_again(app, client, auth, fx):
