@@ -30,10 +30,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import hello_app  # noqa: E402
-from load import PASSWORD, prepare_database  # noqa: E402
+from load import PASSWORD, new_database, prepare_database  # noqa: E402
 from werkzeug.test import EnvironBuilder  # noqa: E402
 
-from tests.pg import ThrowawayPostgres  # noqa: E402
 
 
 def environ_maker(path: str, method: str = "GET", data: dict | None = None,
@@ -82,19 +81,7 @@ def signed_in_attempt(app) -> tuple[int, int, str]:  # type: ignore[no-untyped-d
 
 def run(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-inprocess-"))
-    pg = None
-    if args.db == "postgresql":
-        import sqlalchemy
-
-        pg = ThrowawayPostgres(workdir / "pg")
-        pg.start()
-        admin = sqlalchemy.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.exec_driver_sql("CREATE DATABASE inprocess")
-        admin.dispose()
-        url = pg.url("inprocess")
-    else:
-        url = f"sqlite:///{workdir / 'inprocess.sqlite3'}"
+    url, pg = new_database(args.db, workdir, "inprocess")
     try:
         prepare_database(url, 1, workdir)
         os.environ.update(DATABASE_URL=url, SECRET_KEY="bench", QUIZAPP_INSTANCE_PATH=str(workdir / "instance"))

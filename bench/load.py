@@ -53,6 +53,22 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def new_database(kind: str, workdir: Path, name: str) -> tuple[str, ThrowawayPostgres | None]:
+    """An empty database `name`: a SQLite file in `workdir`, or on a throwaway PostgreSQL 15
+    started here (returned too, for the caller to stop)."""
+    if kind != "postgresql":
+        return f"sqlite:///{workdir / (name + '.sqlite3')}", None
+    import sqlalchemy
+
+    pg = ThrowawayPostgres(Path(tempfile.mkdtemp(prefix=f"quizapp-{name}-pg-")) / "pg")
+    pg.start()
+    admin = sqlalchemy.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    admin.dispose()
+    return pg.url(name), pg
+
+
 def prepare_database(url: str, candidates: int, workdir: Path) -> None:
     env = {**os.environ, "DATABASE_URL": url, "QUIZAPP_INSTANCE_PATH": str(workdir / "instance")}
     subprocess.run([str(BIN / "quizapp"), "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -157,19 +173,7 @@ def signed_in_candidates(url: str, count: int) -> list[tuple[Client, int, list[i
 
 def run(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
-    pg = None
-    if args.db == "postgresql":
-        pg = ThrowawayPostgres(Path(tempfile.mkdtemp(prefix="quizapp-load-pg-")) / "pg")
-        pg.start()
-        import sqlalchemy
-
-        admin = sqlalchemy.create_engine(pg.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.exec_driver_sql("CREATE DATABASE load")
-        admin.dispose()
-        url = pg.url("load")
-    else:
-        url = f"sqlite:///{workdir / 'load.sqlite3'}"
+    url, pg = new_database(args.db, workdir, "load")
     print(f"database: {args.db}; gunicorn workers: {args.workers} (sync); clients: {args.clients}; cores: {os.cpu_count()}")
     prepare_database(url, max(args.clients, args.candidates), workdir)
 
