@@ -22,10 +22,11 @@ def _stored(app, attempt_id: int, position: int):
         return None if response is None else (response.answer, response.seq)
 
 
-def _post(app, attempt_id: int, position: int, data: dict, token: str | None):
+def _post(app, attempt_id: int, position: int, data: dict | bytes, token: str | None, content_type: str | None = None):
     """The autosave as the page's script sends it: no cookies (`credentials: "omit"`)."""
     headers = {} if token is None else {"X-Save-Token": token}
-    return app.test_client().post(qurl(attempt_id, position, "/autosave"), data=data, headers=headers)
+    return app.test_client().post(qurl(attempt_id, position, "/autosave"), data=data, headers=headers,
+                                  content_type=content_type)
 
 
 @pytest.fixture
@@ -33,6 +34,15 @@ def attempt(client, auth, fx, app, clock):
     """A practice attempt (untimed, so a token can outlive a session) of the signed-in candidate."""
     auth.as_role("candidate")
     attempt_id, _ = start(client, mode="practice")
+    return attempt_id
+
+
+@pytest.fixture
+def timed_attempt(client, auth, fx):
+    """A timed attempt of the signed-in candidate: every newer save applies (practice would lock
+    an answered question)."""
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
     return attempt_id
 
 
@@ -99,9 +109,8 @@ def _set_owner(app, attempt_id: int, *, password: str | None = None, role: str |
 # so the refusal comes from the write's own check in the database, not from a fresh read.
 @pytest.mark.parametrize("saved_before", [False, True], ids=["first save", "after a save"])
 @pytest.mark.parametrize("change", ["password", "role"])
-def test_a_password_change_or_a_new_role_revokes_the_token(app, client, auth, fx, change, saved_before):
-    auth.as_role("candidate")
-    attempt, _ = start(client)  # timed: a second save would apply (practice would lock the question)
+def test_a_password_change_or_a_new_role_revokes_the_token(app, timed_attempt, change, saved_before):
+    attempt = timed_attempt
     info = single_question(app, attempt)
     token = save_token(app, attempt)
     if saved_before:
@@ -113,9 +122,8 @@ def test_a_password_change_or_a_new_role_revokes_the_token(app, client, auth, fx
     assert _stored(app, attempt, info.position) == before
 
 
-def test_the_new_token_saves_after_a_password_change_though_the_old_owner_was_cached(app, client, auth, fx):
-    auth.as_role("candidate")
-    attempt_id, _ = start(client)  # timed: every save applies, none is locked
+def test_the_new_token_saves_after_a_password_change_though_the_old_owner_was_cached(app, timed_attempt):
+    attempt_id = timed_attempt
     info = single_question(app, attempt_id)
     old = save_token(app, attempt_id)
     assert _post(app, attempt_id, info.position, {**answer_form(info, right=False), "seq": "1"}, old).status_code == 200
@@ -127,9 +135,8 @@ def test_the_new_token_saves_after_a_password_change_though_the_old_owner_was_ca
     assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 2)
 
 
-def test_a_candidate_again_can_save_again(app, client, auth, fx):
-    auth.as_role("candidate")
-    attempt_id, _ = start(client)
+def test_a_candidate_again_can_save_again(app, timed_attempt):
+    attempt_id = timed_attempt
     info = single_question(app, attempt_id)
     token = save_token(app, attempt_id)
     assert _post(app, attempt_id, info.position, {**answer_form(info), "seq": "1"}, token).status_code == 200
@@ -169,10 +176,9 @@ def test_an_ended_attempts_token_saves_nothing(client, app, attempt, clock):
     assert _stored(app, attempt, info.position) is None
 
 
-def test_the_token_lasts_longer_than_a_timed_attempt(app, client, auth, fx, clock):
+def test_the_token_lasts_longer_than_a_timed_attempt(app, clock, timed_attempt):
     """Issued with a session's lifetime (12 hours by default), far beyond any test's time limit."""
-    auth.as_role("candidate")
-    attempt_id, _ = start(client)
+    attempt_id = timed_attempt
     token = save_token(app, attempt_id)
     info = single_question(app, attempt_id)
     clock.advance(minutes=9, seconds=59)
@@ -181,28 +187,24 @@ def test_the_token_lasts_longer_than_a_timed_attempt(app, client, auth, fx, cloc
 
 
 @pytest.mark.parametrize("how", ["urlencoded", "multipart", "long urlencoded"])
-def test_the_autosave_reads_its_form_however_it_is_sent(app, client, auth, fx, how):
+def test_the_autosave_reads_its_form_however_it_is_sent(app, timed_attempt, how):
     """The script's short urlencoded body takes a quick parser; anything else Werkzeug's."""
-    auth.as_role("candidate")
-    attempt_id, _ = start(client)
+    attempt_id = timed_attempt
     info = single_question(app, attempt_id)
     form = {**answer_form(info), "seq": "4"}
     if how == "long urlencoded":
         form["padding"] = "x" * 5000  # over the quick parser's limit
-    reply = app.test_client().post(qurl(attempt_id, info.position, "/autosave"), data=form,
-                                   content_type="multipart/form-data" if how == "multipart" else None,
-                                   headers={"X-Save-Token": save_token(app, attempt_id)})
+    reply = _post(app, attempt_id, info.position, form, save_token(app, attempt_id),
+                  content_type="multipart/form-data" if how == "multipart" else None)
     assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
     assert _stored(app, attempt_id, info.position) == ([info.correct[0]], 4)
 
 
 @pytest.mark.parametrize("body", [b"\xff\xfe not utf-8", b"answer=0&" * 200, b"%%%&&&==", b""])
-def test_an_autosave_body_that_is_not_a_usable_form_saves_nothing(app, client, auth, fx, body):
-    auth.as_role("candidate")
-    attempt_id, _ = start(client)
+def test_an_autosave_body_that_is_not_a_usable_form_saves_nothing(app, timed_attempt, body):
+    attempt_id = timed_attempt
     info = single_question(app, attempt_id)
-    reply = app.test_client().post(qurl(attempt_id, info.position, "/autosave"), data=body,
-                                   content_type="application/x-www-form-urlencoded",
-                                   headers={"X-Save-Token": save_token(app, attempt_id)})
+    reply = _post(app, attempt_id, info.position, body, save_token(app, attempt_id),
+                  content_type="application/x-www-form-urlencoded")
     assert reply.status_code == 200 and reply.get_json()["status"] == "invalid"
     assert _stored(app, attempt_id, info.position) is None
