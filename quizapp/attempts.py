@@ -242,7 +242,7 @@ class SaveOutcome:
 
 @dataclass(frozen=True)
 class SaveTarget:
-    """What saving an answer needs to know of its question (read in one query by `save_target`,
+    """What saving an answer needs to know of its question (read in one query by `autosave_target`,
     or taken from loaded objects by `SaveTarget.of`)."""
 
     attempt_id: int
