@@ -4,7 +4,8 @@ A question page carries a token that lets its holder save answers to that one at
 nothing else. The browser's script sends it in an ``X-Save-Token`` header; the autosave reads no
 session cookie, checks no CSRF form token and loads no user (those cost more than the save
 itself, on the request every candidate sends every few seconds), and checks the token against
-the attempt's owner in the same query that finds the question.
+the attempt's owner, read with the question (or cached: the write then checks that the owner
+and their session token are still the same, see `attempts.store_answer`).
 
 The token is ``<expires>.<mac>``: an HMAC-SHA256, under a key derived from the app's secret key,
 of the attempt id, the owner's user id, the owner's session token and the expiry time.
