@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -30,9 +31,10 @@ def _grace() -> float:
     return float(current_app.config["SAVE_GRACE_SECONDS"])
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    """The signed-in candidate's attempt, ended first if its time ran out. Someone else's: 404."""
-    attempt = db.session.get(Attempt, attempt_id)
+def _own_attempt(attempt_id: int, options: tuple = ()) -> Attempt:
+    """The signed-in candidate's attempt, ended first if its time ran out. Someone else's: 404.
+    `options`: SQLAlchemy loader options for what the view will read (see QUESTION_PAGE_LOADING)."""
+    attempt = db.session.get(Attempt, attempt_id, options=options)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     if attempt.ended_at is None and timing.has_expired(attempt.deadline_at, clock.now()):
@@ -136,10 +138,16 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
     ), status
 
 
+# The question page reads every question's response and flag (the numbered buttons): loaded with
+# the attempt's questions in one joined query, not one query per button (34 statements became 4:
+# the user, the attempt, its questions with their responses, the shown question's item version).
+QUESTION_PAGE_LOADING = (selectinload(Attempt.questions).joinedload(AttemptQuestion.response),)
+
+
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
 @roles_required("candidate")
 def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, QUESTION_PAGE_LOADING)
     if attempt.ended_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
     question = _question(attempt, position)
