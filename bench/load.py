@@ -69,10 +69,10 @@ def new_database(kind: str, workdir: Path, name: str) -> tuple[str, ThrowawayPos
     return pg.url(name), pg
 
 
-def prepare_database(url: str, candidates: int, workdir: Path) -> None:
+def prepare_database(url: str, candidates: int, workdir: Path, banks: Path = FIXTURE_BANKS) -> None:
     env = {**os.environ, "DATABASE_URL": url, "QUIZAPP_INSTANCE_PATH": str(workdir / "instance")}
     subprocess.run([str(BIN / "quizapp"), "db", "upgrade"], env=env, check=True, capture_output=True)
-    subprocess.run([str(BIN / "quizapp"), "import", "--quiet", str(FIXTURE_BANKS)], env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "quizapp"), "import", "--quiet", str(banks)], env=env, check=True, capture_output=True)
     code = f"""
 import quizapp.accounts as a
 a.HASH_METHOD = "scrypt:1024:8:1"  # sign-in cost is not what this benchmark measures
