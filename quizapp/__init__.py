@@ -64,9 +64,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
-    from . import templating
+    from . import fragments, templating
 
     templating.init_app(app)
+    fragments.init_app(app)
 
     from . import assets, errors
     from .admin import bp as admin_bp

@@ -10,11 +10,10 @@ from urllib.parse import parse_qsl
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .. import attempts, catalogue, clock, question_types, results, save_tokens, timing
+from .. import attempts, catalogue, clock, question_page, question_types, results, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
 from ..db import begin_writing, reads_first, single_write
 from ..extensions import db
@@ -31,10 +30,9 @@ def _grace() -> float:
     return float(current_app.config["SAVE_GRACE_SECONDS"])
 
 
-def _own_attempt(attempt_id: int, options: tuple = ()) -> Attempt:
-    """The signed-in candidate's attempt, ended first if its time ran out. Someone else's: 404.
-    `options`: SQLAlchemy loader options for what the view will read (see QUESTION_PAGE_LOADING)."""
-    attempt = db.session.get(Attempt, attempt_id, options=options)
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The signed-in candidate's attempt, ended first if its time ran out. Someone else's: 404."""
+    attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     if attempt.ended_at is None and timing.has_expired(attempt.deadline_at, clock.now()):
@@ -121,11 +119,13 @@ def practise_weakest() -> Response:
 
 
 def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | None = None,
-                   submitted: list[int] | None = None, status: int = 200) -> tuple[str, int]:
+                   submitted: list[int] | None = None, status: int = 200,
+                   nav: list[results.NavEntry] | None = None) -> tuple[str, int]:
     view = results.question_view(attempt, question, submitted=submitted)
+    nav = results.navigation(attempt) if nav is None else nav
     return render_template(
         "candidate/question.html",
-        title=f"Question {question.position} of {len(attempt.questions)}",
+        title=f"Question {question.position} of {len(nav)}",
         attempt=attempt,
         question=question,
         view=view,
@@ -133,27 +133,25 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
         page_errors=[{"text": error, "href": f"#{view.first_input_id}"}] if error else None,
         form=ActionForm(),
         remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
-        nav=results.navigation(attempt),
+        nav=nav,
         save_token=issue_save_token(attempt.id, current_user) if attempt.ended_at is None else "",
     ), status
-
-
-# The question page reads every question's response and flag (the numbered buttons): loaded with
-# the attempt's questions in one joined query, not one query per button (34 statements became 4:
-# the user, the attempt, its questions with their responses, the shown question's item version).
-QUESTION_PAGE_LOADING = (selectinload(Attempt.questions).joinedload(AttemptQuestion.response),)
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
 @roles_required("candidate")
 def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
-    attempt = _own_attempt(attempt_id, QUESTION_PAGE_LOADING)
+    attempt = _own_attempt(attempt_id)
     if attempt.ended_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
-    question = _question(attempt, position)
+    # Four statements whatever the number of questions (the user, the attempt, the question with
+    # its item version and response, the buttons as rows), not one per question: quizapp.question_page.
+    question = question_page.question_at(db.session, attempt.id, position)
+    if question is None:
+        abort(404)
     if attempt.mode == Mode.PRACTICE and question.response is not None:
         return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
-    return _question_page(attempt, question)
+    return _question_page(attempt, question, nav=question_page.navigation(db.session, attempt.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["POST"])

@@ -1,0 +1,51 @@
+"""What the question page reads, in a fixed number of queries whatever the number of questions
+(the page every candidate loads 30 times a mock). No Flask here.
+
+- `question_at`: the one question shown, with its item version and response, in one query.
+- `navigation`: the numbered buttons (answered, flagged) as plain rows from one query, not 30
+  ORM objects with their responses: it must say what `results.navigation` says of the same
+  attempt (`tests/candidate/test_question_page_queries.py` compares the two).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, contains_eager, joinedload
+
+from .models import AttemptQuestion, Response
+from .results import NavEntry
+
+
+def question_at(session: Session, attempt_id: int, position: int) -> AttemptQuestion | None:
+    """Question `position` of the attempt with its item version and response, or None."""
+    return session.scalar(_question_query(), {"attempt_id": attempt_id, "position": position})
+
+
+def navigation(session: Session, attempt_id: int) -> list[NavEntry]:
+    """Each question's number, whether it is answered and whether it is flagged, in order."""
+    return [NavEntry(position, answered, flagged)
+            for position, flagged, answered in session.execute(_navigation_query(), {"attempt_id": attempt_id})]
+
+
+# Built once: building a statement costs more than running these.
+@functools.cache
+def _question_query() -> Any:
+    return (
+        select(AttemptQuestion)
+        .outerjoin(Response, Response.question_id == AttemptQuestion.id)
+        .where(AttemptQuestion.attempt_id == bindparam("attempt_id"), AttemptQuestion.position == bindparam("position"))
+        .options(contains_eager(AttemptQuestion.response), joinedload(AttemptQuestion.item_version))
+    )
+
+
+@functools.cache
+def _navigation_query() -> Any:
+    return (
+        select(AttemptQuestion.position, AttemptQuestion.flagged, Response.id.is_not(None).label("answered"))
+        .outerjoin(Response, Response.question_id == AttemptQuestion.id)
+        .where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
+        .order_by(AttemptQuestion.position)
+    )
