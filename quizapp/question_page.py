@@ -1,7 +1,8 @@
 """What the question page reads, in a fixed number of queries whatever the number of questions
 (the page every candidate loads 30 times a mock). No Flask here.
 
-- `question_at`: the one question shown, with its item version and response, in one query.
+- `question_at`: the one question shown, with its attempt, item version and response, in one
+  query (the view then finds the attempt in the session: `Session.get` sends no query for it).
 - `navigation`: the numbered buttons (answered, flagged) as plain rows from one query, not 30
   ORM objects with their responses: it must say what `results.navigation` says of the same
   attempt (`tests/candidate/test_question_page_queries.py` compares the two).
@@ -20,7 +21,8 @@ from .results import NavEntry
 
 
 def question_at(session: Session, attempt_id: int, position: int) -> AttemptQuestion | None:
-    """Question `position` of the attempt with its item version and response, or None."""
+    """Question `position` of the attempt with its attempt, item version and response, or None.
+    Whose attempt it is is for the caller to check."""
     return session.scalar(_question_query(), {"attempt_id": attempt_id, "position": position})
 
 
@@ -37,7 +39,8 @@ def _question_query() -> Any:
         select(AttemptQuestion)
         .outerjoin(Response, Response.question_id == AttemptQuestion.id)
         .where(AttemptQuestion.attempt_id == bindparam("attempt_id"), AttemptQuestion.position == bindparam("position"))
-        .options(contains_eager(AttemptQuestion.response), joinedload(AttemptQuestion.item_version))
+        .options(contains_eager(AttemptQuestion.response), joinedload(AttemptQuestion.item_version),
+                 joinedload(AttemptQuestion.attempt))
     )
 
 

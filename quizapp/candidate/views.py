@@ -141,12 +141,13 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
 @roles_required("candidate")
 def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
+    # Three statements whatever the number of questions, not one per question (quizapp.question_page):
+    # the user; the question with its attempt (which _own_attempt then finds in the session), item
+    # version and response; the buttons as rows.
+    question = question_page.question_at(db.session, attempt_id, position)
     attempt = _own_attempt(attempt_id)
     if attempt.ended_at is not None:
         return redirect(url_for(".result", attempt_id=attempt.id))
-    # Four statements whatever the number of questions (the user, the attempt, the question with
-    # its item version and response, the buttons as rows), not one per question: quizapp.question_page.
-    question = question_page.question_at(db.session, attempt.id, position)
     if question is None:
         abort(404)
     if attempt.mode == Mode.PRACTICE and question.response is not None:

@@ -14,7 +14,7 @@ from quizapp.extensions import db
 
 from .conftest import answer_form, questions_of
 
-MAX_STATEMENTS = 5
+MAX_STATEMENTS = 5  # the limit; the page runs 3 (the user, the question with its attempt, the buttons)
 
 
 @contextmanager
