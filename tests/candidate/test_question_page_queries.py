@@ -4,34 +4,13 @@ questions (counted with SQLAlchemy's `before_cursor_execute` event; counting is 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
-from quizapp.extensions import db
-
+from ..helpers import counted_statements
 from .conftest import answer_form, questions_of
 
 MAX_STATEMENTS = 5  # the issue's limit; the page runs 3 (the user, the question with its attempt, the buttons)
-
-
-@contextmanager
-def counted_statements(app) -> Iterator[list[str]]:
-    """Every SQL statement the app's engine sends while the block runs."""
-    with app.app_context():
-        engine = db.engine
-    statements: list[str] = []
-
-    def count(_conn, _cursor, statement, _params, _context, _executemany) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _start(client, mode: str) -> int:
