@@ -63,23 +63,23 @@ def load_pool(session: Session, framework_keys: set[str]) -> Pool:
     database), not as ItemVersion objects with every stem, option and rationale decoded: this
     runs on every start, and whole objects made it two thirds of a start's time."""
     params = {"framework_keys": sorted(framework_keys)}
-    rows = session.execute(_pool_query(), params).all()
+    rows = session.execute(_pool_query(), params).tuples().all()
     codes: dict[int, list[str]] = {}
     for version_id, code in session.execute(_pool_statements_query(), params):
         codes.setdefault(version_id, []).append(code)
     items = [
         PoolItem(
-            version_id=row.version_id,
-            key=row.key,
-            framework=row.framework,
-            section=row.section,
-            statements=tuple(codes.get(row.version_id, ())),
-            type=row.type,
-            n_options=row.n_options,
-            scenario=f"s{row.scenario_id}" if row.scenario_id is not None else None,
-            position=row.position,
+            version_id=version_id,
+            key=key,
+            framework=framework,
+            section=section,
+            statements=tuple(codes.get(version_id, ())),
+            type=item_type,
+            n_options=n_options,
+            scenario=f"s{scenario_id}" if scenario_id is not None else None,
+            position=position,
         )
-        for row in rows
+        for version_id, key, framework, section, item_type, n_options, scenario_id, position in rows
     ]
     statements: dict[str, list[str]] = {}
     for framework_key, code in session.execute(
