@@ -63,7 +63,7 @@ def load_pool(session: Session, framework_keys: set[str]) -> Pool:
     database), not as ItemVersion objects with every stem, option and rationale decoded: this
     runs on every start, and whole objects made it two thirds of a start's time."""
     params = {"framework_keys": sorted(framework_keys)}
-    rows = session.execute(_pool_query(), params).tuples().all()
+    rows = session.execute(_pool_query(), params).all()
     codes: dict[int, list[str]] = {}
     for version_id, code in session.execute(_pool_statements_query(), params):
         codes.setdefault(version_id, []).append(code)

@@ -77,6 +77,14 @@ class SessionInterface(SecureCookieSessionInterface):
             return None  # Flask's null session: empty, and never saved
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        # An empty session nobody read or changed (every cookieless request: the autosave) has
+        # nothing to send or delete; Flask would still work out every cookie attribute first.
+        # (What Flask itself does for such a session is nothing else, so the outcome is the same.)
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)
+
 
 def sessionless(view: F) -> F:
     """Serve this (POST) view without the cookie session, the CSRF form check or the sign-in
