@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install assets db banks demo serve bench clean check-python postgres chromium screenshots
+.PHONY: run test install assets db banks demo serve bench clean check-python postgres chromium screenshots wrk
 
 run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
@@ -71,13 +71,23 @@ demo: db ## create the demo organisation and one account per role
 serve: install assets db banks ## the production server: gunicorn with several workers on $(HOST):$(PORT)
 	$(BIN)/quizapp serve --bind $(HOST):$(PORT)
 
-bench: install ## run the benchmarks (not part of CI)
+wrk: ## Debian's wrk, the load driver of the saturation benchmark (bench/saturation.py)
+	@if command -v wrk >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y wrk; \
+	else echo "The saturation benchmark needs Debian's wrk: run 'sudo apt-get update && sudo apt-get install -y wrk'" >&2; exit 1; fi
+
+bench: install wrk postgres ## run the benchmarks (not part of CI)
 	$(BIN)/python bench/bench_validate.py
 	$(BIN)/python bench/bench_item_analysis.py
 	$(BIN)/python bench/bench_cohort.py
 	$(BIN)/python bench/bench_import.py
 	$(BIN)/python bench/bench_save_inprocess.py
 	$(BIN)/python bench/bench_save_inprocess.py --db postgresql
+	$(BIN)/python bench/bench_question_page.py
+	$(BIN)/python bench/saturation.py
+	$(BIN)/python bench/saturation.py --db postgresql
+	$(BIN)/python bench/stampede.py
+	$(BIN)/python bench/stampede.py --db postgresql
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/load.py --db postgresql
 

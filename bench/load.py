@@ -1,21 +1,19 @@
-"""Load driver: realistic candidates against a running gunicorn server, and in the same run the
-throughput of a hello-world Flask endpoint under the same gunicorn settings.
+"""Load driver for paced, whole-journey runs: realistic candidates against a running gunicorn
+server, each signing in, starting a mock, saving answers at a person's pace, viewing questions and
+submitting; latency per request type.
 
     .venv/bin/python bench/load.py                 # SQLite (the default database)
     .venv/bin/python bench/load.py --db postgresql # a throwaway PostgreSQL 15
 
-Phases:
-1. hello-world: C clients request GET / as fast as they can for T seconds -> requests/s.
-2. quizapp saturation: C candidates save answers as fast as they can for T seconds, each save
-   what a question page's script sends (a cookieless POST with the page's save token) ->
-   saves/s, and the ratio to (1).
-   (1) and (2) alternate for R rounds, so both meet the same spells of noise; the median ratio
-   is the figure. Each also reports the workers' CPU time per request.
-3. quizapp paced, on a fresh server: 50 candidates arrive over ARRIVAL seconds, sign in, start a mock, view a
-   question, save an answer every INTERVAL seconds for D seconds (a realistic pace), view the
-   next question now and then, and submit -> p50/p95/p99 latency per request type, and for the
-   saves sent once every candidate is in (the steady state the target is about).
-Figures are printed; nothing is asserted (machines here are shared and noisy: read the ratios).
+50 candidates arrive over ARRIVAL seconds, sign in, start a mock, view a question, save an answer
+every INTERVAL seconds for D seconds, view another question now and then, and submit ->
+p50/p95/p99 latency per request type, and for the saves sent once every candidate is in (the
+steady state). Figures are printed; nothing is asserted.
+
+Saturation (how many requests a second the server can take, as a ratio of hello-world's) is
+measured with wrk by bench/saturation.py: this Python driver tops out near half of what gunicorn
+serves on this machine, so ratios taken with it read high. The helpers here (databases, accounts,
+the hello-world server) are shared by the other benchmarks.
 """
 
 from __future__ import annotations
@@ -24,7 +22,6 @@ import argparse
 import os
 import random
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,135 +101,13 @@ def start_hello(workers: int, workdir: Path) -> tuple[subprocess.Popen[bytes], s
     raise RuntimeError("hello server did not start")
 
 
-def server_cpu_seconds(master_pid: int) -> float:
-    """CPU time (user + system) used so far by a gunicorn master's live workers."""
-    out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False)
-    total = 0
-    for pid in out.stdout.split():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def machine_cpu_seconds() -> float:
-    """CPU time used by everything on the machine so far (all cores, from /proc/stat)."""
-    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-    busy = sum(int(v) for v in fields[:7]) - int(fields[3]) - int(fields[4])  # all but idle, iowait and steal
-    return busy / os.sysconf("SC_CLK_TCK")
-
-
-def hammer(make_request, clients: int, seconds: float) -> tuple[int, list[float], int]:
-    """Run make_request() in `clients` threads for `seconds`; returns (done, latencies, errors)."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-
-    def run(n: int) -> None:
-        nonlocal errors
-        request = make_request(n)
-        while time.monotonic() < stop:
-            t0 = time.perf_counter()
-            try:
-                ok = request()
-            except OSError:
-                ok = False
-            elapsed = time.perf_counter() - t0
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors += 1
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return len(latencies), latencies, errors
-
-
-def signed_in_candidates(url: str, count: int) -> list[tuple[Client, int, list[int]]]:
-    out = []
-    for i in range(count):
-        client = Client(url)
-        client.sign_in(f"load{i}@example.org", PASSWORD)
-        client.get("/tests/fx-mock")
-        reply = client.post("/tests/fx-mock/start", {"mode": "timed"})
-        attempt = int(re.search(r"/attempts/(\d+)/", reply.location).group(1))
-        singles = []
-        for n in range(1, 7):  # the last page read leaves its save token in the client
-            if 'type="radio"' in client.get(f"/tests/attempts/{attempt}/questions/{n}").body:
-                singles.append(n)
-        out.append((client, attempt, singles))
-    return out
-
-
 def run(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-load-"))
     url, pg = new_database(args.db, workdir, "load")
-    print(f"database: {args.db}; gunicorn workers: {args.workers} (sync); clients: {args.clients}; cores: {os.cpu_count()}")
-    prepare_database(url, max(args.clients, args.candidates), workdir)
+    print(f"database: {args.db}; gunicorn workers: {args.workers} (sync); cores: {os.cpu_count()}")
+    prepare_database(url, args.candidates, workdir)
 
-    hello, hello_url = start_hello(args.workers, workdir)
-    server = start_server(url, workdir, workers=args.workers)
-    try:
-        candidates = signed_in_candidates(server.url, args.clients)
-        server_ms: list[float] = []
-
-        def saver(n: int):
-            client, attempt, singles = candidates[n]
-            state = {"seq": 100 + 1000 * len(server_ms)}
-
-            def save() -> bool:
-                state["seq"] += 1
-                position = singles[state["seq"] % len(singles)]
-                reply = client.autosave(f"/tests/attempts/{attempt}/questions/{position}/autosave",
-                                        {"answer": str(state["seq"] % 4), "seq": str(state["seq"])})
-                server_ms.append(reply.server_ms)
-                return reply.status == 200
-            return save
-
-        def hello_client(n: int):
-            client = Client(hello_url)
-            return lambda: client.get("/").status == 200
-
-        def measure(master_pid: int, make_request) -> tuple[float, float, float, list[float], int]:
-            cpu_before, machine_before = server_cpu_seconds(master_pid), machine_cpu_seconds()
-            done, lat, errors = hammer(make_request, args.clients, args.seconds)
-            per_request = 1000 / max(done, 1)
-            return (done / args.seconds, (server_cpu_seconds(master_pid) - cpu_before) * per_request,
-                    (machine_cpu_seconds() - machine_before) * per_request, lat, errors)
-
-        # Alternate the two, so that both see the same spells of noise from other work on the machine.
-        print(f"\n[1, 2] saturated: {args.clients} clients flat out for {args.seconds:g} s, hello-world then "
-              f"answer saves, {args.rounds} rounds (one save = one cookieless POST with the save token)")
-        print(f"    {'':<6}{'---------- hello-world ----------':>34}  {'---------- answer saves ----------':>34}")
-        print(f"    {'round':<6}{'req/s':>7}{'worker':>8}{'machine':>9}{'p95 ms':>8}  {'saves/s':>9}{'worker':>8}{'machine':>9}"
-              f"{'p95 ms':>8}{'errors':>8}{'ratio':>7}")
-        ratios = []
-        for n in range(1, args.rounds + 1):
-            hello_rps, hello_cpu, hello_all, hello_lat, hello_errors = measure(hello.pid, hello_client)
-            save_rps, save_cpu, save_all, save_lat, save_errors = measure(server.process.pid, saver)
-            ratios.append(save_rps / hello_rps)
-            print(f"    {n:<6}{hello_rps:>7,.0f}{hello_cpu:>8.2f}{hello_all:>9.2f}{percentile(hello_lat, 95) * 1000:>8.1f}  "
-                  f"{save_rps:>9,.0f}{save_cpu:>8.2f}{save_all:>9.2f}{percentile(save_lat, 95) * 1000:>8.1f}"
-                  f"{hello_errors + save_errors:>8}{ratios[-1]:>7.2f}")
-        print("    (worker, machine: CPU milliseconds per request, user + system, in the server's workers and on the whole")
-        print("    machine: the load driver and, for PostgreSQL, the database server run on the same cores)")
-        print(f"    time inside the app per save (Server-Timing): p50 {percentile(server_ms, 50):.1f} ms, "
-              f"p95 {percentile(server_ms, 95):.1f} ms")
-        print(f"    ratio saves / hello-world: median {statistics.median(ratios):.2f}, range {min(ratios):.2f} to "
-              f"{max(ratios):.2f} (target >= 0.40)")
-    finally:
-        server.stop()
-        hello.terminate()
-        hello.wait()
-
-    # [3] paced, realistic candidates on a fresh server and fresh attempts
+    # paced, realistic candidates
     server = start_server(url, workdir, workers=args.workers)
     timings: dict[str, list[float]] = defaultdict(list)
     errors_by_type: dict[str, int] = defaultdict(int)
@@ -287,11 +162,7 @@ def run(args: argparse.Namespace) -> None:
         timed("view result", lambda: client.get(f"/tests/attempts/{attempt}/result").status == 200)
 
     try:
-        # fresh accounts' attempts: the saturation phase left open attempts; use other users
-        threads = [threading.Thread(target=candidate, args=(args.clients + n,)) for n in range(args.candidates - args.clients)] \
-            if args.candidates > args.clients else []
-        if not threads:
-            raise SystemExit("--candidates must exceed --clients (phase 3 uses fresh accounts)")
+        threads = [threading.Thread(target=candidate, args=(n,)) for n in range(args.candidates)]
         began = time.monotonic()
         for t in threads:
             t.start()
@@ -301,7 +172,7 @@ def run(args: argparse.Namespace) -> None:
     finally:
         server.stop()
     total = sum(len(v) for v in timings.values())
-    print(f"\n[3] paced: {len(threads)} candidates, one save every ~{args.interval:g} s for {args.duration:g} s "
+    print(f"paced: {len(threads)} candidates, one save every ~{args.interval:g} s for {args.duration:g} s "
           f"({total} requests in {wall:.0f} s, {total / wall:.1f} requests/s)")
     print(f"    {'request':<14}{'count':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}")
     everyone_started = max(started) if started else float("inf")
@@ -322,10 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
-    parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the saturation phases")
-    parser.add_argument("--seconds", type=float, default=10, help="length of each saturation phase")
-    parser.add_argument("--rounds", type=int, default=3, help="hello-world and save saturation phases, alternated")
-    parser.add_argument("--candidates", type=int, default=66, help="accounts; phase 3 uses those beyond --clients")
+    parser.add_argument("--candidates", type=int, default=50)
     parser.add_argument("--interval", type=float, default=2.0, help="seconds between a candidate's saves")
     parser.add_argument("--arrival", type=float, default=10.0, help="seconds over which the paced candidates arrive")
     parser.add_argument("--duration", type=float, default=30, help="seconds each paced candidate keeps saving")
