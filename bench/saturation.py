@@ -41,6 +41,29 @@ TEST_KEY = "practitioner-mock-a"  # 30 questions
 WRK_DIR = ROOT / "bench" / "wrk"
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by a gunicorn master's workers (from /proc)."""
+    out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False)
+    total = 0
+    for pid in out.stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def measured(master_pid: int, *wrk_args, **wrk_kwargs) -> dict[str, float]:
+    """A wrk run, with the server's CPU milliseconds per request (what other work on a shared
+    machine disturbs least: the requests/s of a run fall when other processes take the cores)."""
+    before = workers_cpu_seconds(master_pid)
+    result = wrk(*wrk_args, **wrk_kwargs)
+    requests = result["rps"] * wrk_args[1]
+    result["cpu_ms"] = (workers_cpu_seconds(master_pid) - before) * 1000 / max(requests, 1)
+    return result
+
+
 def wrk(url: str, seconds: float, connections: int, threads: int, script: str | None = None,
         args: list[str] | None = None) -> dict[str, float]:
     """One wrk run: requests/s, mean latency (ms) and the count of failed responses."""
@@ -104,32 +127,41 @@ def run(args: argparse.Namespace) -> None:
                   f"{args.connections} connections, {args.seconds:g} s a run; cores: {os.cpu_count()}; "
                   f"load average before: {os.getloadavg()[0]:.2f}")
             print(f"question pages: attempt {attempt}, {questions} questions ({TEST_KEY}), taken in turn")
-            header = f"    {'round':<6}{'hello req/s':>12}"
+            header = f"    {'round':<6}{'hello req/s':>12}{'cpu':>7}"
             for name in chosen:
-                header += f"{name + ' req/s':>18}{'ms':>7}{'failed':>8}{'ratio':>7}"
+                header += f"{name + ' req/s':>18}{'cpu':>7}{'ms':>7}{'failed':>8}{'ratio':>7}"
             print(header)
             ratios: dict[str, list[float]] = {name: [] for name in chosen}
             hellos: list[float] = []
             figures: dict[str, list[float]] = {name: [] for name in chosen}
+            cpu: dict[str, list[float]] = {name: [] for name in chosen}
+            hello_cpu: list[float] = []
             for n in range(1, args.rounds + 1):
-                hello_run = wrk(hello_url + "/", args.seconds, args.connections, args.threads)
+                hello_run = measured(hello.pid, hello_url + "/", args.seconds, args.connections, args.threads)
                 hellos.append(hello_run["rps"])
-                line = f"    {n:<6}{hello_run['rps']:>12,.0f}"
+                hello_cpu.append(hello_run["cpu_ms"])
+                line = f"    {n:<6}{hello_run['rps']:>12,.0f}{hello_run['cpu_ms']:>7.2f}"
                 for name in chosen:
                     script, script_args = endpoints[name]
                     if name == "autosave":  # every save a new, higher sequence number
                         script_args = [str(n * 10_000_000)] + [f"{a}|{token}|{','.join(map(str, singles))}"
                                                                for _c, a, _q, singles, token in people]
-                    result = wrk(server.url, args.seconds, args.connections, args.threads, script, script_args)
+                    result = measured(server.process.pid, server.url, args.seconds, args.connections, args.threads,
+                                      script, script_args)
                     ratio = result["rps"] / hello_run["rps"]
                     ratios[name].append(ratio)
                     figures[name].append(result["rps"])
-                    line += f"{result['rps']:>18,.0f}{result['latency_ms']:>7.1f}{result['failed']:>8.0f}{ratio:>7.3f}"
+                    cpu[name].append(result["cpu_ms"])
+                    line += (f"{result['rps']:>18,.0f}{result['cpu_ms']:>7.2f}{result['latency_ms']:>7.1f}"
+                             f"{result['failed']:>8.0f}{ratio:>7.3f}")
                 print(line, flush=True)
-            print(f"    hello-world: median {statistics.median(hellos):,.0f} req/s")
+            print("    (cpu: milliseconds of CPU per request in the server's workers; ms: wrk's mean latency)")
+            print(f"    hello-world: median {statistics.median(hellos):,.0f} req/s, {statistics.median(hello_cpu):.2f} ms CPU a request")
             for name in chosen:
                 print(f"    {name}: median {statistics.median(figures[name]):,.0f} req/s; ratio to hello-world: median "
-                      f"{statistics.median(ratios[name]):.3f}, range {min(ratios[name]):.3f} to {max(ratios[name]):.3f}")
+                      f"{statistics.median(ratios[name]):.3f}, range {min(ratios[name]):.3f} to {max(ratios[name]):.3f}; "
+                      f"CPU a request {statistics.median(cpu[name]):.2f} ms (hello-world's / this: "
+                      f"{statistics.median(hello_cpu) / statistics.median(cpu[name]):.3f})")
             print(f"    load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
         finally:
             server.stop()
