@@ -131,7 +131,7 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
         view=view,
         error=error,
         page_errors=[{"text": error, "href": f"#{view.first_input_id}"}] if error else None,
-        form=ActionForm(),
+        # (no ActionForm: the page's forms take csrf_token() directly, and its errors are page_errors)
         remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
         nav=nav,
         save_token=issue_save_token(attempt.id, current_user) if attempt.ended_at is None else "",
