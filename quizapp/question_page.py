@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from .models import AttemptQuestion, Response
+from .models import AttemptQuestion, ItemVersion, Response
 from .results import NavEntry
 
 
@@ -39,7 +39,9 @@ def _question_query() -> Any:
         select(AttemptQuestion)
         .outerjoin(Response, Response.question_id == AttemptQuestion.id)
         .where(AttemptQuestion.attempt_id == bindparam("attempt_id"), AttemptQuestion.position == bindparam("position"))
-        .options(contains_eager(AttemptQuestion.response), joinedload(AttemptQuestion.item_version),
+        .options(contains_eager(AttemptQuestion.response),
+                 # the rationale and references are for feedback pages: not read (or decoded) here
+                 joinedload(AttemptQuestion.item_version).defer(ItemVersion.rationale).defer(ItemVersion.references),
                  joinedload(AttemptQuestion.attempt))
     )
 
