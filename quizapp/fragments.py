@@ -11,10 +11,10 @@ The key must name *everything* the block's HTML depends on (a missing part would
 candidate's page to another), so keys are made of the values the block shows, not of ids: the
 question page keys its answer fields on the whole `results.QuestionView` (stem, options in their
 frozen order, the answer shown), so an edited item, another option order or another answer is
-another entry. Lists, dicts and dataclasses in a key are frozen into tuples.
-The cache is bounded (least recently used entries go first) and belongs to one app (the tests'
-apps each have their own database and ids), kept in `app.extensions`. Rendering the GOV.UK macros
-is most of a question page's CPU time; a fragment from the cache costs a dict lookup.
+another entry. Lists, dicts and dataclasses in a key are frozen into tuples (a frozen dataclass is
+used as it is). The cache is bounded (least recently used entries go first) and belongs to one
+app, kept in `app.extensions`. Rendering the GOV.UK macros was most of the question page's CPU
+time; a fragment from the cache costs building and hashing its key and a dict lookup.
 """
 
 from __future__ import annotations
@@ -92,5 +92,5 @@ def cached_fragment(name: str, *key: Any, caller: Callable[[], str]) -> Markup:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["quizapp_fragments"] = FragmentCache(int(app.config.get("FRAGMENT_CACHE_ENTRIES", MAX_ENTRIES)))
+    app.extensions["quizapp_fragments"] = FragmentCache()
     app.add_template_global(cached_fragment)
