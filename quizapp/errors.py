@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, render_template
+from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -36,6 +37,14 @@ def init_app(app: Flask) -> None:
             "This form has expired",
             ["For your security, forms stop working after a while or when you sign in again.", "Go back, reload the page and try again. Nothing you had saved before has been lost."],
         )
+
+    @app.errorhandler(RateLimitExceeded)
+    def _too_many(error: RateLimitExceeded) -> tuple[str, int]:
+        # A limit with its own message (the sign-in and sign-up limits) says what happened and how
+        # long to wait; the others get the general page.
+        if error.limit.error_message:
+            return render_error(429, paragraphs=[error.description or ""])
+        return render_error(429)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
