@@ -1,11 +1,12 @@
-"""Error pages in the service's own look: 400 (including an expired form), 403, 404, 405, 429, 500."""
+"""Error pages in the service's own look: 400 (including an expired form), 403, 404, 405, 413 (saying the
+size limits), 429 (saying how long to wait, for the sign-in and sign-up limits), 500."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template, request
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 PAGES: dict[int, tuple[str, list[str]]] = {
     400: ("Sorry, there is a problem with that request", ["Go back and try again."]),
@@ -29,6 +30,29 @@ def render_error(code: int, title: str | None = None, paragraphs: list[str] | No
     )
 
 
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MiB"
+
+
+def _too_large_page() -> tuple[str, int]:
+    """413: what was too large, and the limits in words (the request limit is
+    QUIZAPP_MAX_REQUEST_BYTES; the trainer's upload also has its limits per file)."""
+    from .bank_upload import MAX_FILE_BYTES, MAX_FILES
+
+    request_limit = _mib(current_app.config["MAX_CONTENT_LENGTH"])
+    if request.blueprint == "trainer":
+        return render_error(413, "Your upload is too large", [
+            f"Each bank file can be up to {_mib(MAX_FILE_BYTES)}, and you can send up to {MAX_FILES} files at a "
+            f"time, {request_limit} in all.",
+            "Go back and choose fewer or smaller files. Nothing has been checked or imported.",
+        ])
+    return render_error(413, "What you sent is too large", [
+        f"This service accepts up to {request_limit} in one request (and far less in the text of a form), "
+        "and what you sent was larger.",
+        "Go back and try again. Nothing you had saved before has been lost.",
+    ])
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> tuple[str, int]:
@@ -45,6 +69,10 @@ def init_app(app: Flask) -> None:
         if error.limit.error_message:
             return render_error(429, paragraphs=[error.description or ""])
         return render_error(429)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+        return _too_large_page()
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> tuple[str, int]:
