@@ -238,9 +238,17 @@ def serve_command(bind: str, workers: int | None, threads: int, timeout: int) ->
         raise click.ClickException("gunicorn is not installed (pip install gunicorn)")
     argv = [gunicorn, "--bind", bind, "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
             "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-            "quizapp:create_app()"]
+            *_no_control_socket(), "quizapp:create_app()"]
     click.echo(f"Starting gunicorn on {bind} with {workers} workers")
     os.execv(gunicorn, argv)
+
+
+def _no_control_socket() -> list[str]:
+    """Recent gunicorn (27 here) opens a control socket at one path in the home folder, which two
+    servers on one machine would share; quizapp does not use it, so it is turned off."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
 
 
 def register_commands(app: Flask) -> None:

@@ -140,6 +140,7 @@ def test_quizapp_serve_starts_gunicorn_with_several_workers(tmp_path):
         workers = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True, check=False)
         assert len(workers.stdout.split()) == 2, log.read_text()  # quizapp serve became the gunicorn master
         assert "gunicorn" in log.read_text().lower()
+        assert "Control socket listening" not in log.read_text()  # two servers on one machine would share it
     finally:
         process.send_signal(signal.SIGTERM)
         try:
