@@ -73,6 +73,9 @@ def from_environment(instance_path: str) -> dict:
         "SIGNIN_RATE_LIMIT": os.environ.get("QUIZAPP_SIGNIN_RATE_LIMIT", "300 per minute"),
         "SIGNUP_RATE_LIMIT": os.environ.get("QUIZAPP_SIGNUP_RATE_LIMIT", "100 per hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://"),
+        # Proxies in front of the app that add X-Forwarded-For (a load balancer: 1). The limits
+        # above are then per candidate's address, not the proxy's; 0 ignores the header.
+        "TRUSTED_PROXIES": _env_int("QUIZAPP_TRUSTED_PROXIES", 0),
         # Failed sign-ins in a row before an account is locked for LOCKOUT_MINUTES.
         "LOCKOUT_THRESHOLD": _env_int("QUIZAPP_LOCKOUT_THRESHOLD", 10),
         "LOCKOUT_MINUTES": _env_float("QUIZAPP_LOCKOUT_MINUTES", 15.0),

@@ -89,3 +89,25 @@ def test_one_address_cannot_create_accounts_without_end(limited):
     check_page(page, status=429, title="Too many attempts")
     assert "too many accounts created from your network" in text_of(page)
     assert "Wait an hour, then try again" in text_of(page)
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_load_balancer_each_candidate_has_their_own_limit(app_config, tmp_path, monkeypatch, proxies):
+    """Behind a load balancer every request comes from its address: with QUIZAPP_TRUSTED_PROXIES=1
+    the limit is per candidate's address (the balancer's X-Forwarded-For); unset, that header is
+    ignored, so no one can dodge the limit by sending it."""
+    monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("QUIZAPP_TRUSTED_PROXIES", str(proxies))
+    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "SIGNIN_RATE_LIMIT": "3 per minute"})
+    [email] = _people(app, 1)
+
+    def attempt(client_address: str, password: str = "not the password"):
+        return app.test_client().post("/sign-in", data={"email": email, "password": password},
+                                      environ_base={"REMOTE_ADDR": "10.0.0.2"},  # the balancer
+                                      headers={"X-Forwarded-For": client_address})
+
+    assert [attempt("203.0.113.5").status_code for _ in range(3)] == [200] * 3
+    assert attempt("203.0.113.5").status_code == 429
+    # someone else behind the same balancer
+    assert attempt("198.51.100.7", PASSWORD).status_code == (302 if proxies else 429)
+    app.extensions["quizapp_db"].dispose()
