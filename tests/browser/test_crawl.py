@@ -20,7 +20,6 @@ A failure lists every problem found, on which page, then every page visited."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -29,13 +28,8 @@ from flask import url_for
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import Error as PlaywrightError
 
-from quizapp import clock
-from quizapp.extensions import db
-from quizapp.models import Attempt, Mode
-from tests.trainer.conftest import START, take
-
-from .conftest import DEMO
-from .server import REAL_BANKS, LiveServer
+from .conftest import DEMO, ShippedCandidate
+from .server import LiveServer
 from .support import axe_violations, format_violations, serve_axe, sign_in, watch
 
 pytestmark = pytest.mark.browser
@@ -44,7 +38,6 @@ WIDTHS = (320, 1280)
 ROLES = ("candidate", "trainer", "employer", "admin")
 PER_ENDPOINT = 3  # pages of one kind (one Flask endpoint) visited at most: the rest are alike
 MAX_PAGES = 60  # a bound on one crawl, whatever the links
-MOCK = "practitioner-mock-a"
 
 RAW_MARKDOWN = {
     "**strong**": re.compile(r"\*\*\S[^*]*\*\*"),
@@ -94,38 +87,11 @@ OVERFLOW_JS = """() => {
 }"""
 
 
-@dataclass
-class Candidate:
-    open_attempt: int
-    timed_result: int
-    practice_result: int
-
-
-@pytest.fixture(scope="session")
-def shipped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """The shipped question banks and `quizapp demo` (what `make run` serves), where the demo
-    candidate has a finished timed mock, a finished practice and a timed mock in progress."""
-    live = LiveServer(tmp_path_factory.mktemp("crawl-server"), [REAL_BANKS], "crawl-server")
-    live.cli("demo", "--candidates", "36")
-    email = DEMO["candidate"]["email"]
-    with live.app.app_context():
-        timed = take(email, 0.6, seed=11, test_key=MOCK)
-        practice = take(email, 0.5, seed=12, mode=Mode.PRACTICE, minutes=90, test_key=MOCK)
-        now = int((clock.now() - START).total_seconds() // 60)
-        open_id = take(email, 0.4, seed=13, minutes=now, finish=None, test_key=MOCK)
-        stems = [q.item_version.stem for q in db.session.get(Attempt, open_id).questions]
-        assert any("**" in stem for stem in stems), "the open attempt should show a stem with Markdown"
-    live.candidate = Candidate(open_id, timed, practice)  # type: ignore[attr-defined]
-    live.start()
-    yield live
-    live.stop()
-
-
 def extra_starts(role: str, server: LiveServer) -> list[str]:
     """Pages a person reaches only through a form's button (POST, then a redirect)."""
     if role != "candidate":
         return []
-    mine: Candidate = server.candidate  # type: ignore[attr-defined]
+    mine: ShippedCandidate = server.candidate  # type: ignore[attr-defined]
     with server.app.test_request_context():
         return [url_for("candidate.check_answers", attempt_id=mine.open_attempt),  # "Check your answers"
                 url_for("candidate.practice_feedback", attempt_id=mine.practice_result, position=1)]  # "Check my answer"
