@@ -31,6 +31,14 @@ def markdown_inline_filter(text: str | None) -> Markup:
     return Markup(markup.render_inline(text or ""))
 
 
+def plain_filter(text: str | None) -> str:
+    """The Markdown subset as plain text (no markup characters), for short texts such as a
+    truncated stem in a list; the template escapes it like any other text."""
+    from . import markup
+
+    return markup.plain(text or "")
+
+
 def safe_url(url: str | None) -> str:
     """Only http(s) and mailto addresses become links; anything else (javascript:, data:) is
     replaced, whatever the database holds."""
@@ -150,6 +158,7 @@ def init_app(app: Flask) -> None:
     filters = {
         "markdown": markdown_filter,
         "markdown_inline": markdown_inline_filter,
+        "plain": plain_filter,
         "safe_url": safe_url,
         "datetime": format_datetime,
         "clocktime": clock_time,
