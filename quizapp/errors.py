@@ -1,10 +1,15 @@
-"""Error pages in the service's own look: 400 (including an expired form), 403, 404, 405, 429, 500."""
+"""Error pages in the service's own look: 400 (including an expired form), 403, 404, 405, 429, 500;
+a form posted after the session ended goes to sign in instead."""
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from urllib.parse import urlsplit
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
 
 PAGES: dict[int, tuple[str, list[str]]] = {
     400: ("Sorry, there is a problem with that request", ["Go back and try again."]),
@@ -28,9 +33,25 @@ def render_error(code: int, title: str | None = None, paragraphs: list[str] | No
     )
 
 
+SIGNED_OUT_FLASH = "You were signed out. Sign in to go on where you were: everything you saved is kept."
+
+
+def _page_of_ours(url: str | None) -> str | None:
+    """The path (and query) of `url` if it is a page of this site, else None."""
+    parts = urlsplit(url or "")
+    if parts.netloc != request.host or not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+    def _csrf_error(_error: CSRFError) -> tuple[str, int] | Response:
+        if not current_user.is_authenticated and request.blueprint != "auth":
+            # The session ended while the page was open (it expired, or its cookie was cleared),
+            # and the form's token with it: sign in again, then back to the page the form was on.
+            flash(SIGNED_OUT_FLASH, "info")
+            return redirect(url_for("auth.sign_in", next=_page_of_ours(request.referrer)))
         return render_error(
             400,
             "This form has expired",
