@@ -93,6 +93,16 @@ const REQUEST_TIMEOUT_MS = 20000;
 const NOT_SAVED_TEXT =
   "Your answer to this question is not saved yet: check your connection. We will keep trying, and say here when it is saved.";
 
+const CHANGED_IN_ANOTHER_TAB_TEXT =
+  "Your answer to this question was changed in another window or tab. This page now shows the saved answer.";
+
+// A form body's fields as {name: [values]} (the shape Autosave.show takes).
+function fieldsOf(body) {
+  const fields = {};
+  for (const name of body.keys()) fields[name] = body.getAll(name);
+  return fields;
+}
+
 // Saves the answer as soon as it changes, one request at a time, each change with a higher
 // sequence number (the server keeps the highest, so a late save never overwrites a newer one).
 // The status line says only what the server said: "Saved at" is the server's time; a save the
@@ -122,6 +132,11 @@ class Autosave {
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.flush();
     });
+    // Other tabs of this browser on the same question hear of each save and show it.
+    if ("BroadcastChannel" in window) {
+      this.channel = new BroadcastChannel("quizapp-saved-answers");
+      this.channel.onmessage = (event) => this.savedElsewhere(event.data);
+    }
     this.restore();
   }
 
@@ -204,6 +219,9 @@ class Autosave {
     this.forget(body);
     if (data.status === "saved") {
       if (!this.pending) this.say(data.saved_at_text || "Saved");
+      if (this.channel) {
+        this.channel.postMessage({ url: this.url, seq: Number(body.get("seq")), fields: fieldsOf(body), text: data.saved_at_text });
+      }
     } else if (data.status === "stale") {
       // The question holds a newer answer (another tab's, or this one's, saved before its answer
       // was lost). The next change here must outrank it; a different answer is shown, and said.
@@ -223,6 +241,16 @@ class Autosave {
     } else if (data.message) {
       this.say(`Not saved: ${data.message}`);
     }
+  }
+
+  // Another tab saved an answer to this question. Unless this page has a change of its own on
+  // the way (the server will rule on it), show the saved answer and outrank it next time.
+  savedElsewhere(saved) {
+    if (!saved || saved.url !== this.url || this.pending || this.inFlight) return;
+    this.seqInput.value = String(Math.max(this.seq(), saved.seq));
+    this.forget();
+    this.show(saved.fields);
+    this.say(`${CHANGED_IN_ANOTHER_TAB_TEXT} ${saved.text || ""}`.trim());
   }
 
   // Shows an answer given as form fields ({answer: ["1"]} or {"position-0": ["2"], ...}).
@@ -267,9 +295,7 @@ class Autosave {
       return;
     }
     const body = new URLSearchParams(kept.body);
-    const fields = {};
-    for (const name of body.keys()) fields[name] = body.getAll(name);
-    this.show(fields);
+    this.show(fieldsOf(body));
     this.seqInput.value = String(kept.seq);
     this.pending = body;
     this.say("Saving your answer…");

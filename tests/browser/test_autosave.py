@@ -5,7 +5,8 @@ answer is saved that the server does not hold, and nothing it said was saved may
 - The network drops: one request at a time, backing off (with jitter) up to 30 seconds, the page
   says the answer is not saved yet, and it is saved as soon as the browser is back online or the
   page is looked at again.
-- Two tabs on one question: the tab whose save was refused shows what is saved, and says why.
+- Two pages on one question: tabs of one browser keep in step; a page (in another browser) whose
+  save was refused shows what is saved, and says why.
 - "Saved at" is the server's time, in UK time, whatever the browser's clock and time zone.
 - A double click, a reload mid-save, the back button, and a session that ends mid-test.
 
@@ -168,39 +169,79 @@ def test_offline_the_autosave_backs_off_and_saves_when_back_online(page: Page, s
 # -- 6. two tabs ---------------------------------------------------------------------------------------
 
 
-def test_two_tabs_on_one_question_the_refused_one_shows_what_is_saved(open_page, server, candidate) -> None:
+def two_pages_on_one_question(open_page, server, candidate, same_browser: bool) -> tuple[Page, Page, int, QuestionInfo]:
+    """The candidate's question opened first in `older`, then in `newer`: two tabs of one browser,
+    or two browsers (say a laptop's and a phone's), each signed in."""
     older = open_page()
     sign_in(older, candidate)
     attempt_id = start_test(older, "fx-mock")
     info = first_of_type(questions_of(server.app, attempt_id), "single", n=3)
     url = question_url(attempt_id, info.position)
-    older.goto(url)  # opened first, and left
-    newer = older.context.new_page()
-    watch(newer)
+    older.goto(url)
+    if same_browser:
+        newer = older.context.new_page()
+        watch(newer)
+    else:
+        newer = open_page()
+        sign_in(newer, candidate)
     newer.goto(url)
+    return older, newer, attempt_id, info
+
+
+def test_two_browsers_on_one_question_the_refused_one_shows_what_is_saved(open_page, server, candidate) -> None:
+    """Each page hears only its own saves: the older page's save is refused (its seq is lower),
+    and it must not say "Saved at"; it shows the answer the server kept, and says why."""
+    older, newer, attempt_id, info = two_pages_on_one_question(open_page, server, candidate, same_browser=False)
     a, b, c = 0, 1, 2  # displayed positions
 
-    with step(newer, "the newer tab chooses A, then B: saved"):
+    with step(newer, "the newer page chooses A, then B: saved"):
         choose(newer, a)
         choose(newer, b)
         expect(status(newer)).to_have_text(SAVED)
         assert saved_answers(server.app, attempt_id) == {info.position: [info.option_order[b]]}
 
-    with step(older, "the older tab chooses C: refused, and it shows B, the saved answer, and says why"):
+    with step(older, "the older page chooses C: refused, and it shows B, the saved answer, and says why"):
+        expect(option_input(older, b)).not_to_be_checked()  # it has not heard of B
         choose(older, c)
         expect(status(older)).to_contain_text(CHANGED_ELSEWHERE)
         expect(option_input(older, b)).to_be_checked()
         expect(option_input(older, c)).not_to_be_checked()
         assert saved_answers(server.app, attempt_id) == {info.position: [info.option_order[b]]}
 
-    with step(older, "the older tab chooses C again: now it is saved"):
+    with step(older, "the older page chooses C again: now it is saved"):
         choose(older, c)
         expect(status(older)).to_have_text(SAVED)
         assert saved_answers(server.app, attempt_id) == {info.position: [info.option_order[c]]}
 
-    with step(older, "Save and continue in the older tab keeps C"):
+    with step(older, "Save and continue in the older page keeps C"):
         older.get_by_role("button", name="Save and continue").click()
         expect(older).to_have_url(re.compile(rf"/questions/{info.position + 1}$"))
+        assert saved_answers(server.app, attempt_id) == {info.position: [info.option_order[c]]}
+
+
+def test_two_tabs_of_one_browser_keep_in_step(open_page, server, candidate) -> None:
+    """Tabs of one browser tell each other of every save: the other tab shows it at once, says
+    so, and its next change outranks it."""
+    older, newer, attempt_id, info = two_pages_on_one_question(open_page, server, candidate, same_browser=True)
+    a, b, c = 0, 1, 2
+
+    with step(newer, "the newer tab chooses A, then B: the older tab shows B and says why"):
+        choose(newer, a)
+        choose(newer, b)
+        expect(status(newer)).to_have_text(SAVED)
+        expect(option_input(older, b)).to_be_checked()
+        expect(status(older)).to_contain_text(CHANGED_ELSEWHERE)
+
+    with step(older, "the older tab chooses C: saved, and now the newer tab shows C"):
+        choose(older, c)
+        expect(status(older)).to_have_text(SAVED)
+        assert saved_answers(server.app, attempt_id) == {info.position: [info.option_order[c]]}
+        expect(option_input(newer, c)).to_be_checked()
+        expect(status(newer)).to_contain_text(CHANGED_ELSEWHERE)
+
+    with step(newer, "Save and continue in the newer tab keeps C"):
+        newer.get_by_role("button", name="Save and continue").click()
+        expect(newer).to_have_url(re.compile(rf"/questions/{info.position + 1}$"))
         assert saved_answers(server.app, attempt_id) == {info.position: [info.option_order[c]]}
 
 
