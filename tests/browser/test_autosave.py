@@ -166,6 +166,30 @@ def test_offline_the_autosave_backs_off_and_saves_when_back_online(page: Page, s
         assert saved_answers(server.app, attempt_id) == {info.position: authored(info, False)}
 
 
+def retries_in_a_minute_offline(page: Page, server, candidate) -> int:
+    sign_in(page, candidate)
+    page.clock.install()
+    attempt_id = start_test(page, "fx-long")
+    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=2))
+    count = autosaves_sent(page)
+    page.context.set_offline(True)
+    answer_with_mouse(page, questions_of(server.app, attempt_id)[0])
+    run_page_clock(page, 60)
+    return count["sent"]
+
+
+def test_retries_are_spread_by_chance(open_page, server) -> None:
+    """Pages that lose the network together (a venue's Wi-Fi) must not retry together: each
+    delay is drawn at random between half and all of its ceiling. With every random draw at
+    its lowest the page retries more often in a minute than with every draw at its highest."""
+    counts = {}
+    for draw in (0.0, 0.9999):
+        page = open_page()
+        page.add_init_script(f"Math.random = () => {draw};")
+        counts[draw] = retries_in_a_minute_offline(page, server, server.new_user())
+    assert counts[0.0] >= counts[0.9999] + 2, counts
+
+
 # -- 6. two tabs ---------------------------------------------------------------------------------------
 
 
