@@ -121,6 +121,7 @@ class Autosave {
     this.inFlight = null; // the one request in flight (a promise)
     this.failures = 0; // failed requests in a row: the back-off grows with them
     this.retryTimer = null;
+    this.closed = false; // the attempt has ended: nothing more is sent
     form.addEventListener("change", (event) => {
       if (event.target.name === "answer" || event.target.name.startsWith("position-")) this.queue();
     });
