@@ -1,12 +1,17 @@
 """Error pages in the service's own look: 400 (including an expired form), 403, 404, 405, 413 (saying the
-size limits), 429 (saying how long to wait, for the sign-in and sign-up limits), 500."""
+size limits), 429 (saying how long to wait, for the sign-in and sign-up limits), 500; a form posted
+after the session ended goes to sign in instead."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_limiter.errors import RateLimitExceeded
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response
 
 PAGES: dict[int, tuple[str, list[str]]] = {
     400: ("Sorry, there is a problem with that request", ["Go back and try again."]),
@@ -53,9 +58,25 @@ def _too_large_page() -> tuple[str, int]:
     ])
 
 
+SIGNED_OUT_FLASH = "You were signed out. Sign in to go on where you were: everything you saved is kept."
+
+
+def _page_of_ours(url: str | None) -> str | None:
+    """The path (and query) of `url` if it is a page of this site, else None."""
+    parts = urlsplit(url or "")
+    if parts.netloc != request.host or not parts.path.startswith("/"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def _csrf_error(_error: CSRFError) -> tuple[str, int]:
+    def _csrf_error(_error: CSRFError) -> tuple[str, int] | Response:
+        if not current_user.is_authenticated and request.blueprint != "auth":
+            # The session ended while the page was open (it expired, or its cookie was cleared),
+            # and the form's token with it: sign in again, then back to the page the form was on.
+            flash(SIGNED_OUT_FLASH, "info")
+            return redirect(url_for("auth.sign_in", next=_page_of_ours(request.referrer)))
         return render_error(
             400,
             "This form has expired",

@@ -62,6 +62,12 @@ def clock_time(value: datetime | None) -> str:
     return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
+def clock_time_seconds(value: datetime) -> str:
+    """A time of day to the second, in UK time on the 24-hour clock ("22:51:06"): for the
+    autosave's "Saved at", which changes every few seconds."""
+    return f"{value.astimezone(UK):%H:%M:%S}"
+
+
 def format_minutes(minutes: float | None) -> str:
     if minutes is None:
         return "no time limit"

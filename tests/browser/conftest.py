@@ -107,13 +107,14 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_page(browser: Browser, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
-    """open_page(**context_options) -> a page in a new browser context on the test server.
-    Each call is a separate browser (cookies, clock, network), closed after the test."""
+    """open_page(**context_options) -> a page in a new browser context on the test server
+    (1000 x 800, en-GB, Europe/London unless the options say otherwise). Each call is a separate
+    browser (cookies, clock, network), closed after the test."""
     contexts = []
 
     def make(base_url: str | None = None, **options) -> Page:
-        context = browser.new_context(base_url=base_url or server.url, viewport=VIEWPORT, locale="en-GB",
-                                      timezone_id="Europe/London", **options)
+        options = {"viewport": VIEWPORT, "locale": "en-GB", "timezone_id": "Europe/London", **options}
+        context = browser.new_context(base_url=base_url or server.url, **options)
         context.set_default_timeout(10_000)
         serve_axe(context)
         contexts.append(context)
