@@ -10,13 +10,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install assets db banks demo serve bench clean check-python postgres chromium screenshots wrk
+.PHONY: run test install assets db banks demo serve bench clean check-python postgres redis chromium screenshots wrk
 
 run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
-test: install assets chromium postgres ## set up, then run the whole suite on SQLite, then again on PostgreSQL
+test: install assets chromium postgres redis ## set up, then run the whole suite on SQLite, then again on PostgreSQL
 	@echo "== The whole suite on SQLite"
 	@bash .ci/pytest.sh $(PYTEST_ARGS)
 	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser)"
@@ -34,6 +34,11 @@ postgres: ## PostgreSQL's server binaries (initdb, pg_ctl) for the second test r
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
 	else echo "PostgreSQL is needed for the tests: run 'sudo apt-get install -y postgresql'"; exit 1; fi
+
+redis: ## Debian's redis-server, the shared sign-in limit store of the two-server test (tests/test_two_servers.py)
+	@if command -v redis-server >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
+	else echo "Redis is needed for the tests: run 'sudo apt-get install -y redis-server'"; exit 1; fi
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "quizapp needs Python 3.11 or newer: set PYTHON=python3.11")'

@@ -105,6 +105,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     security_headers.init_app(app)
 
+    if app.config.get("TRUSTED_PROXIES"):
+        # The client's address from the proxies' X-Forwarded-For (the rate limits are per address).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))  # type: ignore[method-assign]
+
     @app.route("/healthz")
     def healthz() -> tuple[str, int, dict[str, str]]:
         return "ok", 200, {"Content-Type": "text/plain"}

@@ -268,9 +268,19 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
 
 
 @dataclass(frozen=True)
+class StoredAnswer:
+    """The answer a question holds (authored option indices), as a refused save found it."""
+
+    answer: list[int]
+    seq: int
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
 class SaveOutcome:
     status: str  # saved | stale | closed | invalid | locked
     message: str = ""
+    stored: StoredAnswer | None = None  # with "stale": what the question holds instead
 
     @property
     def ok(self) -> bool:
@@ -421,23 +431,31 @@ def store_answer(connection: Connection, target: SaveTarget, answer: list[int], 
         params.update(user_id=owner.user_id, session_token=owner.session_token)
     # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
     # every driver). No row back: the attempt ended meanwhile, or a newer seq was stored, or the
-    # practice question was answered meanwhile, or the owner changed; a second query tells which (rare).
+    # practice question was answered meanwhile, or the owner changed; a second query tells which (rare),
+    # and, for a stale save, reads the answer the question holds instead.
     if connection.execute(statement, params).first() is not None:
         return SaveOutcome("saved")
-    now_row = connection.execute(_after_refusal_query(), {"attempt_id": target.attempt_id}).one()
+    now_row = connection.execute(_after_refusal_query(), {"attempt_id": target.attempt_id,
+                                                          "question_id": target.question_id}).one()
     if owner is not None and (now_row.user_id, now_row.role, now_row.session_token) != (owner.user_id, "candidate", owner.session_token):
         return SaveOutcome("signed-out")
     if now_row.ended_at is not None:
         return SaveOutcome("closed", CLOSED_MESSAGE)
     if practice:
         return SaveOutcome("locked", LOCKED_MESSAGE)
-    return SaveOutcome("stale", "A newer answer to this question was already saved")
+    stored = StoredAnswer(list(now_row.answer), now_row.seq, now_row.saved_at) if now_row.seq is not None else None
+    return SaveOutcome("stale", "A newer answer to this question was already saved", stored)
 
 
 @functools.cache
 def _after_refusal_query() -> Any:
-    return (select(Attempt.ended_at, User.id.label("user_id"), User.role, User.session_token)
-            .join(User, User.id == Attempt.user_id).where(Attempt.id == bindparam("attempt_id")))
+    """Why a save was refused: the attempt's end and owner, and the question's stored answer
+    (a stale save's page is shown it), in one read."""
+    return (select(Attempt.ended_at, User.id.label("user_id"), User.role, User.session_token,
+                   Response.answer, Response.seq, Response.saved_at)
+            .join(User, User.id == Attempt.user_id)
+            .outerjoin(Response, Response.question_id == bindparam("question_id", type_=Integer))
+            .where(Attempt.id == bindparam("attempt_id")))
 
 
 @functools.cache

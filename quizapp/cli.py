@@ -224,7 +224,7 @@ def rescore_command(attempt_id: int | None, test_key: str | None, dry_run: bool)
 
 @click.command("serve")
 @click.option("--bind", "-b", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
-@click.option("--workers", "-w", default=None, type=int, help="Worker processes (default: 2 x cores + 1).")
+@click.option("--workers", "-w", default=None, type=click.IntRange(min=1), help="Worker processes (default: 2 x cores + 1).")
 @click.option("--threads", default=1, show_default=True, help="Threads per worker.")
 @click.option("--timeout", default=30, show_default=True, help="Seconds before a stuck worker is restarted.")
 def serve_command(bind: str, workers: int | None, threads: int, timeout: int) -> None:
@@ -238,9 +238,17 @@ def serve_command(bind: str, workers: int | None, threads: int, timeout: int) ->
         raise click.ClickException("gunicorn is not installed (pip install gunicorn)")
     argv = [gunicorn, "--bind", bind, "--workers", str(workers), "--threads", str(threads), "--timeout", str(timeout),
             "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-            "quizapp:create_app()"]
+            *_no_control_socket(), "quizapp:create_app()"]
     click.echo(f"Starting gunicorn on {bind} with {workers} workers")
     os.execv(gunicorn, argv)
+
+
+def _no_control_socket() -> list[str]:
+    """Recent gunicorn (27 here) opens a control socket at one path in the home folder, which two
+    servers on one machine would share; quizapp does not use it, so it is turned off."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
 
 
 def register_commands(app: Flask) -> None:
@@ -248,7 +256,7 @@ def register_commands(app: Flask) -> None:
 
     for command in (db_group, validate_command, lint_command, coverage_command, import_command,
                     create_user_command, demo_command, finalise_expired_command, rescore_command,
-                    stats_command, convert_group):
+                    serve_command, stats_command, convert_group):
         app.cli.add_command(command)
 
 

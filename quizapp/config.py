@@ -66,9 +66,16 @@ def from_environment(instance_path: str) -> dict:
         "BANKS_PATH": os.environ.get("QUIZAPP_BANKS_PATH") or str(PROJECT_ROOT / "question_banks"),
         # Seconds after the deadline in which a save is still accepted (network latency).
         "SAVE_GRACE_SECONDS": _env_float("QUIZAPP_SAVE_GRACE_SECONDS", 10.0),
-        # Sign-in throttling (Flask-Limiter syntax) and its shared storage.
-        "SIGNIN_RATE_LIMIT": os.environ.get("QUIZAPP_SIGNIN_RATE_LIMIT", "10 per minute"),
+        # Limits per network address (Flask-Limiter syntax) and their shared storage. Failed
+        # sign-ins only (a room of candidates behind one address must all get in; each account
+        # also has the lockout below), and every sign-up (so one address cannot make accounts
+        # without end).
+        "SIGNIN_RATE_LIMIT": os.environ.get("QUIZAPP_SIGNIN_RATE_LIMIT", "300 per minute"),
+        "SIGNUP_RATE_LIMIT": os.environ.get("QUIZAPP_SIGNUP_RATE_LIMIT", "100 per hour"),
         "RATELIMIT_STORAGE_URI": os.environ.get("QUIZAPP_RATELIMIT_STORAGE_URI", "memory://"),
+        # Proxies in front of the app that add X-Forwarded-For (a load balancer: 1). The limits
+        # above are then per candidate's address, not the proxy's; 0 ignores the header.
+        "TRUSTED_PROXIES": _env_int("QUIZAPP_TRUSTED_PROXIES", 0),
         # Failed sign-ins in a row before an account is locked for LOCKOUT_MINUTES.
         "LOCKOUT_THRESHOLD": _env_int("QUIZAPP_LOCKOUT_THRESHOLD", 10),
         "LOCKOUT_MINUTES": _env_float("QUIZAPP_LOCKOUT_MINUTES", 15.0),

@@ -20,7 +20,7 @@ from typing import TextIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from . import item_stats, question_types
+from . import item_stats, markup, question_types
 from .models import Attempt, AttemptQuestion, Item, ItemVersion, Mode, Response, TestForm
 
 
@@ -169,7 +169,7 @@ def csv_rows(result: TestAnalysis) -> list[list[object]]:
             result.test.key, s.item.key, s.item.number, s.item.type, s.item.section, " ".join(s.item.statements), s.n,
             _round(s.facility), _round(f_low), _round(f_high), _round(s.sd), _round(s.discrimination),
             _round(d_low), _round(d_high), _round(s.efficiency), s.unanswered,
-            "; ".join(flag.message for flag in s.flags), " ".join(s.item.stem.split()),
+            "; ".join(flag.message for flag in s.flags), markup.plain(s.item.stem),
         ])
     return rows
 

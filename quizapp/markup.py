@@ -113,6 +113,24 @@ def render_inline(text: str) -> str:
     return "".join(parts)
 
 
+def plain(text: str) -> str:
+    """The subset as plain text, for places that need a short text or no HTML (a truncated stem
+    in a list, a CSV cell): the words without the markup characters (``**three**`` becomes
+    ``three``, ``[text](url)`` becomes ``text``), paragraphs and list items joined by a space,
+    whitespace collapsed. Escapes and entities come out as the characters they stand for."""
+    words: list[str] = []
+    for token in _renderer.parse(text):
+        if token.type != "inline":
+            continue
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        words.append(" ")
+    return " ".join("".join(words).split())
+
+
 def is_safe_link(url: str) -> bool:
     """Whether ``url`` may be a link target (http, https or mailto)."""
     return _validate_link(url)

@@ -13,6 +13,7 @@ Each class also knows how a candidate answers it and how it is marked:
 - ``instruction(options)``: the hint shown with the question ("Select 3 answers.");
 - ``parse_form(form, option_order, options)``: the candidate's form (displayed positions) as an
   answer in authored option indices, or a message saying what is wrong with it;
+- ``form_fields(answer, option_order)``: the other way, a stored answer as form fields;
 - ``answer_problem(options, answer)``: whether a stored-form answer is acceptable;
 - ``correct_answer(options)`` and ``mark(options, scoring, answer)`` (the rules themselves are in
   :mod:`quizapp.scoring`).
@@ -119,6 +120,12 @@ class QuestionType:
         """What the candidate had chosen, in displayed positions, to show it again with an error."""
         values = form.getlist("answer") if hasattr(form, "getlist") else []
         return {"selected": [int(v) for v in values if str(v).isdigit()], "positions": {}}
+
+    def form_fields(self, answer: Sequence[int], option_order: Sequence[int]) -> dict[str, list[str]]:
+        """The form fields (displayed positions) that give `answer` (authored indices): the
+        inverse of `parse_form`, for a page that must show a stored answer it did not send."""
+        shown = {authored: str(displayed) for displayed, authored in enumerate(option_order)}
+        return {"answer": [shown[a] for a in answer if a in shown]}
 
     def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
         return None
@@ -248,6 +255,10 @@ class Ordering(QuestionType):
             if value.isdigit():
                 positions[shown] = int(value)
         return {"selected": [], "positions": positions}
+
+    def form_fields(self, answer: Sequence[int], option_order: Sequence[int]) -> dict[str, list[str]]:
+        shown = {authored: displayed for displayed, authored in enumerate(option_order)}
+        return {f"position-{shown[a]}": [str(rank)] for rank, a in enumerate(answer, start=1) if a in shown}
 
     def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
         if not scoring.is_complete_order(len(options), answer):

@@ -38,6 +38,14 @@ def _rendered_markdown(text: str, inline: bool) -> str:
     return markup.render_inline(text) if inline else markup.render(text)
 
 
+def plain_filter(text: str | None) -> str:
+    """The Markdown subset as plain text (no markup characters), for short texts such as a
+    truncated stem in a list; the template escapes it like any other text."""
+    from . import markup
+
+    return markup.plain(text or "")
+
+
 def safe_url(url: str | None) -> str:
     """Only http(s) and mailto addresses become links; anything else (javascript:, data:) is
     replaced, whatever the database holds."""
@@ -59,6 +67,12 @@ def clock_time(value: datetime | None) -> str:
     local = value.astimezone(UK)
     hour = local.hour % 12 or 12
     return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def clock_time_seconds(value: datetime) -> str:
+    """A time of day to the second, in UK time on the 24-hour clock ("22:51:06"): for the
+    autosave's "Saved at", which changes every few seconds."""
+    return f"{value.astimezone(UK):%H:%M:%S}"
 
 
 def format_minutes(minutes: float | None) -> str:
@@ -157,6 +171,7 @@ def init_app(app: Flask) -> None:
     filters = {
         "markdown": markdown_filter,
         "markdown_inline": markdown_inline_filter,
+        "plain": plain_filter,
         "safe_url": safe_url,
         "datetime": format_datetime,
         "clocktime": clock_time,

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from limits import parse as parse_limit
 from werkzeug.wrappers import Response
 
 from .. import accounts
@@ -51,9 +52,39 @@ def _signin_limit() -> str:
     return current_app.config["SIGNIN_RATE_LIMIT"]
 
 
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _wait(limit: str) -> str:
+    """How long a limit's window is, in words: "a minute", "an hour", "5 minutes"."""
+    item = parse_limit(limit)
+    name = item.GRANULARITY.name
+    if item.multiples == 1:
+        return f"{'an' if name == 'hour' else 'a'} {name}"
+    return f"{item.multiples} {name}s"
+
+
+def _signin_limit_message() -> str:
+    return (f"There have been too many failed sign-ins from your network in a short time. "
+            f"Wait {_wait(_signin_limit())}, then try again.")
+
+
+def _signup_limit_message() -> str:
+    return (f"There have been too many accounts created from your network in a short time. "
+            f"Wait {_wait(_signup_limit())}, then try again.")
+
+
+def _not_signed_in(_response: Response) -> bool:
+    """Whether a sign-in request counts against its address's limit: every one that did not
+    sign someone in (a wrong password, a locked account, an expired form, an over-limit retry).
+    A room of candidates behind one address signing in correctly never reaches the limit."""
+    return not g.get("signed_in", False)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @reads_first
-@limiter.limit(_signin_limit, methods=["POST"])
+@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_not_signed_in, error_message=_signin_limit_message)
 def sign_in() -> str | Response:
     next_url = _next()
     if current_user.is_authenticated:
@@ -76,6 +107,7 @@ def sign_in() -> str | Response:
         db.session.commit()
         if result.user is not None:
             _start_session(result.user)
+            g.signed_in = True
             return redirect(next_url or url_for("main.home"))
         if result.locked_until is not None:
             minutes = max(1, round(current_app.config["LOCKOUT_MINUTES"]))
@@ -88,6 +120,7 @@ def sign_in() -> str | Response:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], error_message=_signup_limit_message)
 def sign_up() -> str | Response:
     """A new candidate account. A safe `next` (say the invitation's join page, when the candidate
     followed an invitation link while signed out) is where the new account lands."""

@@ -17,6 +17,7 @@ from .. import attempts, catalogue, clock, question_page, question_types, result
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
 from ..db import begin_writing, reads_first, single_write
 from ..extensions import db
+from ..templating import clock_time_seconds
 from ..models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
 from .forms import ActionForm
@@ -263,8 +264,27 @@ def autosave(attempt_id: int, position: int) -> Response:
         return _json(409, status="closed", message=outcome.message, remaining_seconds=0,
                      result_url=url_for(".result", attempt_id=attempt_id))
     code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
+    if outcome.status == "stale" and outcome.stored is not None:
+        return _stale(outcome.stored, answer, qtype, target, remaining)
     return _json(code, status=outcome.status, message=outcome.message, remaining_seconds=remaining,
-                 saved_at=now.isoformat())
+                 saved_at=now.isoformat(), saved_at_text=f"Saved at {clock_time_seconds(now)}")
+
+
+CHANGED_ELSEWHERE_MESSAGE = ("Your answer to this question was changed in another window or tab, so the answer you "
+                             "chose here was not saved. This page now shows the saved answer: change it if you want to.")
+
+
+def _stale(stored: attempts.StoredAnswer, answer: list[int], qtype: question_types.QuestionType,
+           target: attempts.SaveTarget, remaining: float | None) -> Response:
+    """A save refused because the question holds a newer one (another tab's, or this page's own
+    save repeated after its answer was lost): what the question holds, as form fields for the
+    page to show, with its sequence number for the page's next save. `changed` says whether it
+    differs from what this page sent."""
+    changed = list(stored.answer) != list(answer)  # both as parse_form gives them (choices sorted)
+    return _json(200, status="stale", changed=changed, message=CHANGED_ELSEWHERE_MESSAGE if changed else "",
+                 answer=qtype.form_fields(stored.answer, target.option_order), seq=stored.seq,
+                 remaining_seconds=remaining, saved_at=stored.saved_at.isoformat(),
+                 saved_at_text=f"Saved at {clock_time_seconds(stored.saved_at)}")
 
 
 def _autosave_targets() -> attempts.AutosaveTargets:

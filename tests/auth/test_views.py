@@ -210,3 +210,27 @@ def test_a_signed_in_visitor_is_sent_to_a_safe_next(client, auth):
     auth.as_role("candidate")
     assert client.get("/sign-in", query_string={"next": "/tests/history"}).headers["Location"] == "/tests/history"
     assert client.get("/sign-up", query_string={"next": "//evil.example"}).headers["Location"] == "/home"
+
+
+@pytest.mark.parametrize(("referrer", "expected_next"), [
+    ("http://localhost/tests/attempts/1/questions/2?x=1", "/tests/attempts/1/questions/2?x=1"),
+    ("https://elsewhere.example/tests/attempts/1/questions/2", None),
+    (None, None),
+])
+def test_a_form_posted_after_the_session_ended_goes_to_sign_in(app_config, tmp_path, monkeypatch, referrer, expected_next):
+    """Save and continue with the session gone (its cookie expired or cleared, and the form's
+    CSRF token with it): sign in again, then back to the page the form was on (a page of ours)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from quizapp.errors import SIGNED_OUT_FLASH
+
+    monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    response = client.post("/tests/attempts/1/questions/2", data={"action": "save", "answer": "1"},
+                           headers={"Referer": referrer} if referrer else {})
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/sign-in"
+    assert parse_qs(location.query).get("next") == ([expected_next] if expected_next else None)
+    assert SIGNED_OUT_FLASH in text_of(client.get(response.headers["Location"]))

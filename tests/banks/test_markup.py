@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.markup import find_raw_html, raw_html, render
+from quizapp.markup import find_raw_html, plain, raw_html, render
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,19 @@ def test_render_never_emits_an_image_or_raw_tag() -> None:
     out = render('![x](https://example.org/i.png) <img src=x onerror="alert(1)">')
     assert "<img" not in out
     assert "&lt;img" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Which **three** of these?", "Which three of these?"),
+        ("*one* and __two__ and `code`", "one and two and code"),
+        ("see [the guidance](https://www.gov.uk) and <https://x.example>", "see the guidance and https://x.example"),
+        ("a \\*literal\\* star &amp; an entity", "a *literal* star & an entity"),
+        ("first line\nsecond line\n\n- item one\n- item two", "first line second line item one item two"),
+        ("<b>escaped</b>", "<b>escaped</b>"),  # plain text: the template escapes it
+        ("", ""),
+    ],
+)
+def test_plain_is_the_text_without_the_markup(text: str, expected: str) -> None:
+    assert plain(text) == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from quizapp import clock
 from quizapp.demo import DEMO_PASSWORD
+from quizapp.extensions import db
+from quizapp.models import Attempt, Mode
 from tests.trainer.conftest import START, take
 
-from .server import BROWSER_TESTS, FIXTURE_BANKS, LiveServer
+from .server import BROWSER_TESTS, FIXTURE_BANKS, REAL_BANKS, LiveServer
 from .support import AXE, FAILURES, Audit, serve_axe, watch
 
 CHROMIUM = Path(os.environ.get("QUIZAPP_CHROMIUM", "/usr/bin/chromium"))
@@ -104,13 +107,14 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def open_page(browser: Browser, server: LiveServer, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
-    """open_page(**context_options) -> a page in a new browser context on the test server.
-    Each call is a separate browser (cookies, clock, network), closed after the test."""
+    """open_page(**context_options) -> a page in a new browser context on the test server
+    (1000 x 800, en-GB, Europe/London unless the options say otherwise). Each call is a separate
+    browser (cookies, clock, network), closed after the test."""
     contexts = []
 
     def make(base_url: str | None = None, **options) -> Page:
-        context = browser.new_context(base_url=base_url or server.url, viewport=VIEWPORT, locale="en-GB",
-                                      timezone_id="Europe/London", **options)
+        options = {"viewport": VIEWPORT, "locale": "en-GB", "timezone_id": "Europe/London", **options}
+        context = browser.new_context(base_url=base_url or server.url, **options)
         context.set_default_timeout(10_000)
         serve_axe(context)
         contexts.append(context)
@@ -146,3 +150,33 @@ def candidate(server: LiveServer) -> dict:
 @pytest.fixture
 def audit() -> Audit:
     return Audit()
+
+
+SHIPPED_MOCK = "practitioner-mock-a"
+
+
+@dataclass
+class ShippedCandidate:
+    open_attempt: int
+    timed_result: int
+    practice_result: int
+
+
+@pytest.fixture(scope="session")
+def shipped_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The shipped question banks and `quizapp demo` (what `make run` serves), where the demo
+    candidate has a finished timed mock, a finished practice and a timed mock in progress."""
+    live = LiveServer(tmp_path_factory.mktemp("crawl-server"), [REAL_BANKS], "crawl-server")
+    live.cli("demo", "--candidates", "36")
+    email = DEMO["candidate"]["email"]
+    with live.app.app_context():
+        timed = take(email, 0.6, seed=11, test_key=SHIPPED_MOCK)
+        practice = take(email, 0.5, seed=12, mode=Mode.PRACTICE, minutes=90, test_key=SHIPPED_MOCK)
+        now = int((clock.now() - START).total_seconds() // 60)
+        open_id = take(email, 0.4, seed=13, minutes=now, finish=None, test_key=SHIPPED_MOCK)
+        stems = [q.item_version.stem for q in db.session.get(Attempt, open_id).questions]
+        assert any("**" in stem for stem in stems), "the open attempt should show a stem with Markdown"
+    live.candidate = ShippedCandidate(open_id, timed, practice)  # type: ignore[attr-defined]
+    live.start()
+    yield live
+    live.stop()

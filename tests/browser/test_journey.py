@@ -159,7 +159,7 @@ def test_sign_up_and_take_a_timed_mock_with_the_mouse(page: Page, server, audit)
         question_heading(page, 1)
         page.context.set_offline(True)
         answer_with_mouse(page, infos[0], right=False)
-        expect(page.locator("#save-status")).to_contain_text("Your answer is not saved yet")
+        expect(page.locator("#save-status")).to_contain_text("Your answer to this question is not saved yet")
         assert saved_answers(app, attempt_id)[1] == authored(infos[0], True), "saved while offline?"
         page.context.set_offline(False)
         expect(page.locator("#save-status")).to_have_text(SAVED)

@@ -31,7 +31,8 @@ def test_home_lists_tests_with_time_questions_and_pass_mark(client, auth, fx):
     check_page(page, title="Your tests")
     text = text_of(page)
     assert "Fixture mock" in text and "10 minutes" in text and "50%" in text
-    assert re.search(r"Fixture mock 10 minutes 6 50%", text)
+    # each value has its column's name beside it (shown when the table reflows on a narrow screen)
+    assert re.search(r"Fixture mock Time limit 10 minutes Questions 6 Pass mark 50%", text)
 
 
 def test_start_page_explains_the_rules(client, auth, fx):

@@ -3,7 +3,7 @@ late saves refused, and resuming with the true remaining time (an injectable clo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -148,6 +148,29 @@ def test_autosave_sequence_numbers(client, auth, fx, app, clock):
         attempt = db.session.get(Attempt, attempt_id)
         response = attempt.questions[info.position - 1].response
         assert response.answer == [info.correct[0]] and response.seq == 5
+
+
+@pytest.mark.parametrize("kind", ["single", "multiple", "ordering"])
+def test_a_stale_autosave_says_what_the_question_holds_and_when_in_uk_time(client, auth, fx, app, clock, kind):
+    """Two tabs: the newer one saves with seq 3 at 21:51:06 UTC in July (22:51:06 in the UK);
+    the older one's save with seq 2 is refused, and told the answer that is kept, as the fields
+    its own form would send, with its seq and the server's time of saving in UK time."""
+    clock.now = datetime(2026, 7, 1, 21, 51, 6, tzinfo=UTC)
+    auth.as_role("candidate")
+    attempt_id, _ = start(client)
+    info = next(i for i in questions_of(app, attempt_id) if i.type == kind)
+    kept, refused = answer_form(info, right=True), answer_form(info, right=False)
+    saved = autosave(client, app, attempt_id, info.position, {**kept, "seq": "3"}).get_json()
+    assert (saved["status"], saved["saved_at_text"]) == ("saved", "Saved at 22:51:06")
+    clock.advance(seconds=5)
+    body = autosave(client, app, attempt_id, info.position, {**refused, "seq": "2"}).get_json()
+    as_lists = {name: value if isinstance(value, list) else [value] for name, value in kept.items()}
+    assert body["status"] == "stale" and body["changed"] is True
+    assert "changed in another window" in body["message"]
+    assert (body["answer"], body["seq"], body["saved_at_text"]) == (as_lists, 3, "Saved at 22:51:06")
+    # The same answer again with the same seq (a save whose reply was lost): not "changed".
+    again = autosave(client, app, attempt_id, info.position, {**kept, "seq": "3"}).get_json()
+    assert (again["status"], again["changed"], again["message"]) == ("stale", False, "")
 
 
 def test_autosave_refuses_a_bad_answer_without_storing_it(client, auth, fx, app, clock):

@@ -19,16 +19,16 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def take(email: str, right: float | set[str], *, mode: str = Mode.TIMED, seed: int = 1, minutes: int = 0,
-         skip: frozenset[str] = frozenset(), finish: str | None = "submitted") -> int:
-    """One attempt at fx-mock by `email` (created if new): answer right every item whose id is in
-    `right` (or, for a number, the first that share of questions), the rest wrong. Inside an
-    app context; commits; returns the attempt id."""
+         skip: frozenset[str] = frozenset(), finish: str | None = "submitted", test_key: str = "fx-mock") -> int:
+    """One attempt at `test_key` (fx-mock unless said) by `email` (created if new): answer right
+    every item whose id is in `right` (or, for a number, the first that share of questions), the
+    rest wrong. Inside an app context; commits; returns the attempt id."""
     session = db.session
     user = accounts.find_user(session, email)
     if user is None:
         make_user(email, "candidate", "Org A")
         user = accounts.find_user(session, email)
-    test = session.scalar(select(TestForm).where(TestForm.key == "fx-mock"))
+    test = session.scalar(select(TestForm).where(TestForm.key == test_key))
     began = START + timedelta(minutes=minutes)
     attempt = attempts.start(session, user, test, mode, began, seed=seed)
     cut = round(right * len(attempt.questions)) if isinstance(right, float) else None
