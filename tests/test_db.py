@@ -24,6 +24,16 @@ sqlite_only = pytest.mark.skipif(ON_POSTGRESQL, reason="the writers' queue is SQ
 postgresql_only = pytest.mark.skipif(not ON_POSTGRESQL, reason="connection tests need a server (make test's second run)")
 
 
+@pytest.fixture(autouse=True)
+def _default_begin_mode():
+    """Each test here starts from SQLite's default begin mode (IMMEDIATE). A request's
+    before_request hook sets it in the test process's context and nothing resets it, so a GET in
+    an earlier test on the same process left DEFERRED behind, and the queue tests failed."""
+    token = sqlite_begin.set("IMMEDIATE")
+    yield
+    sqlite_begin.reset(token)
+
+
 @pytest.fixture
 def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
