@@ -35,6 +35,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/static",
     )
+    from .templating import Environment
+
+    app.jinja_environment = Environment  # type: ignore[misc]  # before anything makes app.jinja_env
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:

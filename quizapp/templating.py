@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import MutableMapping, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, request, templating, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 UK = ZoneInfo("Europe/London")
+
+
+class Environment(templating.Environment):
+    """Flask's Jinja environment, with each template's globals a plain dict made when the template
+    is loaded, not a ChainMap over the environment's: every render copies them, and every
+    `{% from %}` import subtracts their keys from the context's, which a ChainMap does key by key
+    in Python (a tenth of the question page's rendering). Jinja's own advice is not to change
+    globals once templates are loaded; the app sets all of its globals while it is made."""
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        return {**self.globals, **(d or {})}
 
 
 def csp_nonce() -> str:
