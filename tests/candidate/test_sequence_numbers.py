@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import event
 
 from quizapp.attempts import MAX_CLIENT_SEQ
 from quizapp.extensions import db
 from tests.helpers import check_page, text_of
 
-from .conftest import answer_form, autosave, single_question, stored_response
+from .conftest import answer_form, autosave, questions_of, save_token, single_question, stored_response
 from .test_journey import qurl, start
 
 HUGE = [2**63, 2**63 + 5, 2**64, 10**30, 2**53]
@@ -87,3 +88,32 @@ def test_no_seq_wedges_the_question_for_a_fresh_page(client, auth, fx, app, high
     assert _stored(app, attempt_id, info.position)[0] != [info.correct[0]]
     fresh = _page_seq(client, attempt_id, info.position)
     assert autosave(client, app, attempt_id, info.position, {**answer_form(info), "seq": str(fresh)}).get_json()["status"] == "saved"
+
+
+@pytest.mark.parametrize(("mode", "kind", "complete"), [
+    ("timed", "single", True), ("timed", "multiple", False), ("practice", "single", True), ("practice", "multiple", False),
+])
+def test_a_cached_autosave_is_one_sql_statement_whatever_it_saves(client, auth, fx, app, mode, kind, complete):
+    """The autosave is the hot path: a draft, an incomplete choice and a bounded seq add no
+    statement to its one conditional upsert (BEGIN and COMMIT aside)."""
+
+    auth.as_role("candidate")
+    attempt_id, _ = start(client, mode=mode)
+    info = next(i for i in questions_of(app, attempt_id) if i.type == kind)
+    shown = {a: d for d, a in enumerate(info.option_order)}
+    form = answer_form(info) if complete else {"answer": [str(shown[info.correct[0]])]}
+    assert autosave(client, app, attempt_id, info.position, {**form, "seq": "1"}).get_json()["status"] == "saved"
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.single_write_engine
+    token = save_token(app, attempt_id)  # read before counting: the page has it
+    listener = lambda conn, cursor, sql, *rest: statements.append(sql)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        reply = client.post(qurl(attempt_id, info.position, "/autosave"), data={**form, "seq": str(2**32 + 2)},  # kept as 2
+                            headers={"X-Save-Token": token})
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert reply.get_json()["status"] == "saved" and reply.get_json()["complete"] is complete
+    work = [sql for sql in statements if sql.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK")]
+    assert len(work) == 1 and work[0].lstrip().upper().startswith("INSERT"), statements
