@@ -70,7 +70,7 @@ def test_check_your_answers_says_not_answered_yet_and_does_not_count_it(client, 
     client.post(qurl(attempt_id, info.position), data={**_partial_form(info), "action": "check"})
     check = text_of(client.get(f"/tests/attempts/{attempt_id}/check"))
     assert f"Question {info.position}" in check
-    assert f"Not answered yet {says}" in check
+    assert f"Not answered yet {says[0].upper() + says[1:]}: it counts once it is complete" in check
     assert "You have answered 0 of 6 questions" in check
     assert "You have 6 unanswered questions" in text_of(client.get(f"/tests/attempts/{attempt_id}/submit"))
 
