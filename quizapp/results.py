@@ -103,9 +103,11 @@ def answer_counts(attempt: Attempt) -> dict[str, int]:
 
 
 def resume_position(attempt: Attempt) -> int:
-    """Where a returning candidate lands: the first unanswered question, else the last one."""
+    """Where a returning candidate lands: the first unanswered question (in practice, the first
+    without feedback: a draft is not finished), else the last one."""
+    practice = attempt.mode == Mode.PRACTICE
     for q in attempt.questions:
-        if q.answer is None:
+        if q.answer is None or (practice and q.response.final_at is None):
             return q.position
     return len(attempt.questions) or 1
 

@@ -276,7 +276,7 @@ def autosave(attempt_id: int, position: int) -> Response:
         return _json(409, status="closed", message=outcome.message, remaining_seconds=0,
                      result_url=url_for(".result", attempt_id=attempt_id))
     code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
-    message = outcome.message or (f"Not answered yet: {choice.missing}" if not choice.complete and not choice.empty else "")
+    message = outcome.message or (f"Not answered yet. {choice.missing}" if not choice.complete and not choice.empty else "")
     return _json(code, status=outcome.status, message=message, remaining_seconds=remaining,
                  saved_at=now.isoformat(), complete=choice.complete)
 

@@ -83,3 +83,16 @@ def test_an_incomplete_practice_answer_is_never_final(client, auth, fx, app):
     with app.app_context():
         db.session.expire_all()
         assert stored_response(attempt_id, info.position).complete is True
+
+
+def test_a_returning_candidate_resumes_at_the_first_practice_draft(client, auth, fx, app):
+    """A draft has had no feedback yet: that is where the practice goes on."""
+    auth.as_role("candidate")
+    attempt_id, _ = start(client, mode="practice")
+    infos = questions_of(app, attempt_id)
+    draft = single_question(app, attempt_id)
+    for info in infos[:draft.position - 1]:
+        assert client.post(qurl(attempt_id, info.position), data={**answer_form(info), "action": "save"}).status_code == 302
+    client.post(qurl(attempt_id, draft.position), data={**answer_form(draft), "goto": str(len(infos))})
+    resumed = client.post("/tests/fx-mock/start", data={"mode": "practice"})
+    assert resumed.headers["Location"].endswith(qurl(attempt_id, draft.position))
