@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, cast, func, insert, select, update
+from sqlalchemy import Boolean, Integer, and_, bindparam, case, cast, func, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -269,22 +269,52 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
 
 @dataclass(frozen=True)
 class StoredAnswer:
-    """The answer a question holds (authored option indices), as a refused save found it."""
+    """The choice a question holds, as a refused save found it: a whole answer in authored option
+    indices (`complete`), or an incomplete choice in its type's partial form."""
 
     answer: list[int]
     seq: int
     saved_at: datetime
+    complete: bool = True
 
 
 @dataclass(frozen=True)
 class SaveOutcome:
-    status: str  # saved | stale | closed | invalid | locked
+    status: str  # saved | stale | closed | invalid | locked | signed-out
     message: str = ""
     stored: StoredAnswer | None = None  # with "stale": what the question holds instead
 
     @property
     def ok(self) -> bool:
         return self.status in ("saved", "stale")
+
+
+# Sequence numbers. A page counts its saves on from the seq it was given (the stored one plus
+# one); the server keeps seq modulo SEQ_MODULUS (it fits a 32-bit column) and compares two as
+# serial numbers (RFC 1982): `new` is newer than `old` when it is 1 to SEQ_MODULUS / 2 - 1 ahead,
+# counting round past the top. So no value a client sends can wedge a question: a page loaded
+# afterwards counts on from it, round the top if need be, and is newer. A client may send any
+# whole number up to MAX_CLIENT_SEQ (what a script counts exactly); parse_seq refuses the rest.
+SEQ_MODULUS = 2**31
+MAX_CLIENT_SEQ = 2**53 - 1
+BAD_SEQ_MESSAGE = ("This answer was not saved: the page sent a save number we cannot accept. "
+                   "Reload the page and choose your answer again.")
+
+
+def parse_seq(value: str | None) -> int | None:
+    """A client's seq as stored (reduced modulo SEQ_MODULUS); 0 when none was sent; None when it
+    is not a whole number from 0 to MAX_CLIENT_SEQ."""
+    value = (value or "").strip()
+    if not value:
+        return 0
+    if not (value.isascii() and value.isdigit()) or len(value) > 16 or int(value) > MAX_CLIENT_SEQ:
+        return None
+    return int(value) % SEQ_MODULUS
+
+
+def next_seq(stored: int | None) -> int:
+    """The seq a freshly loaded page starts from: newer than the stored one."""
+    return ((stored if stored is not None else 0) + 1) % SEQ_MODULUS
 
 
 @dataclass(frozen=True)
@@ -391,22 +421,28 @@ def _autosave_query() -> Any:
 
 
 def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, answer: list[int], seq: int,
-                now: datetime, grace_seconds: float, explicit: bool = False) -> SaveOutcome:
+                now: datetime, grace_seconds: float, explicit: bool = False, *,
+                complete: bool = True, final: bool = False) -> SaveOutcome:
     """`store_answer` for loaded objects; `question.response` is reloaded on next access."""
-    outcome = store_answer(session.connection(), SaveTarget.of(attempt, question), answer, seq, now, grace_seconds, explicit)
+    outcome = store_answer(session.connection(), SaveTarget.of(attempt, question), answer, seq, now, grace_seconds,
+                           explicit, complete=complete, final=final)
     session.expire(question, ["response"])
     return outcome
 
 
 def store_answer(connection: Connection, target: SaveTarget, answer: list[int], seq: int, now: datetime,
-                 grace_seconds: float, explicit: bool = False, owner: AttemptOwner | None = None) -> SaveOutcome:
-    """Save an answer (authored option indices).
+                 grace_seconds: float, explicit: bool = False, owner: AttemptOwner | None = None, *,
+                 complete: bool = True, final: bool = False) -> SaveOutcome:
+    """Save a choice (authored option indices; with `complete` false, an incomplete choice in its
+    type's partial form, kept to show again but never counted).
 
     - Refused once the attempt has ended, or after the deadline plus grace.
-    - Autosaves (explicit=False) apply only when `seq` is higher than the stored one, so a
-      late or repeated save never overwrites a newer answer ("stale" is a success: nothing lost).
-    - An explicit "Save and continue" always applies, and keeps the highest seq seen.
-    - In practice mode an answered question is locked (its feedback has been shown).
+    - Autosaves (explicit=False) apply only when `seq` is newer than the stored one (see
+      SEQ_MODULUS), so a late or repeated save never overwrites a newer answer ("stale" is a
+      success: nothing lost).
+    - An explicit save (the plain form) always applies, and keeps the newer seq of the two.
+    - In practice mode a save is a draft the candidate may change until `final` (they asked for
+      feedback, with a whole answer); a final answer is locked ("locked").
     - With `owner` (the autosave, whose token was checked against it), written only while the
       attempt's owner is still that user, with that session token, and a candidate; otherwise
       "signed-out". So an owner read earlier, or cached, is as good as one read now.
@@ -415,23 +451,24 @@ def store_answer(connection: Connection, target: SaveTarget, answer: list[int], 
     writing, so `target` may have been read in an earlier transaction: the row is written only
     while the attempt has not ended (PostgreSQL locks the attempt's row FOR SHARE, so a submit
     that is ending it waits for this save and scores it, or this save waits for the submit and
-    sees it ended), only with a newer seq, and in practice only once.
+    sees it ended), only with a newer seq, and in practice only while not final.
     """
     if target.ended_at is not None or not timing.accepts_saves(target.deadline_at, now, grace_seconds):
         return SaveOutcome("closed", CLOSED_MESSAGE)
-    problem = question_types.of(target.item_type).answer_problem(target.options, answer)
+    problem = question_types.of(target.item_type).answer_problem(target.options, answer, complete)
     if problem:
         return SaveOutcome("invalid", problem)
     practice = target.mode == Mode.PRACTICE
-    kind = "practice" if practice else "explicit" if explicit else "autosave"
+    kind = ("practice-" if practice else "") + ("explicit" if explicit else "autosave")
     statement = _save_statement(connection.dialect.name, kind, owner is not None)
     params: dict[str, Any] = {"attempt_id": target.attempt_id, "question_id": target.question_id,
-                              "answer": list(answer), "seq": seq, "saved_at": now}
+                              "answer": list(answer), "complete": complete, "seq": seq % SEQ_MODULUS,
+                              "saved_at": now, "final_at": now if practice and final and complete else None}
     if owner is not None:
         params.update(user_id=owner.user_id, session_token=owner.session_token)
     # RETURNING tells whether the row was written (rowcount is not reliable for upserts on
     # every driver). No row back: the attempt ended meanwhile, or a newer seq was stored, or the
-    # practice question was answered meanwhile, or the owner changed; a second query tells which (rare),
+    # practice answer was made final meanwhile, or the owner changed; a second query tells which (rare),
     # and, for a stale save, reads the answer the question holds instead.
     if connection.execute(statement, params).first() is not None:
         return SaveOutcome("saved")
@@ -441,28 +478,36 @@ def store_answer(connection: Connection, target: SaveTarget, answer: list[int], 
         return SaveOutcome("signed-out")
     if now_row.ended_at is not None:
         return SaveOutcome("closed", CLOSED_MESSAGE)
-    if practice:
+    if practice and now_row.final_at is not None:
         return SaveOutcome("locked", LOCKED_MESSAGE)
-    stored = StoredAnswer(list(now_row.answer), now_row.seq, now_row.saved_at) if now_row.seq is not None else None
+    stored = (StoredAnswer(list(now_row.answer), now_row.seq, now_row.saved_at, bool(now_row.complete))
+              if now_row.seq is not None else None)
     return SaveOutcome("stale", "A newer answer to this question was already saved", stored)
 
 
 @functools.cache
 def _after_refusal_query() -> Any:
-    """Why a save was refused: the attempt's end and owner, and the question's stored answer
-    (a stale save's page is shown it), in one read."""
+    """Why a save was refused: the attempt's end and owner, and the question's stored choice
+    (whether it is final, and for a stale save's page, what it is), in one read."""
     return (select(Attempt.ended_at, User.id.label("user_id"), User.role, User.session_token,
-                   Response.answer, Response.seq, Response.saved_at)
+                   Response.answer, Response.complete, Response.seq, Response.saved_at, Response.final_at)
             .join(User, User.id == Attempt.user_id)
             .outerjoin(Response, Response.question_id == bindparam("question_id", type_=Integer))
             .where(Attempt.id == bindparam("attempt_id")))
 
 
+def _newer(new: Any, old: Any) -> Any:
+    """SQL: seq `new` is newer than seq `old`, as serial numbers modulo SEQ_MODULUS (bigint arithmetic)."""
+    modulus = literal_column(str(SEQ_MODULUS))
+    return ((new - old + modulus) % modulus).between(1, literal_column(str(SEQ_MODULUS // 2 - 1)))
+
+
 @functools.cache
 def _save_statement(dialect: str, kind: str, owner_checked: bool = False) -> Any:
-    """The conditional upsert behind store_answer, built once per dialect, kind and owner check
-    (building it costs more than running it). Parameters: attempt_id, question_id, answer, seq,
-    saved_at; and user_id, session_token when `owner_checked`."""
+    """The conditional upsert behind store_answer, built once per dialect, kind (autosave or
+    explicit, "practice-" when in practice) and owner check (building it costs more than running
+    it). Parameters: attempt_id, question_id, answer, complete, seq, saved_at, final_at; and
+    user_id, session_token when `owner_checked`."""
     insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
     still_open = select(Attempt.id).where(Attempt.id == bindparam("attempt_id", type_=Integer), Attempt.ended_at.is_(None))
     if owner_checked:
@@ -473,24 +518,27 @@ def _save_statement(dialect: str, kind: str, owner_checked: bool = False) -> Any
     if dialect == "postgresql":
         still_open = still_open.with_for_update(read=True, of=Attempt)
     values = [bindparam("question_id", type_=Integer), bindparam("answer", type_=Response.answer.type),
-              bindparam("seq", type_=Integer), bindparam("saved_at", type_=Response.saved_at.type)]
+              bindparam("complete", type_=Boolean), bindparam("seq", type_=Integer),
+              bindparam("saved_at", type_=Response.saved_at.type), bindparam("final_at", type_=Response.final_at.type)]
     if dialect == "postgresql":  # typed parameters in a SELECT list (SQLite must not CAST: JSON has no type there)
         values = [cast(value, value.type) for value in values]
-    statement = insert(Response).from_select(["question_id", "answer", "seq", "saved_at"],
+    statement = insert(Response).from_select(["question_id", "answer", "complete", "seq", "saved_at", "final_at"],
                                              select(*values).where(still_open.exists()))
-    if kind == "practice":
-        statement = statement.on_conflict_do_nothing(index_elements=["question_id"])
-    elif kind == "explicit":
-        set_ = {"answer": statement.excluded.answer, "saved_at": statement.excluded.saved_at,
-                "seq": func.max(Response.seq, statement.excluded.seq) if dialect == "sqlite"
-                else func.greatest(Response.seq, statement.excluded.seq)}
-        statement = statement.on_conflict_do_update(index_elements=["question_id"], set_=set_)
+    practice, explicit = kind.startswith("practice-"), kind.endswith("explicit")
+    excluded = statement.excluded
+    set_: dict[str, Any] = {"answer": excluded.answer, "complete": excluded.complete, "saved_at": excluded.saved_at}
+    conditions = []
+    if explicit:  # always applies, keeping the newer seq
+        set_["seq"] = case((_newer(excluded.seq, Response.seq), excluded.seq), else_=Response.seq)
     else:
-        statement = statement.on_conflict_do_update(
-            index_elements=["question_id"],
-            set_={"answer": statement.excluded.answer, "seq": statement.excluded.seq, "saved_at": statement.excluded.saved_at},
-            where=Response.seq < statement.excluded.seq,
-        )
+        set_["seq"] = excluded.seq
+        conditions.append(_newer(excluded.seq, Response.seq))
+    if practice:  # a draft until final; a final answer is locked
+        set_["final_at"] = excluded.final_at
+        conditions.append(Response.final_at.is_(None))
+    statement = statement.on_conflict_do_update(
+        index_elements=["question_id"], set_=set_,
+        where=and_(*conditions) if conditions else None)
     return statement.returning(Response.id)
 
 
@@ -533,8 +581,7 @@ def finish(session: Session, attempt: Attempt, now: datetime, how: str = Ending.
 
 def mark_question(question: AttemptQuestion) -> float:
     version = question.item_version
-    answer = question.response.answer if question.response is not None else None
-    return question_types.of(version.type).mark(version.options, version.scoring, answer)
+    return question_types.of(version.type).mark(version.options, version.scoring, question.answer)
 
 
 def store_scores(session: Session, attempt: Attempt) -> None:

@@ -81,7 +81,7 @@ def load(session: Session, ids: Sequence[int]) -> tuple[list[item_stats.AttemptD
         rows = session.execute(
             select(AttemptQuestion.attempt_id, AttemptQuestion.position, AttemptQuestion.item_version_id,
                    AttemptQuestion.score, Response.answer)
-            .outerjoin(Response, Response.question_id == AttemptQuestion.id)
+            .outerjoin(Response, (Response.question_id == AttemptQuestion.id) & Response.complete)  # incomplete: unanswered
             .where(AttemptQuestion.attempt_id.in_(chunk))
             .order_by(AttemptQuestion.attempt_id, AttemptQuestion.position)
         )

@@ -37,6 +37,7 @@ def parse_seed(value: str | None) -> int | None:
 class PreviewResponse:
     answer: list[int]
     seq: int = 0
+    complete: bool = True
 
 
 @dataclass
@@ -52,6 +53,10 @@ class PreviewQuestion:
     score: float | None = None
     scenario_key: str | None = None
     item_key: str = ""
+
+    @property
+    def answer(self) -> list[int] | None:
+        return self.response.answer if self.response is not None else None
 
 
 @dataclass

@@ -3,7 +3,7 @@
 
 - `question_at`: the one question shown, with its attempt, item version and response, in one
   query (the view then finds the attempt in the session: `Session.get` sends no query for it).
-- `navigation`: the numbered buttons (answered, flagged) as plain rows from one query, not 30
+- `navigation`: the numbered buttons (answered, started, flagged) as plain rows from one query, not 30
   ORM objects with their responses: it must say what `results.navigation` says of the same
   attempt (`tests/candidate/test_question_page_queries.py` compares the two).
 """
@@ -30,7 +30,9 @@ def navigation(session: Session, attempt_id: int) -> list[NavEntry]:
     """Each question's number, whether it is answered and whether it is flagged, in order."""
     # On the session's connection, past the ORM's execution layer: plain rows need none of it.
     rows = session.connection().execute(_navigation_query(), {"attempt_id": attempt_id})
-    return [NavEntry(position, answered, flagged) for position, flagged, answered in rows]
+    # As results.navigation: answered only by a whole answer; "started" when an incomplete choice is kept.
+    return [NavEntry(position, complete is True, flagged, started=complete is False and bool(answer))
+            for position, flagged, complete, answer in rows]
 
 
 # Built once: building a statement costs more than running these.
@@ -50,7 +52,7 @@ def _question_query() -> Any:
 @functools.cache
 def _navigation_query() -> Any:
     return (
-        select(AttemptQuestion.position, AttemptQuestion.flagged, Response.id.is_not(None).label("answered"))
+        select(AttemptQuestion.position, AttemptQuestion.flagged, Response.complete, Response.answer)
         .outerjoin(Response, Response.question_id == AttemptQuestion.id)
         .where(AttemptQuestion.attempt_id == bindparam("attempt_id"))
         .order_by(AttemptQuestion.position)

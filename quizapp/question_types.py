@@ -11,10 +11,15 @@ Each class also knows how a candidate answers it and how it is marked:
 
 - ``input``: the form control the question page renders (radios, checkboxes, ordering);
 - ``instruction(options)``: the hint shown with the question ("Select 3 answers.");
-- ``parse_form(form, option_order, options)``: the candidate's form (displayed positions) as an
-  answer in authored option indices, or a message saying what is wrong with it;
-- ``form_fields(answer, option_order)``: the other way, a stored answer as form fields;
-- ``answer_problem(options, answer)``: whether a stored-form answer is acceptable;
+- ``read_form(form, option_order, options)``: the candidate's form (displayed positions) as a
+  :class:`Choice` in authored option indices, whole or not (an incomplete choice is kept, but is
+  never an answer), or a message when the form is not a choice among the options shown;
+  ``parse_form`` is the same for callers that want only a whole answer;
+- ``answer_problem(options, answer, complete)``: whether a stored-form choice is acceptable;
+- ``incomplete(options, answer)``: a stored incomplete choice, with what it lacks;
+- ``shown_choice(option_order, answer, complete)``: a stored choice in displayed positions;
+- ``form_fields(answer, option_order, complete)``: a stored choice as the form fields that give it
+  (for a page that must show a stored answer it did not send);
 - ``correct_answer(options)`` and ``mark(options, scoring, answer)`` (the rules themselves are in
   :mod:`quizapp.scoring`).
 
@@ -32,6 +37,7 @@ Type rules (from the bank format contract):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from . import scoring
@@ -66,6 +72,31 @@ def _uses_correct(option: Any) -> bool:
     return getattr(option, "correct", False) is True
 
 
+@dataclass(frozen=True)
+class Choice:
+    """What a candidate has chosen on a question, whole or not.
+
+    ``answer``: when complete, the answer in authored option indices (what is stored and marked);
+    when not, the type's partial form, kept only to show the choice again: the options ticked
+    (single, multiple; sorted) or, for an ordering, each authored option's chosen position, 0
+    for none. ``missing``: None for a whole answer, else what is still to do ("Select 3 answers.
+    You selected 1."); ``progress``: how far the candidate got ("1 of 3 selected").
+    """
+
+    answer: list[int]  # empty: nothing chosen
+    missing: str | None = None
+    progress: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return self.missing is None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing chosen at all (every box unticked, no position chosen)."""
+        return not self.answer
+
+
 class QuestionType:
     """Base of the question types: the shared option-count rule."""
 
@@ -98,6 +129,9 @@ class QuestionType:
     # -- answering and marking (options as stored: dicts with text, correct, feedback) ------------
 
     input: ClassVar[str] = "radios"
+    # Whether a form with nothing chosen clears a kept choice. Radios cannot be unselected, so a
+    # single-choice form without an answer says nothing (a page opened before the answer was saved).
+    clearable: ClassVar[bool] = False
 
     def correct_answer(self, options: Sequence[Mapping[str, Any]]) -> list[int]:
         """The key, in authored option indices."""
@@ -108,26 +142,59 @@ class QuestionType:
 
     def parse_form(self, form: Any, option_order: Sequence[int],
                    options: Sequence[Mapping[str, Any]]) -> tuple[list[int] | None, str | None]:
-        """(answer, None) for a usable answer; (None, None) when nothing was chosen;
-        (None, message) when the choice cannot be accepted as it is."""
-        chosen, problem = _chosen(form, option_order)
-        if problem or not chosen:
+        """(answer, None) for a whole answer; (None, None) when nothing was chosen;
+        (None, message) when the choice is not (yet) an answer."""
+        choice, problem = self.read_form(form, option_order, options)
+        if choice is None:
             return None, problem
+        if choice.empty:
+            return None, None
+        return (choice.answer, None) if choice.complete else (None, choice.missing)
+
+    def read_form(self, form: Any, option_order: Sequence[int],
+                  options: Sequence[Mapping[str, Any]]) -> tuple[Choice | None, str | None]:
+        """(choice, None), whole or not, even empty (every box unticked: it clears a kept
+        choice) when the type is `clearable`; (None, None) when nothing was chosen on a form
+        that cannot unchoose; (None, message) when the form is not a choice among the options shown."""
+        chosen, problem = _chosen(form, option_order)
+        if problem:
+            return None, problem
+        if not chosen:
+            return (self.incomplete(options, []) if self.clearable else None), None
         problem = self.answer_problem(options, chosen)
-        return (None, problem) if problem else (chosen, None)
+        if problem is None:
+            return Choice(chosen), None
+        if self.answer_problem(options, chosen, complete=False) is not None:
+            return None, problem
+        return self.incomplete(options, chosen), None
+
+    def incomplete(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> Choice:
+        """A choice that is not a whole answer (`answer` in the type's partial form)."""
+        return Choice(list(answer), "Select one answer", "nothing selected")
+
+    def shown_choice(self, option_order: Sequence[int], answer: Sequence[int],
+                     complete: bool) -> tuple[list[int], dict[int, int]]:
+        """A stored choice as the page shows it: (displayed options selected, {displayed option:
+        position chosen})."""
+        displayed_of = {authored: i for i, authored in enumerate(option_order)}
+        return [displayed_of[a] for a in answer if a in displayed_of], {}
 
     def form_state(self, form: Any, option_order: Sequence[int]) -> dict[str, Any]:
         """What the candidate had chosen, in displayed positions, to show it again with an error."""
         values = form.getlist("answer") if hasattr(form, "getlist") else []
         return {"selected": [int(v) for v in values if str(v).isdigit()], "positions": {}}
 
-    def form_fields(self, answer: Sequence[int], option_order: Sequence[int]) -> dict[str, list[str]]:
-        """The form fields (displayed positions) that give `answer` (authored indices): the
-        inverse of `parse_form`, for a page that must show a stored answer it did not send."""
-        shown = {authored: str(displayed) for displayed, authored in enumerate(option_order)}
-        return {"answer": [shown[a] for a in answer if a in shown]}
+    def form_fields(self, answer: Sequence[int], option_order: Sequence[int],
+                    complete: bool = True) -> dict[str, list[str]]:
+        """The form fields (displayed positions) that give the stored choice `answer`: the
+        inverse of `read_form`, for a page that must show a stored answer it did not send."""
+        selected, _positions = self.shown_choice(option_order, answer, complete)
+        return {"answer": [str(shown) for shown in selected]}
 
-    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int],
+                       complete: bool = True) -> str | None:
+        """Why `answer` cannot be stored as a whole answer (`complete`) or as an incomplete
+        choice in the type's partial form (not `complete`); None when it can."""
         return None
 
     def mark(self, options: Sequence[Mapping[str, Any]], rule: str, answer: Sequence[int] | None) -> float:
@@ -158,7 +225,10 @@ class SingleChoice(QuestionType):
         return findings
 
 
-    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int],
+                       complete: bool = True) -> str | None:
+        if not complete:  # the only incomplete single choice is no choice
+            return None if not answer else "Select one answer"
         if len(answer) != 1 or not 0 <= answer[0] < len(options):
             return "Select one answer"
         return None
@@ -193,17 +263,24 @@ class MultipleChoice(QuestionType):
 
 
     input = "checkboxes"
+    clearable = True
 
     def instruction(self, options: Sequence[Mapping[str, Any]]) -> str:
         return f"Select {len(self.correct_answer(options))} answers."
 
-    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int],
+                       complete: bool = True) -> str | None:
         wanted = len(self.correct_answer(options))
         if len(set(answer)) != len(answer) or not all(0 <= a < len(options) for a in answer):
             return f"Select {wanted} answers"
-        if len(answer) != wanted:
+        if complete and len(answer) != wanted:
             return f"Select {wanted} answers. You selected {len(answer)}."
         return None
+
+    def incomplete(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> Choice:
+        wanted, chosen = len(self.correct_answer(options)), len(answer)
+        progress = f"{chosen} of {wanted} selected" if chosen <= wanted else f"{chosen} selected, {wanted} asked for"
+        return Choice(sorted(answer), f"Select {wanted} answers. You selected {chosen}.", progress)
 
     def mark(self, options: Sequence[Mapping[str, Any]], rule: str, answer: Sequence[int] | None) -> float:
         return scoring.score_multiple(self.correct_answer(options), answer, rule)
@@ -226,6 +303,7 @@ class Ordering(QuestionType):
 
 
     input = "ordering"
+    clearable = True
 
     def correct_answer(self, options: Sequence[Mapping[str, Any]]) -> list[int]:
         return list(range(len(options)))  # the authored order is the key
@@ -233,20 +311,34 @@ class Ordering(QuestionType):
     def instruction(self, options: Sequence[Mapping[str, Any]]) -> str:
         return f"Give each option a different position, from 1 (first) to {len(options)} (last)."
 
-    def parse_form(self, form: Any, option_order: Sequence[int],
-                   options: Sequence[Mapping[str, Any]]) -> tuple[list[int] | None, str | None]:
-        raw = [str(form.get(f"position-{shown}", "") or "").strip() for shown in range(len(option_order))]
-        if not any(raw):
-            return None, None
-        if not all(raw):
-            return None, "Choose a position for every option"
-        if not all(value.isdigit() and 1 <= int(value) <= len(option_order) for value in raw):
-            return None, f"Choose positions from 1 to {len(option_order)}"
-        ranks = [int(value) for value in raw]
-        if len(set(ranks)) != len(ranks):
-            return None, "Give each option a different position"
-        by_rank = sorted(range(len(option_order)), key=lambda shown: ranks[shown])
-        return [option_order[shown] for shown in by_rank], None
+    def read_form(self, form: Any, option_order: Sequence[int],
+                  options: Sequence[Mapping[str, Any]]) -> tuple[Choice | None, str | None]:
+        n = len(option_order)
+        raw = [str(form.get(f"position-{shown}", "") or "").strip() for shown in range(n)]
+        if not all(value == "" or (value.isascii() and value.isdigit() and 1 <= int(value) <= n) for value in raw):
+            return None, f"Choose positions from 1 to {n}"
+        ranks = [0] * n  # by authored option
+        for shown, value in enumerate(raw):
+            ranks[option_order[shown]] = int(value) if value else 0
+        if all(ranks) and len(set(ranks)) == n:
+            return Choice(sorted(range(n), key=lambda authored: ranks[authored])), None
+        return self.incomplete(options, ranks), None
+
+    def incomplete(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> Choice:
+        n = len(options)
+        ranks = list(answer) if any(answer) else []  # no position chosen: empty
+        chosen = sum(1 for rank in ranks if rank)
+        repeated = len({rank for rank in ranks if rank}) < chosen
+        progress = f"{chosen} of {n} positions chosen" + (", some the same" if repeated else "")
+        missing = "Give each option a different position" if repeated and chosen == n else "Choose a position for every option"
+        return Choice(ranks, missing, progress)
+
+    def shown_choice(self, option_order: Sequence[int], answer: Sequence[int],
+                     complete: bool) -> tuple[list[int], dict[int, int]]:
+        displayed_of = {authored: i for i, authored in enumerate(option_order)}
+        if complete:
+            return [], {displayed_of[a]: rank for rank, a in enumerate(answer, start=1) if a in displayed_of}
+        return [], {displayed_of[a]: rank for a, rank in enumerate(answer) if rank and a in displayed_of}
 
     def form_state(self, form: Any, option_order: Sequence[int]) -> dict[str, Any]:
         positions = {}
@@ -256,11 +348,17 @@ class Ordering(QuestionType):
                 positions[shown] = int(value)
         return {"selected": [], "positions": positions}
 
-    def form_fields(self, answer: Sequence[int], option_order: Sequence[int]) -> dict[str, list[str]]:
-        shown = {authored: displayed for displayed, authored in enumerate(option_order)}
-        return {f"position-{shown[a]}": [str(rank)] for rank, a in enumerate(answer, start=1) if a in shown}
+    def form_fields(self, answer: Sequence[int], option_order: Sequence[int],
+                    complete: bool = True) -> dict[str, list[str]]:
+        _selected, positions = self.shown_choice(option_order, answer, complete)
+        return {f"position-{shown}": [str(positions.get(shown, ""))] for shown in range(len(option_order))}
 
-    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int]) -> str | None:
+    def answer_problem(self, options: Sequence[Mapping[str, Any]], answer: Sequence[int],
+                       complete: bool = True) -> str | None:
+        if not complete:  # positions by authored option, 0 for none
+            if answer and (len(answer) != len(options) or not all(0 <= rank <= len(options) for rank in answer)):
+                return "Choose a position for every option"
+            return None
         if not scoring.is_complete_order(len(options), answer):
             return "Give each option a different position"
         return None

@@ -50,8 +50,7 @@ def preview(session: Session, attempts: list[Attempt]) -> list[Change]:
         total = 0.0
         for q in questions:
             options = _keyed_options(q, q.item_version.item.current_version)
-            answer = q.response.answer if q.response is not None else None
-            total += question_types.of(q.item_version.type).mark(options, q.item_version.scoring, answer)
+            total += question_types.of(q.item_version.type).mark(options, q.item_version.scoring, q.answer)
         new_percent = scoring.percent(total, len(questions))
         new_passed = scoring.passed(new_percent, attempt.pass_mark_percent) if attempt.pass_mark_percent is not None else None
         if attempt.percent is None or abs(new_percent - attempt.percent) > 1e-9 or new_passed != attempt.passed:

@@ -4,13 +4,14 @@ the views pass these objects to the templates."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import question_types
-from .attempts import time_taken_seconds
+from .attempts import next_seq, time_taken_seconds
 from .models import Attempt, AttemptQuestion, ItemVersion, Mode, Statement, StatementResult, TestForm, User
 
 
@@ -40,31 +41,36 @@ def question_view(attempt: Attempt, question: AttemptQuestion, submitted: dict |
     version = question.item_version
     qtype = question_types.of(version.type)
     shown = [ShownOption(i, authored, version.options[authored]["text"]) for i, authored in enumerate(question.option_order)]
-    stored = question.response.answer if question.response is not None else None
+    response = question.response
     selected: list[int] = []
     positions: dict[int, int] = {}
     if submitted is not None:
         selected = list(submitted.get("selected", []))
         positions = dict(submitted.get("positions", {}))
-    elif stored is not None:
-        displayed_of = {authored: i for i, authored in enumerate(question.option_order)}
-        if qtype.input == "ordering":
-            positions = {displayed_of[a]: rank for rank, a in enumerate(stored, start=1) if a in displayed_of}
-        else:
-            selected = [displayed_of[a] for a in stored if a in displayed_of]
+    elif response is not None:  # a whole answer, or an incomplete choice kept to finish
+        selected, positions = qtype.shown_choice(question.option_order, response.answer, response.complete)
+    instruction = qtype.instruction(version.options)
     return QuestionView(
         type=version.type,
         input=qtype.input,
-        stem=version.stem,
-        instruction=qtype.instruction(version.options),
+        stem=stem_without(version.stem, instruction),
+        instruction=instruction,
         options=shown,
         scenario_title=version.scenario_title,
         scenario_text=version.scenario_text,
         selected=selected,
         positions=positions,
-        seq=(question.response.seq if question.response is not None else 0) + 1,
+        seq=next_seq(response.seq if response is not None else None),
         first_input_id="answer" if qtype.input != "ordering" else "position-0",
     )
+
+
+def stem_without(stem: str, instruction: str) -> str:
+    """The stem without a last sentence that only repeats the instruction the page shows as the
+    hint ("... accurate? Select 3 answers."), so that it is said once."""
+    pattern = r"\s+".join(map(re.escape, instruction.split()))
+    trimmed = re.sub(rf"\s*{pattern}\s*$", "", stem)
+    return trimmed if trimmed.strip() else stem
 
 
 @dataclass(frozen=True)
@@ -73,14 +79,21 @@ class NavEntry:
     answered: bool
     flagged: bool
     current: bool = False
+    started: bool = False  # an incomplete choice is kept: not answered yet
 
 
 def navigation(attempt: Attempt) -> list[NavEntry]:
-    return [NavEntry(q.position, q.response is not None, q.flagged) for q in attempt.questions]
+    return [NavEntry(q.position, q.answer is not None, q.flagged, started=_started(q)) for q in attempt.questions]
+
+
+def _started(question: AttemptQuestion) -> bool:
+    """An incomplete choice is kept (some boxes ticked, some positions chosen): not an answer."""
+    response = question.response
+    return response is not None and not response.complete and bool(response.answer)
 
 
 def answer_counts(attempt: Attempt) -> dict[str, int]:
-    answered = sum(1 for q in attempt.questions if q.response is not None)
+    answered = sum(1 for q in attempt.questions if q.answer is not None)
     return {
         "total": len(attempt.questions),
         "answered": answered,
@@ -90,9 +103,11 @@ def answer_counts(attempt: Attempt) -> dict[str, int]:
 
 
 def resume_position(attempt: Attempt) -> int:
-    """Where a returning candidate lands: the first unanswered question, else the last one."""
+    """Where a returning candidate lands: the first unanswered question (in practice, the first
+    without feedback: a draft is not finished), else the last one."""
+    practice = attempt.mode == Mode.PRACTICE
     for q in attempt.questions:
-        if q.response is None:
+        if q.answer is None or (practice and q.response.final_at is None):
             return q.position
     return len(attempt.questions) or 1
 
@@ -105,15 +120,20 @@ class CheckRow:
     answered: bool
     flagged: bool
     answer_text: list[str]
+    progress: str = ""  # not answered yet, but started: how far ("1 of 3 selected")
 
 
 def check_rows(attempt: Attempt) -> list[CheckRow]:
     rows = []
     for q in attempt.questions:
         version = q.item_version
-        answer = q.response.answer if q.response is not None else None
+        answer = q.answer
+        progress = ""
+        if _started(q):
+            progress = question_types.of(version.type).incomplete(version.options, q.response.answer).progress
         rows.append(CheckRow(q.position, version.stem, q.section, answer is not None, q.flagged,
-                             [version.options[i]["text"] for i in (answer or []) if 0 <= i < len(version.options)]))
+                             [version.options[i]["text"] for i in (answer or []) if 0 <= i < len(version.options)],
+                             progress))
     return rows
 
 
@@ -159,7 +179,7 @@ class QuestionReview:
 def review_question(question: AttemptQuestion) -> QuestionReview:
     version = question.item_version
     qtype = question_types.of(version.type)
-    answer = question.response.answer if question.response is not None else None
+    answer = question.answer
     correct = qtype.correct_answer(version.options)
     chosen = set(answer or [])
     ordering = qtype.input == "ordering"

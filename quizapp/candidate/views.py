@@ -151,9 +151,14 @@ def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]
         return redirect(url_for(".result", attempt_id=attempt.id))
     if question is None:
         abort(404)
-    if attempt.mode == Mode.PRACTICE and question.response is not None:
+    if _is_final(attempt, question):
         return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
     return _question_page(attempt, question, nav=question_page.navigation(db.session, attempt.id))
+
+
+def _is_final(attempt: Attempt, question: AttemptQuestion) -> bool:
+    """A practice answer whose feedback the candidate asked for (locked, shown as feedback)."""
+    return attempt.mode == Mode.PRACTICE and question.response is not None and question.response.final_at is not None
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["POST"])
@@ -168,9 +173,13 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     question = _question(attempt, position)
-    action = request.form.get("action", "save")
+    # A question button sends only `goto`: moving on, not Save and continue.
+    action = "goto" if request.form.get("goto") else request.form.get("action", "save")
     qtype = question_types.of(question.item_version.type)
-    answer, problem = qtype.parse_form(request.form, question.option_order, question.item_version.options)
+    choice, problem = qtype.read_form(request.form, question.option_order, question.item_version.options)
+    seq = attempts.parse_seq(request.form.get("seq"))
+    if seq is None:
+        problem = attempts.BAD_SEQ_MESSAGE
     now = clock.now()
     begin_writing(db.session)  # the write lock from here on, with the attempt read again inside it
     db.session.refresh(attempt)
@@ -179,13 +188,21 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     if attempt.ended_at is not None:
         flash("Your time ran out before this answer arrived, so it was not saved. Answers saved before the deadline count.", "error")
         return redirect(url_for(".result", attempt_id=attempt.id))
-    if problem is None and answer is not None:
-        outcome = attempts.save_answer(db.session, attempt, question, answer, _seq(), now, _grace(), explicit=True)
+    # Only Save and continue (the candidate asking for feedback) makes a practice answer final.
+    final = attempt.mode == Mode.PRACTICE and action == "save"
+    if problem is None and choice is not None and not (choice.empty and question.response is None):
+        # An incomplete choice is kept too (not an answer), so that moving on never loses it.
+        outcome = attempts.save_answer(db.session, attempt, question, choice.answer, seq, now, _grace(), explicit=True,
+                                       complete=choice.complete, final=final)
         if outcome.status == "closed":
             db.session.rollback()
             flash(outcome.message, "error")
             return redirect(url_for(".result", attempt_id=attempt.id))
-        if not outcome.ok:
+        if outcome.status == "locked":
+            # A practice answer made final earlier (a double click, the back button): its feedback.
+            if question.answer != choice.answer:
+                flash(outcome.message, "error")
+        elif not outcome.ok:
             problem = outcome.message
     if problem:
         # Nothing is changed: the candidate sees their choice again with the error.
@@ -194,16 +211,13 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     if action in ("flag", "unflag"):
         attempts.set_flag(question, action == "flag")
     db.session.commit()
-    if attempt.mode == Mode.PRACTICE and answer is not None:
+    if action == "save" and choice is not None and not choice.complete and not choice.empty:
+        # Save and continue with an incomplete choice: kept, and the page says what is missing
+        # (the question buttons and Check your answers still move on: docs/scoring.md).
+        return _question_page(attempt, question, error=choice.missing, status=400)
+    if final and _is_final(attempt, question):
         return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
     return redirect(_next_url(attempt, position, action))
-
-
-def _seq(form: Any = None) -> int:
-    try:
-        return max(0, int((request.form if form is None else form).get("seq", "0")))
-    except ValueError:
-        return 0
 
 
 def _next_url(attempt: Attempt, position: int, action: str) -> str:
@@ -252,11 +266,17 @@ def autosave(attempt_id: int, position: int) -> Response:
             return _json(404, status="not-found", message="This question could not be found")
         form = _autosave_form()
         qtype = question_types.of(target.item_type)
-        answer, problem = qtype.parse_form(form, target.option_order, target.options)
         remaining = timing.remaining_seconds(target.deadline_at, now)
-        if answer is None:
+        seq = attempts.parse_seq(form.get("seq"))
+        if seq is None:
+            return _json(400, status="invalid", message=attempts.BAD_SEQ_MESSAGE, remaining_seconds=remaining)
+        choice, problem = qtype.read_form(form, target.option_order, target.options)
+        if choice is None:
             return _json(200, status="invalid", message=problem or "", remaining_seconds=remaining)
-        outcome = attempts.store_answer(connection, target, answer, _seq(form), now, _grace(), owner=owner)
+        # Always a draft in practice (final only when the candidate asks for feedback); an
+        # incomplete choice is kept but is not an answer ("complete": false says so).
+        outcome = attempts.store_answer(connection, target, choice.answer, seq, now, _grace(), owner=owner,
+                                        complete=choice.complete)
     if outcome.status == "signed-out":
         cache.forget(attempt_id, position)
         return _signed_out()
@@ -265,8 +285,9 @@ def autosave(attempt_id: int, position: int) -> Response:
                      result_url=url_for(".result", attempt_id=attempt_id))
     code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
     if outcome.status == "stale" and outcome.stored is not None:
-        return _stale(outcome.stored, answer, qtype, target, remaining)
-    return _json(code, status=outcome.status, message=outcome.message, remaining_seconds=remaining,
+        return _stale(outcome.stored, choice.answer, qtype, target, remaining)
+    message = outcome.message or (f"Not answered yet. {choice.missing}" if not choice.complete and not choice.empty else "")
+    return _json(code, status=outcome.status, message=message, remaining_seconds=remaining, complete=choice.complete,
                  saved_at=now.isoformat(), saved_at_text=f"Saved at {clock_time_seconds(now)}")
 
 
@@ -280,10 +301,10 @@ def _stale(stored: attempts.StoredAnswer, answer: list[int], qtype: question_typ
     save repeated after its answer was lost): what the question holds, as form fields for the
     page to show, with its sequence number for the page's next save. `changed` says whether it
     differs from what this page sent."""
-    changed = list(stored.answer) != list(answer)  # both as parse_form gives them (choices sorted)
+    changed = list(stored.answer) != list(answer)  # both as read_form gives them (choices sorted)
     return _json(200, status="stale", changed=changed, message=CHANGED_ELSEWHERE_MESSAGE if changed else "",
-                 answer=qtype.form_fields(stored.answer, target.option_order), seq=stored.seq,
-                 remaining_seconds=remaining, saved_at=stored.saved_at.isoformat(),
+                 answer=qtype.form_fields(stored.answer, target.option_order, stored.complete), seq=stored.seq,
+                 complete=stored.complete, remaining_seconds=remaining, saved_at=stored.saved_at.isoformat(),
                  saved_at_text=f"Saved at {clock_time_seconds(stored.saved_at)}")
 
 
@@ -330,7 +351,7 @@ def _autosave_form() -> Any:
 def practice_feedback(attempt_id: int, position: int) -> str | Response:
     attempt = _own_attempt(attempt_id)
     question = _question(attempt, position)
-    if attempt.mode != Mode.PRACTICE or question.response is None:
+    if not _is_final(attempt, question):  # feedback only on an answer the candidate made final
         return redirect(url_for(".question", attempt_id=attempt.id, position=position))
     return render_template(
         "candidate/practice_feedback.html",

@@ -120,20 +120,35 @@ class AttemptQuestion(Base):
         back_populates="question", uselist=False, cascade="all, delete-orphan"
     )
 
+    @property
+    def answer(self) -> list[int] | None:
+        """The stored answer that counts (is marked, shown as answered): None when there is none
+        or the choice is incomplete."""
+        response = self.response
+        return response.answer if response is not None and response.complete else None
+
 
 class Response(Base):
-    """The candidate's latest saved answer to one question.
+    """The candidate's latest saved choice on one question: an answer, or an incomplete choice
+    kept for them to finish, which never counts (`complete` false; see question_types.Choice).
 
-    `seq` is the client's sequence number for this question: a save is applied only when its
-    seq is higher than the stored one, so a late or repeated save never overwrites a newer answer.
+    `seq` is the client's sequence number for this question (0 to 2^31 - 1, compared as serial
+    numbers: see attempts.SEQ_MODULUS): a save is applied only when its seq is newer than the
+    stored one, so a late or repeated save never overwrites a newer answer.
     """
 
     __tablename__ = "responses"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("attempt_questions.id", ondelete="CASCADE"), unique=True)
-    # Authored option indices: single [i]; multiple sorted [i, j, k]; ordering in the candidate's order.
+    # Complete: authored option indices: single [i]; multiple sorted [i, j, k]; ordering in the
+    # candidate's order. Incomplete: the type's partial form (question_types.Choice).
     answer: Mapped[list[int]] = mapped_column(JSONType)
+    # False: not answered yet (too few boxes ticked, positions missing, or everything cleared).
+    complete: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # Practice: when the candidate asked for feedback; the answer is locked from then on.
+    # None: a draft they may still change (always, in a timed attempt).
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

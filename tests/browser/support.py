@@ -162,12 +162,12 @@ def attempt_from_url(page: Page) -> tuple[int, int]:
 
 
 def saved_answers(app, attempt_id: int) -> dict[int, list[int]]:
-    """Position -> the stored answer (authored option indices)."""
+    """Position -> the stored answer (authored option indices); incomplete choices are not answers."""
     with app.app_context():
         rows = db.session.execute(
             select(AttemptQuestion.position, Response.answer)
             .join(Response, Response.question_id == AttemptQuestion.id)
-            .where(AttemptQuestion.attempt_id == attempt_id)
+            .where(AttemptQuestion.attempt_id == attempt_id, Response.complete)
         ).all()
         return {position: list(answer) for position, answer in rows}
 

@@ -345,7 +345,7 @@ def test_error_states(page: Page, server, candidate, audit) -> None:
         chosen = [d for d, a in enumerate(info.option_order) if a in info.correct][:2]
         for displayed in chosen:
             option_input(page, displayed).check()
-        expect(page.locator("#save-status")).to_contain_text("Not saved: Select 3 answers")
+        expect(page.locator("#save-status")).to_have_text(SAVED)  # kept, not as an answer
         page.get_by_role("button", name="Save and continue").click()
         summary = page.locator(".govuk-error-summary")
         expect(summary).to_contain_text("Select 3 answers")
@@ -354,7 +354,7 @@ def test_error_states(page: Page, server, candidate, audit) -> None:
         audit(page, "multiple-response question with an error", errors=True)
         summary.get_by_role("link").click()
         expect(page.locator("input[name='answer']").first).to_be_focused()
-        assert saved_answers(server.app, attempt_id) == {}, "a refused answer was saved"
+        assert saved_answers(server.app, attempt_id) == {}, "an incomplete choice was stored as an answer"
 
 
 FOCUSED_BOX = """() => {
@@ -396,3 +396,71 @@ def test_focus_is_not_hidden_under_the_sticky_timer(page: Page, server, candidat
         legend_top = page.locator("legend").evaluate("(el) => el.getBoundingClientRect().top")
         timer_bottom = page.locator("#app-timer").evaluate("(el) => el.getBoundingClientRect().bottom")
         assert legend_top >= timer_bottom - 1, f"the question (top {legend_top}) is under the timer (bottom {timer_bottom})"
+
+
+def test_practice_change_of_mind_then_feedback_on_the_last_choice(page: Page, server, candidate) -> None:
+    """Issue 14, defect 1: practice, click one option, then another, then Save and continue: the
+    feedback is on the second choice (the autosave kept drafts), never a 400 page."""
+    sign_in(page, candidate)
+    attempt_id = start_test(page, "fx-mock", mode="practice")
+    info = next(i for i in questions_of(server.app, attempt_id) if i.type == "single")
+    page.goto(f"/tests/attempts/{attempt_id}/questions/{info.position}")
+    wrong = next(d for d, a in enumerate(info.option_order) if a not in info.correct)
+    right = info.option_order.index(info.correct[0])
+    with step(page, "click a wrong option, then the right one"):
+        option_input(page, wrong).check()
+        expect(page.locator("#save-status")).to_have_text(SAVED)
+        option_input(page, right).check()
+        expect(page.locator("#save-status")).to_have_text(SAVED)
+    with step(page, "reload: the draft is shown, with no feedback yet"):
+        page.reload()
+        expect(page).to_have_url(re.compile(rf"/questions/{info.position}$"))
+        expect(option_input(page, right)).to_be_checked()
+    with step(page, "change back and forth, then Save and continue"):
+        option_input(page, wrong).check()
+        option_input(page, right).check()
+        with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith(f"/questions/{info.position}")) as posted:
+            page.get_by_role("button", name="Save and continue").click()
+        assert posted.value.status == 302
+        expect(page.locator("h1")).to_have_text(f"Question {info.position} of 6: feedback")
+        expect(page.locator("main")).to_contain_text("Correct")
+        expect(page.locator("main")).not_to_contain_text("already answered")
+        assert saved_answers(server.app, attempt_id) == {info.position: [info.correct[0]]}
+
+
+def test_a_half_ticked_question_does_not_trap_the_candidate(page: Page, server, candidate, audit) -> None:
+    """Issue 14, defect 2: one box ticked of three, the question buttons, Flag for review and
+    Check your answers all move on; the boxes are still ticked after coming back and reloading,
+    and the buttons and Check your answers say "not answered yet"."""
+    sign_in(page, candidate)
+    attempt_id = start_test(page, "fx-mock")
+    info = next(i for i in questions_of(server.app, attempt_id) if i.type == "multiple")
+    other = 1 if info.position != 1 else 2
+    question_url = f"/tests/attempts/{attempt_id}/questions/{info.position}"
+    page.goto(question_url)
+    ticked = info.option_order.index(info.correct[0])
+    with step(page, "tick one box, then go to another question"):
+        option_input(page, ticked).check()
+        nav_button(page, other).click()
+        expect(page).to_have_url(re.compile(rf"/questions/{other}$"))
+        expect(nav_button(page, info.position)).to_contain_text("not answered yet")
+    with step(page, "come back: the box is still ticked"):
+        nav_button(page, info.position).click()
+        expect(page).to_have_url(re.compile(rf"/questions/{info.position}$"))
+        expect(option_input(page, ticked)).to_be_checked()
+    with step(page, "Flag for review moves on too"):
+        page.get_by_role("button", name="Flag for review").click()
+        expect(page.locator(".govuk-error-summary")).to_have_count(0)
+        expect(page.locator("h1")).to_contain_text("(flagged for review)")
+        expect(option_input(page, ticked)).to_be_checked()
+    with step(page, "Check your answers says not answered yet"):
+        page.get_by_role("button", name="Check your answers").click()
+        expect(page).to_have_url(re.compile(r"/check$"))
+        expect(page.locator("main")).to_contain_text("You have answered 0 of 6 questions")
+        expect(page.locator("main")).to_contain_text(re.compile(r"Not answered yet\s+1 of 3 selected: it counts once it is complete"))
+        audit(page, "check your answers", state="a question started")
+    with step(page, "reload the question: still ticked, and not counted"):
+        page.goto(question_url)
+        page.reload()
+        expect(option_input(page, ticked)).to_be_checked()
+        assert saved_answers(server.app, attempt_id) == {}

@@ -80,7 +80,9 @@ def test_a_practice_answer_given_meanwhile_stays_final(client, auth, fx, app, cl
     with app.app_context():
         session, question = _read(app, attempt_id, info.position)
         other = db.session.get(AttemptQuestion, question.id)
-        assert attempts.save_answer(db.session, other.attempt, other, wrong, 1, clock(), 10.0).status == "saved"
+        # Save and continue: the candidate asks for feedback, which makes the answer final.
+        assert attempts.save_answer(db.session, other.attempt, other, wrong, 1, clock(), 10.0, explicit=True,
+                                    final=True).status == "saved"
         db.session.commit()
         outcome = attempts.save_answer(session, question.attempt, question, right, 2, clock(), 10.0)
         session.commit()
