@@ -219,7 +219,9 @@ class Autosave {
     }
     this.forget(body);
     if (data.status === "saved") {
-      if (!this.pending) this.say(data.saved_at_text || "Saved");
+      // An incomplete choice ("Select 3 answers", 1 ticked) is kept, but is not an answer yet: say both.
+      const text = data.saved_at_text || "Saved";
+      if (!this.pending) this.say(data.complete === false && data.message ? `${data.message} Your choice so far is kept: ${text.toLowerCase()}.` : text);
       if (this.channel) {
         this.channel.postMessage({ url: this.url, seq: Number(body.get("seq")), fields: fieldsOf(body), text: data.saved_at_text });
       }

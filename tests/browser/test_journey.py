@@ -439,8 +439,11 @@ def test_a_half_ticked_question_does_not_trap_the_candidate(page: Page, server, 
     question_url = f"/tests/attempts/{attempt_id}/questions/{info.position}"
     page.goto(question_url)
     ticked = info.option_order.index(info.correct[0])
-    with step(page, "tick one box, then go to another question"):
+    with step(page, "tick one box: the autosave says it is kept but not an answer yet"):
         option_input(page, ticked).check()
+        expect(page.locator("#save-status")).to_contain_text(
+            re.compile(r"Not answered yet\. Select 3 answers\. You selected 1\. Your choice so far is kept: saved at \d\d:\d\d:\d\d"))
+    with step(page, "go to another question"):
         nav_button(page, other).click()
         expect(page).to_have_url(re.compile(rf"/questions/{other}$"))
         expect(nav_button(page, info.position)).to_contain_text("not answered yet")
