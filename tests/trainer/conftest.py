@@ -39,7 +39,9 @@ def take(email: str, right: float | set[str], *, mode: str = Mode.TIMED, seed: i
             continue
         good = n < cut if cut is not None else key in right
         answer = _answer(version, good)
-        attempts.save_answer(session, attempt, question, answer, 1, began + timedelta(seconds=10 + n), 0.0, explicit=True)
+        # explicit and final, as "Save and continue" stores them (in practice: feedback was shown)
+        attempts.save_answer(session, attempt, question, answer, 1, began + timedelta(seconds=10 + n), 0.0,
+                             explicit=True, final=True)
     if finish is not None:
         attempts.finish(session, attempt, began + timedelta(minutes=5), finish)
     session.commit()
