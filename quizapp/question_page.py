@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from .models import AttemptQuestion, ItemVersion, Response
-from .results import NavEntry
+from .results import NavEntry, is_started
 
 
 def question_at(session: Session, attempt_id: int, position: int) -> AttemptQuestion | None:
@@ -31,7 +31,7 @@ def navigation(session: Session, attempt_id: int) -> list[NavEntry]:
     # On the session's connection, past the ORM's execution layer: plain rows need none of it.
     rows = session.connection().execute(_navigation_query(), {"attempt_id": attempt_id})
     # As results.navigation: answered only by a whole answer; "started" when an incomplete choice is kept.
-    return [NavEntry(position, complete is True, flagged, started=complete is False and bool(answer))
+    return [NavEntry(position, complete is True, flagged, started=is_started(complete, answer))
             for position, flagged, complete, answer in rows]
 
 

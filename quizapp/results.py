@@ -86,10 +86,15 @@ def navigation(attempt: Attempt) -> list[NavEntry]:
     return [NavEntry(q.position, q.answer is not None, q.flagged, started=_started(q)) for q in attempt.questions]
 
 
+def is_started(complete: bool | None, answer: list[int] | None) -> bool:
+    """The rule for a kept incomplete choice (some boxes ticked, some positions chosen): started,
+    not an answer. `complete` and `answer` are the response's (None without one)."""
+    return complete is False and bool(answer)
+
+
 def _started(question: AttemptQuestion) -> bool:
-    """An incomplete choice is kept (some boxes ticked, some positions chosen): not an answer."""
     response = question.response
-    return response is not None and not response.complete and bool(response.answer)
+    return response is not None and is_started(response.complete, response.answer)
 
 
 def answer_counts(attempt: Attempt) -> dict[str, int]:
