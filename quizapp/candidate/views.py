@@ -288,7 +288,7 @@ def autosave(attempt_id: int, position: int) -> Response:
         return _stale(outcome.stored, choice.answer, qtype, target, remaining)
     message = outcome.message or (f"Not answered yet. {choice.missing}" if not choice.complete and not choice.empty else "")
     return _json(code, status=outcome.status, message=message, remaining_seconds=remaining, complete=choice.complete,
-                 saved_at=now.isoformat(), saved_at_text=f"Saved at {clock_time_seconds(now)}")
+                 **_saved_at(now))
 
 
 CHANGED_ELSEWHERE_MESSAGE = ("Your answer to this question was changed in another window or tab, so the answer you "
@@ -304,8 +304,12 @@ def _stale(stored: attempts.StoredAnswer, answer: list[int], qtype: question_typ
     changed = list(stored.answer) != list(answer)  # both as read_form gives them (choices sorted)
     return _json(200, status="stale", changed=changed, message=CHANGED_ELSEWHERE_MESSAGE if changed else "",
                  answer=qtype.form_fields(stored.answer, target.option_order, stored.complete), seq=stored.seq,
-                 complete=stored.complete, remaining_seconds=remaining, saved_at=stored.saved_at.isoformat(),
-                 saved_at_text=f"Saved at {clock_time_seconds(stored.saved_at)}")
+                 complete=stored.complete, remaining_seconds=remaining, **_saved_at(stored.saved_at))
+
+
+def _saved_at(when: datetime) -> dict[str, str]:
+    """When an answer was saved, as the server's instant and as the page says it (UK time)."""
+    return {"saved_at": when.isoformat(), "saved_at_text": f"Saved at {clock_time_seconds(when)}"}
 
 
 def _autosave_targets() -> attempts.AutosaveTargets:
