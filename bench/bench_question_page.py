@@ -15,9 +15,7 @@ gunicorn and wrk. Nothing is asserted.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
 import re
 import sys
 import tempfile
@@ -29,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import hello_app  # noqa: E402
-from bench_save_inprocess import cpu_per_request, environ_maker  # noqa: E402
+from bench_save_inprocess import cpu_per_request, environ_maker, print_profile  # noqa: E402
 from load import PASSWORD, new_database, prepare_database  # noqa: E402
 
 SHIPPED_BANKS = ROOT / "question_banks"
@@ -87,11 +85,7 @@ def run(args: argparse.Namespace) -> None:
             micros, status = cpu_per_request(wsgi_app, make, args.requests, args.repeats)
             print(f"    {label:<34}{micros:>7.0f} µs   ({status})")
         if args.profile:
-            profile = cProfile.Profile()
-            profile.enable()
-            cpu_per_request(app.wsgi_app, page_environ, args.requests, 1)
-            profile.disable()
-            pstats.Stats(profile).sort_stats(args.sort).print_stats(args.profile)
+            print_profile(app.wsgi_app, page_environ, args.requests, args.profile, args.sort)
     finally:
         if pg is not None:
             pg.stop()

@@ -60,6 +60,16 @@ def cpu_per_request(wsgi_app: Callable, make_environ: Callable[[], dict], reques
     return best * 1e6, statuses[-1]
 
 
+def print_profile(wsgi_app: Callable, make_environ: Callable[[], dict], requests: int, top: int,
+                  sort: str = "cumulative") -> None:
+    """cProfile's top `top` lines for `requests` requests made as cpu_per_request makes them."""
+    profile = cProfile.Profile()
+    profile.enable()
+    cpu_per_request(wsgi_app, make_environ, requests, 1)
+    profile.disable()
+    pstats.Stats(profile).sort_stats(sort).print_stats(top)
+
+
 def signed_in_attempt(app) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
     """Sign in, start the fixture mock, and return (attempt, a single-choice position, its save token)."""
     client = app.test_client()
@@ -104,11 +114,7 @@ def run(args: argparse.Namespace) -> None:
             micros, status = cpu_per_request(wsgi_app, make, args.requests, args.repeats)
             print(f"    {label:<26}{micros:>7.0f} µs   ({status})")
         if args.profile:
-            profile = cProfile.Profile()
-            profile.enable()
-            cpu_per_request(app.wsgi_app, save_environ, args.requests, 1)
-            profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
+            print_profile(app.wsgi_app, save_environ, args.requests, args.profile)
     finally:
         if pg is not None:
             pg.stop()

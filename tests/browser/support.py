@@ -26,6 +26,8 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__browser-tests__/axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 SERVICE_NAME = "Social work practice tests"
+# What the autosave status says once the server holds the answer ("Saved at 22:51:06", UK time)
+SAVED = re.compile(r"^Saved at \d\d:\d\d:\d\d$")
 
 __all__ = ["PASSWORD", "QuestionInfo", "answer_form", "questions_of"]
 

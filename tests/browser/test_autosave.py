@@ -32,6 +32,7 @@ from quizapp.models import AttemptQuestion, Response, User
 from quizapp.templating import UK
 
 from .support import (
+    SAVED,
     QuestionInfo,
     answer_with_mouse,
     authored,
@@ -47,7 +48,6 @@ from .support import (
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"^Saved at \d\d:\d\d:\d\d$")
 NOT_SAVED = "Your answer to this question is not saved yet"
 CHANGED_ELSEWHERE = "Your answer to this question was changed in another window"
 AUTOSAVE = "**/autosave"

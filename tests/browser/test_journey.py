@@ -18,6 +18,7 @@ from quizapp.candidate.views import SIGNED_OUT_MESSAGE
 from quizapp.models import User
 
 from .support import (
+    SAVED,
     PASSWORD,
     attempt_from_url,
     attempt_row,
@@ -37,7 +38,6 @@ from .support import (
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"^Saved at \d\d:\d\d:\d\d$")
 
 
 def question_heading(page: Page, position: int, total: int = 6) -> None:
