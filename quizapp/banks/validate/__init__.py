@@ -46,7 +46,7 @@ from pathlib import Path
 
 from quizapp.banks.model import BankSet
 from quizapp.banks.validate.draws import check_tests
-from quizapp.banks.validate.fields import ID_RE
+from quizapp.banks.bank_format import ID_RE
 from quizapp.banks.validate.files import FileChecker
 from quizapp.banks.validate.records import SetState, assemble
 from quizapp.banks.validate.references import check_references

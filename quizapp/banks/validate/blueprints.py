@@ -1,20 +1,13 @@
-"""The rules for a test blueprint file, one file at a time: its keys, time limit and pass mark,
-each section (not twice) and its draw (exactly one kind), and the result bands. Whether the
-draws can be met from the banks is checked across files, in draws.py."""
+"""The rules for a test blueprint file, one file at a time: its keys and values as
+bank_format.py declares them (TEST, SECTION, DRAW, BAND), each section not twice, each draw
+of exactly one kind with item ids not twice, and the result bands in order with unique
+labels. Whether the draws can be met from the banks is checked across files, in draws.py."""
 
 from __future__ import annotations
 
-from quizapp.banks.model import DEFAULT_BANDS, DRAW_KINDS, SECTIONS, Band, Draw, Section, TestBlueprint
-from quizapp.banks.validate.fields import (
-    BAND_KEYS,
-    DRAW_KEYS,
-    ID_RE,
-    MAX_TIME_LIMIT_MINUTES,
-    SECTION_KEYS,
-    TEST_KEYS,
-    FieldReader,
-    show,
-)
+from quizapp.banks.bank_format import BAND, DRAW, ID_RE, SECTION, TEST
+from quizapp.banks.model import DEFAULT_BANDS, DRAW_KINDS, Band, Draw, Section, TestBlueprint
+from quizapp.banks.validate.fields import FieldReader, show
 from quizapp.banks.validate.records import SectionRec, TestRec
 from quizapp.banks.yamlsafe import INVALID, LocatedDict, LocatedList
 
@@ -23,46 +16,37 @@ class TestRules(FieldReader):
     """Checks a test blueprint file and records the test in the set state."""
 
     def test(self, root: LocatedDict) -> None:
-        self.keys(root, TEST_KEYS, "test")
-        ref = self.identifier(root, "test", "test", what="test id")
-        title = self.text(root, "title", "test")
-        framework = self.identifier(root, "framework", "test", what="framework id")
-        description = self.text(root, "description", "test", required=False)
-        minutes = self.number(root, "time_limit_minutes", "test", 0, MAX_TIME_LIMIT_MINUTES,
-                              low_open=True)
-        pass_mark = self.number(root, "pass_mark_percent", "test", 0, 100)
-        shuffle = self.boolean(root, "shuffle_options", True)
-        bands = self.bands(root)
-        values = self.sequence(root, "sections", "test", required=True, non_empty=True)
+        values = self.read_shape(root, TEST)
+        ref, framework, shuffle = values["test"], values["framework"], values["shuffle_options"]
+        bands = self.bands(values["bands"])
         fw_key = framework.value if framework else ""
         section_recs = []
         seen: dict[str, int] = {}
-        for _, entry in self.mappings(values or LocatedList(), "sections", "section"):
+        for _, entry in self.entries(values["sections"], TEST["sections"]):
             section_recs.append(self.section(entry, fw_key, seen))
         if ref is None:
             return
         test = TestBlueprint(
-            key=ref.value, title=title or "", framework=fw_key,
-            time_limit_minutes=minutes or 0.0, pass_mark_percent=pass_mark or 0.0,
+            key=ref.value, title=values["title"] or "", framework=fw_key,
+            time_limit_minutes=values["time_limit_minutes"] or 0.0,
+            pass_mark_percent=values["pass_mark_percent"] or 0.0,
             sections=[s.section for s in section_recs if s.section is not None],
             shuffle_options=True if shuffle is None else shuffle, bands=bands,
-            description=description or "", file=self.file, line=ref.line,
+            description=values["description"] or "", file=self.file, line=ref.line,
         )
         self.state.tests.append(TestRec(ref, framework, test, section_recs))
 
     def section(self, entry: LocatedDict, test_framework: str, seen: dict[str, int]) -> SectionRec:
+        """Rule: a section appears once in a test."""
         before = len(self.problems)
-        self.keys(entry, SECTION_KEYS, "section")
-        name = self.choice(entry, "section", "section", SECTIONS)
+        values = self.read_shape(entry, SECTION)
+        name, framework = values["section"], values["framework"]
         if name is not None:
             if name in seen:
                 self.at_value(entry, "section", f"section '{name}' appears twice in this test "
                                                 f"(first at line {seen[name]})")
             else:
                 seen[name] = entry.value_mark("section")[0]
-        title = self.text(entry, "title", "section", required=False)
-        framework = self.identifier(entry, "framework", "section", what="framework id",
-                                    required=False)
         record = SectionRec(None, name, framework, None, None, 0, [])
         self.draw(entry, record)
         if len(self.problems) == before and record.draw_kind is not None and name is not None:
@@ -71,7 +55,7 @@ class TestRules(FieldReader):
                         items=tuple(ref.value for ref in record.draw_items))
             record.section = Section(section=name, draw=draw,
                                      framework=framework.value if framework else test_framework,
-                                     title=title or "")
+                                     title=values["title"] or "")
         return record
 
     def draw(self, entry: LocatedDict, record: SectionRec) -> None:
@@ -87,8 +71,8 @@ class TestRules(FieldReader):
             self.at_value(entry, "draw", f"'draw' must be a mapping with one of: "
                                          f"{', '.join(DRAW_KINDS)}; not {show(draw, entry.source_text('draw'))}")
             return
-        self.keys(draw, DRAW_KEYS, "draw")
-        kinds = [key for key in draw if key in DRAW_KEYS]
+        self.keys(draw, DRAW.names, DRAW.name)
+        kinds = [key for key in draw if key in DRAW.names]
         if not kinds:
             if not draw:  # unknown keys were reported, with a suggestion, just above
                 self.at_key(entry, "draw", f"'draw' needs one of: {', '.join(DRAW_KINDS)}")
@@ -99,7 +83,7 @@ class TestRules(FieldReader):
             return
         kind = kinds[0]
         if kind == "items":
-            values = self.sequence(draw, "items", "draw", required=True, non_empty=True)
+            values = self.read(draw, DRAW["items"], DRAW.name)
             if values is None:
                 return
             refs = self.texts(values, "items", ID_RE, "item id")
@@ -108,27 +92,25 @@ class TestRules(FieldReader):
             record.draw_items = self.no_duplicates(
                 refs, "item '{value}' is listed twice in this draw (first at line {line})")
         else:
-            number = self.integer(draw, kind, "draw", 1, None)
+            number = self.read(draw, DRAW[kind], DRAW.name)
             if number is None:
                 return
             record.draw_number = number
             record.draw_count = self.ref(draw, kind, str(number))
         record.draw_kind = kind
 
-    def bands(self, root: LocatedDict) -> tuple[Band, ...]:
-        """Rule: bands have min_percent 0..100, strictly decreasing, the last 0, labels unique."""
+    def bands(self, values: LocatedList | None) -> tuple[Band, ...]:
+        """Rule: bands' min_percent strictly decreasing, the last 0, labels unique."""
         default = tuple(Band(m, label) for m, label in DEFAULT_BANDS)
-        values = self.sequence(root, "bands", "test", required=False, non_empty=True)
         if values is None:
             return default
         bands = []
         previous: tuple[float, int] | None = None
         labels: dict[str, int] = {}
         minimum: float | None = None
-        for _, entry in self.mappings(values, "bands", "band"):
-            self.keys(entry, BAND_KEYS, "band")
-            minimum = self.number(entry, "min_percent", "band", 0, 100)
-            label = self.text(entry, "label", "band")
+        for _, entry in self.entries(values, TEST["bands"]):
+            fields = self.read_shape(entry, BAND)
+            minimum, label = fields["min_percent"], fields["label"]
             if minimum is not None:
                 if previous is not None and minimum >= previous[0]:
                     self.at_value(entry, "min_percent",

@@ -1,7 +1,11 @@
-"""The generic readers every part of a bank file is checked with: the file's keys (unknown
-keys, with a suggestion; missing required keys) and one value of each type (text and
-Markdown without raw HTML, ids and codes, choices, whole numbers and numbers in a range,
-true/false, lists, lists of mappings, lists of short texts, no duplicates in a list).
+"""File shape and keys: the readers every part of a bank file is checked with.
+
+:meth:`FieldReader.read_shape` checks a part (an item, an option, a section...) against its
+declaration in quizapp/banks/bank_format.py: no unknown keys (with a suggestion), the
+required ones present, each value of its declared type. Beneath it are the generic readers,
+one per type: text and Markdown without raw HTML, ids and codes, choices, whole numbers and
+numbers in a range, true/false, slugs, web addresses, lists, lists of mappings, lists of
+short texts, no duplicates in a list.
 
 Each reader reports what is wrong at the line and column of the key or value, and returns
 the value it read (None when it was wrong). :class:`FieldReader` is the base class of the
@@ -15,36 +19,16 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
-from quizapp.banks.model import DRAW_KINDS, Problem
+from quizapp.banks.bank_format import CODE_RE, FILES, ID_RE, SLUG_RE, Key, Shape
+from quizapp.banks.model import Problem
 from quizapp.banks.validate.records import Ref, SetState
 from quizapp.banks.yamlsafe import INVALID, LoadResult, LocatedDict, LocatedList
 from quizapp.markup import raw_html
 
-ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
-"""Framework, bank, scenario, item and test ids."""
-CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}")
-"""Statement codes."""
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-"""A framework's level: lower-case words joined by hyphens, e.g. practice-supervisor."""
-
-MAX_TIME_LIMIT_MINUTES = 600
-
-KIND_KEYS = ("framework", "bank", "test")
-FRAMEWORK_KEYS = frozenset({"framework", "title", "level", "description", "statements"})
-STATEMENT_KEYS = frozenset({"code", "title", "summary", "resources"})
-RESOURCE_KEYS = frozenset({"title", "url"})
-BANK_KEYS = frozenset({"bank", "framework", "title", "description", "items", "scenarios"})
-SCENARIO_KEYS = frozenset({"id", "title", "text", "items"})
-ITEM_KEYS = frozenset({"id", "type", "section", "statements", "difficulty", "stem", "options",
-                       "scoring", "rationale", "references"})
-OPTION_KEYS = frozenset({"text", "correct", "feedback"})
-TEST_KEYS = frozenset({"test", "title", "framework", "description", "time_limit_minutes",
-                       "pass_mark_percent", "sections", "shuffle_options", "bands"})
-SECTION_KEYS = frozenset({"section", "title", "framework", "draw"})
-DRAW_KEYS = frozenset(DRAW_KINDS)
-BAND_KEYS = frozenset({"min_percent", "label"})
-ANY_KEY = FRAMEWORK_KEYS | BANK_KEYS | TEST_KEYS
+KIND_KEYS = tuple(shape.name for shape in FILES)  # ("framework", "bank", "test")
+ANY_KEY = frozenset().union(*(shape.names for shape in FILES))
 
 KIND_RULE = "a file must have exactly one of 'framework', 'bank' or 'test' at the top level"
 ID_RULE = "letters, digits, '.', '_' or '-', starting with a letter or digit"
@@ -102,6 +86,51 @@ class FieldReader:
     def ref(self, mapping: LocatedDict, key: str, value: str) -> Ref:
         line, column = mapping.value_mark(key)
         return Ref(value, self.file, line, column)
+
+    # -- reading a part of the file as bank_format.py declares it ----------------------
+
+    def read_shape(self, mapping: LocatedDict, shape: Shape) -> dict[str, Any]:
+        """Rule: ``mapping`` has only ``shape``'s keys, each as declared. Returns each key's
+        value as :meth:`read` gives it (a mapping-typed key is left to the caller)."""
+        self.keys(mapping, shape.names, shape.name)
+        return {key.name: self.read(mapping, key, shape.name)
+                for key in shape.keys if key.type != "mapping"}
+
+    def read(self, mapping: LocatedDict, key: Key, noun: str) -> Any:
+        """The value of ``key`` in ``mapping`` (a part of the file that messages call ``noun``),
+        checked against its declaration: None when it is wrong (reported) or absent; ids and
+        codes as a :class:`Ref`, text stripped ('' when optional and absent), a list as the
+        :class:`LocatedList` (its entries are the caller's to check)."""
+        kind, name, required = key.type, key.name, key.required
+        if kind == "markdown":
+            return self.text(mapping, name, noun, required=required)
+        if kind == "id":  # messages say "item id" for an item's id, "framework id" for framework
+            what = f"{noun if name == 'id' else name} id"
+            return self.identifier(mapping, name, noun, what=what, required=required)
+        if kind == "code":
+            return self.identifier(mapping, name, noun, pattern=CODE_RE, max_length=20,
+                                   what="statement code", required=required)
+        if kind == "choice":
+            return self.choice(mapping, name, noun, key.choices, required=required)
+        if kind == "list":
+            return self.sequence(mapping, name, noun, required=required, non_empty=key.min_items > 0)
+        if kind == "integer":
+            return self.integer(mapping, name, noun, int(key.low or 0),
+                                None if key.high is None else int(key.high), required=required)
+        if kind == "number":
+            return self.number(mapping, name, noun, key.low or 0, key.high,  # type: ignore[arg-type]
+                               low_open=key.low_open, required=required)
+        if kind == "boolean":
+            return self.boolean(mapping, name, key.default)
+        if kind == "slug":
+            return self.slug(mapping, name, noun, required=required)
+        if kind == "url":
+            return self.url(mapping, name, noun, required=required)
+        raise ValueError(f"no reader for {kind!r} (key {name!r} of {noun})")
+
+    def entries(self, values: LocatedList | None, key: Key) -> Iterable[tuple[int, LocatedDict]]:
+        """Each mapping in the list read for ``key`` (nothing when it was absent or wrong)."""
+        return self.mappings(values or LocatedList(), key.name, key.of or "")
 
     # -- generic readers -------------------------------------------------------------
 
@@ -238,10 +267,11 @@ class FieldReader:
         return None
 
     def number(self, mapping: LocatedDict, key: str, noun: str, low: float, high: float, *,
-               low_open: bool = False) -> float | None:
+               low_open: bool = False, required: bool = True) -> float | None:
         """Rule: a (finite) number from ``low`` to ``high``; above ``low`` when ``low_open``."""
         if key not in mapping:
-            self.missing(mapping, key, noun)
+            if required:
+                self.missing(mapping, key, noun)
             return None
         value = mapping[key]
         if value is INVALID:
@@ -267,6 +297,30 @@ class FieldReader:
         self.at_value(mapping, key, f"'{key}' must be true or false, "
                                     f"not {show(value, mapping.source_text(key))}")
         return None
+
+    def slug(self, mapping: LocatedDict, key: str, noun: str, *, required: bool = True) -> str | None:
+        """Rule: a slug: lower-case letters and digits, words joined by '-'."""
+        text = self.text(mapping, key, noun, required=required, markdown=False)
+        if text and SLUG_RE.fullmatch(text) is None:
+            self.at_value(mapping, key, f"'{key}' must be a slug (lower-case words joined by "
+                                        f"'-', e.g. practice-supervisor), not {show(text)}")
+            return None
+        return text
+
+    def url(self, mapping: LocatedDict, key: str, noun: str, *, required: bool = True) -> str | None:
+        """Rule: an http(s) address."""
+        url = self.text(mapping, key, noun, required=required, markdown=False)
+        if not url:
+            return url
+        try:
+            parts = urlsplit(url)
+            good = parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in url
+        except ValueError:
+            good = False
+        if not good:
+            self.at_value(mapping, key, f"'{key}' must be an http:// or https:// address, not {show(url)}")
+            return None
+        return url
 
     def sequence(self, mapping: LocatedDict, key: str, noun: str, *, required: bool,
                  non_empty: bool) -> LocatedList | None:

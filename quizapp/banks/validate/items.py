@@ -1,22 +1,16 @@
-"""The rules for a bank file: its keys, at least one item, each scenario, and each item with
-its options (texts unique in the item) and statement codes (none twice); then the item's
-question type checks its options (see quizapp/question_types.py)."""
+"""The rules for a bank file: its keys and values as bank_format.py declares them (BANK,
+SCENARIO, ITEM, OPTION), at least one item, option texts unique in an item, statement codes
+not twice in an item; then each item's question type checks its options (see
+quizapp/question_types.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from quizapp import question_types
-from quizapp.banks.model import SCORING_RULES, SECTIONS, Bank, Item, Option, Scenario
-from quizapp.banks.validate.fields import (
-    BANK_KEYS,
-    CODE_RE,
-    ITEM_KEYS,
-    OPTION_KEYS,
-    SCENARIO_KEYS,
-    FieldReader,
-    show,
-)
+from quizapp.banks.bank_format import BANK, CODE_RE, ITEM, OPTION, SCENARIO
+from quizapp.banks.model import Bank, Item, Option, Scenario
+from quizapp.banks.validate.fields import FieldReader, show
 from quizapp.banks.validate.records import BankRec, ItemRec, Ref, ScenarioRec
 from quizapp.banks.yamlsafe import LocatedDict, LocatedList
 
@@ -25,22 +19,20 @@ class BankRules(FieldReader):
     """Checks a bank file and records the bank, its scenarios and items in the set state."""
 
     def bank(self, root: LocatedDict) -> None:
-        self.keys(root, BANK_KEYS, "bank")
-        ref = self.identifier(root, "bank", "bank", what="bank id")
-        framework = self.identifier(root, "framework", "bank", what="framework id")
-        title = self.text(root, "title", "bank")
-        description = self.text(root, "description", "bank", required=False)
+        """Rule: a bank holds at least one item, standalone or in a scenario."""
+        values = self.read_shape(root, BANK)
+        ref, framework = values["bank"], values["framework"]
         key = ref.value if ref else ""
         fw_key = framework.value if framework else ""
         entries = 0
         item_recs: list[ItemRec] = []
-        items = self.sequence(root, "items", "bank", required=False, non_empty=False)
+        items = values["items"]
         if items is not None:
             entries += len(items)
             item_recs = self.items(items, key, fw_key, None)
         scenario_recs: list[ScenarioRec] = []
-        scenarios = self.sequence(root, "scenarios", "bank", required=False, non_empty=False)
-        for index, entry in self.mappings(scenarios or LocatedList(), "scenarios", "scenario"):
+        scenarios = values["scenarios"]
+        for index, entry in self.entries(scenarios, BANK["scenarios"]):
             scenario = self.scenario(entry, index, key, fw_key)
             entries += max(1, len(scenario.items))  # an empty scenario is reported by itself
             scenario_recs.append(scenario)
@@ -49,47 +41,38 @@ class BankRules(FieldReader):
                                       "'scenarios' with items")
         if ref is None:
             return
-        bank = Bank(key=key, framework=fw_key, title=title or "", items=[], scenarios=[],
-                    description=description or "", file=self.file, line=ref.line)
+        bank = Bank(key=key, framework=fw_key, title=values["title"] or "", items=[], scenarios=[],
+                    description=values["description"] or "", file=self.file, line=ref.line)
         self.state.banks.append(BankRec(ref, framework, bank, item_recs, scenario_recs))
 
     def scenario(self, entry: LocatedDict, index: int, bank: str, framework: str) -> ScenarioRec:
         before = len(self.problems)
-        self.keys(entry, SCENARIO_KEYS, "scenario")
-        ref = self.identifier(entry, "id", "scenario", what="scenario id")
-        title = self.text(entry, "title", "scenario")
-        text = self.text(entry, "text", "scenario")
-        values = self.sequence(entry, "items", "scenario", required=True, non_empty=True)
+        values = self.read_shape(entry, SCENARIO)
         own_problems = len(self.problems) > before
+        ref = values["id"]
         key = ref.value if ref else ""
         record = ScenarioRec(ref, None)
-        record.items = self.items(values or LocatedList(), bank, framework, record)
+        record.items = self.items(values["items"] or LocatedList(), bank, framework, record)
         record.ok = not own_problems and ref is not None
         if record.ok:
-            record.scenario = Scenario(key=key, title=title or "", text=text or "", items=[],
-                                       bank=bank, file=self.file, line=entry.mark[0])
+            record.scenario = Scenario(key=key, title=values["title"] or "", text=values["text"] or "",
+                                       items=[], bank=bank, file=self.file, line=entry.mark[0])
         return record
 
     def items(self, values: LocatedList, bank: str, framework: str,
               scenario: ScenarioRec | None) -> list[ItemRec]:
         return [self.item(entry, index, bank, framework, scenario)
-                for index, entry in self.mappings(values, "items", "item")]
+                for index, entry in self.mappings(values, "items", ITEM.name)]
 
     def item(self, entry: LocatedDict, position: int, bank: str, framework: str,
              scenario: ScenarioRec | None) -> ItemRec:
         """Check one item: its keys and fields, then its question type's rules."""
         before = len(self.problems)
-        self.keys(entry, ITEM_KEYS, "item")
-        ref = self.identifier(entry, "id", "item", what="item id")
-        type_name = self.choice(entry, "type", "item", question_types.names())
-        section = self.choice(entry, "section", "item", SECTIONS)
-        codes = self.codes(entry)
-        difficulty = self.integer(entry, "difficulty", "item", 1, 3, required=False)
-        stem = self.text(entry, "stem", "item")
-        options = self.options(entry)
-        scoring = self.choice(entry, "scoring", "item", SCORING_RULES, required=False)
-        rationale = self.text(entry, "rationale", "item")
-        references = self.sequence(entry, "references", "item", required=False, non_empty=False)
+        values = self.read_shape(entry, ITEM)
+        ref, type_name, section = values["id"], values["type"], values["section"]
+        codes = self.codes(values["statements"])
+        options = self.options(values["options"])
+        references = values["references"]
         reference_refs = self.texts(references, "references") if references is not None else []
         if type_name is not None and isinstance(entry.get("options"), LocatedList):
             question_type = question_types.get(type_name)
@@ -100,9 +83,9 @@ class BankRules(FieldReader):
         if len(self.problems) == before:
             record.item = Item(
                 key=ref.value, type=type_name, section=section,  # type: ignore[union-attr,arg-type]
-                statements=tuple(code.value for code in codes), stem=stem or "",
-                options=tuple(options), rationale=rationale or "",
-                scoring=scoring or "all-or-nothing", difficulty=difficulty,
+                statements=tuple(code.value for code in codes), stem=values["stem"] or "",
+                options=tuple(options), rationale=values["rationale"] or "",
+                scoring=values["scoring"] or "all-or-nothing", difficulty=values["difficulty"],
                 references=tuple(r.value for r in reference_refs), bank=bank,
                 framework=framework, scenario=scenario.ref.value if scenario and scenario.ref else None,
                 position=position, file=self.file, line=entry.mark[0],
@@ -112,24 +95,20 @@ class BankRules(FieldReader):
         record.scenario = scenario
         return record
 
-    def codes(self, entry: LocatedDict) -> list[Ref]:
-        """Rule: ``statements`` is a non-empty list of statement codes, none twice."""
-        values = self.sequence(entry, "statements", "item", required=True, non_empty=True)
+    def codes(self, values: LocatedList | None) -> list[Ref]:
+        """Rule: an item's ``statements`` are statement codes, none twice."""
         if values is None:
             return []
         refs = self.texts(values, "statements", CODE_RE, "statement code")
         return self.no_duplicates(refs, "statement '{value}' is listed twice (first at line {line})")
 
-    def options(self, entry: LocatedDict) -> list[Option]:
-        """Rule: ``options`` is a list of {text, correct, feedback}; texts unique."""
-        values = self.sequence(entry, "options", "item", required=True, non_empty=True)
+    def options(self, values: LocatedList | None) -> list[Option]:
+        """Rule: an item's option texts are unique."""
         options = []
         seen: dict[str, int] = {}
-        for _, option in self.mappings(values or LocatedList(), "options", "option"):
-            self.keys(option, OPTION_KEYS, "option")
-            text = self.text(option, "text", "option")
-            correct = self.boolean(option, "correct", False)
-            feedback = self.text(option, "feedback", "option", required=False)
+        for _, option in self.entries(values, ITEM["options"]):
+            fields = self.read_shape(option, OPTION)
+            text, correct, feedback = fields["text"], fields["correct"], fields["feedback"]
             if text is not None:
                 if text in seen:
                     self.at_value(option, "text", f"duplicate option text {show(text)} "
