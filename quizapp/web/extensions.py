@@ -7,7 +7,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
-from quizapp.data.db import Database
+from quizapp.web.database import Database
 
 db = Database()
 csrf = CSRFProtect()

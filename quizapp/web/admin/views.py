@@ -1,3 +1,5 @@
+"""Admin pages: the organisations and their people, and each organisation's cohort pages as its employers see them."""
+
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
