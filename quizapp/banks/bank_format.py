@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from quizapp import question_types
 from quizapp.banks.model import SCORING_RULES, SECTIONS
+from quizapp.domain import question_types
 
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 """Framework, bank, scenario, item and test ids."""

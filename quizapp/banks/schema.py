@@ -21,7 +21,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from quizapp import question_types
 from quizapp.banks.bank_format import (
     BY_NAME,
     CODE_RE,
@@ -33,6 +32,7 @@ from quizapp.banks.bank_format import (
     Key,
     Shape,
 )
+from quizapp.domain import question_types
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "bank-format.schema.json"
 
@@ -103,7 +103,7 @@ _CORRECT = {"$ref": "#/$defs/correctOption"}
 
 QUESTION_TYPE_RULES: dict[str, tuple[dict[str, Any], str, dict[str, Any]]] = {
     # type: (what its options must hold, how to say it, other keys it restricts); the same
-    # rules as each type's validate_answers in quizapp/question_types.py
+    # rules as each type's validate_answers in quizapp/domain/question_types.py
     "single": (
         {"contains": _CORRECT, "minContains": 1, "maxContains": 1},
         "exactly one with correct: true.",

@@ -18,11 +18,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from quizapp import question_types
 from quizapp.banks import schema as schema_mod
 from quizapp.banks.bank_format import BY_NAME, FILES, SHAPES, Key
 from quizapp.banks.model import DRAW_KINDS
 from quizapp.banks.validate import load_bank_set
+from quizapp.domain import question_types
 
 
 def test_committed_schema_is_what_the_tables_give() -> None:

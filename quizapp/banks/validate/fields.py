@@ -25,7 +25,7 @@ from quizapp.banks.bank_format import CODE_RE, FILES, ID_RE, SLUG_RE, Key, Shape
 from quizapp.banks.model import Problem
 from quizapp.banks.validate.records import Ref, SetState
 from quizapp.banks.yamlsafe import INVALID, LoadResult, LocatedDict, LocatedList
-from quizapp.markup import raw_html
+from quizapp.domain.markup import raw_html
 
 KIND_KEYS = tuple(shape.name for shape in FILES)  # ("framework", "bank", "test")
 ANY_KEY = frozenset().union(*(shape.names for shape in FILES))

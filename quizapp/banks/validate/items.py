@@ -1,18 +1,18 @@
 """The rules for a bank file: its keys and values as bank_format.py declares them (BANK,
 SCENARIO, ITEM, OPTION), at least one item, option texts unique in an item, statement codes
 not twice in an item; then each item's question type checks its options (see
-quizapp/question_types.py)."""
+quizapp/domain/question_types.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from quizapp import question_types
 from quizapp.banks.bank_format import BANK, CODE_RE, ITEM, OPTION, SCENARIO
 from quizapp.banks.model import Bank, Item, Option, Scenario
 from quizapp.banks.validate.fields import FieldReader, show
 from quizapp.banks.validate.records import BankRec, ItemRec, Ref, ScenarioRec
 from quizapp.banks.yamlsafe import LocatedDict, LocatedList
+from quizapp.domain import question_types
 
 
 class BankRules(FieldReader):
