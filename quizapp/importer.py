@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from . import models as m
+from . import pools
 from .banks import model as bm
 from .banks.model import item_version_hash
 from .models._types import utcnow
@@ -351,4 +352,5 @@ def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = Fal
     importer.frameworks_()
     importer.banks()
     importer.tests()
+    pools.bump(session)  # every process's kept pools are read again at their next start
     return importer.report

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from .. import attempts, catalogue, clock, question_page, question_types, results, save_tokens, timing
+from .. import attempts, catalogue, clock, pools, question_page, question_types, results, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
 from ..db import begin_writing, reads_first, single_write
 from ..extensions import db
@@ -97,12 +97,13 @@ def start(key: str) -> Response:
     mode = request.form.get("mode", Mode.TIMED)
     try:
         attempt = attempts.start(db.session, current_user, test, mode, clock.now(),
-                                 before_write=lambda: begin_writing(db.session))
+                                 before_write=lambda: begin_writing(db.session), pools=_pool_cache())
     except attempts.AttemptError as error:
         flash(str(error), "error")
         return redirect(url_for(".start_page", key=key))
     db.session.commit()
-    return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
+    position = question_page.resume_position(db.session, attempt.id, attempt.mode == Mode.PRACTICE)
+    return redirect(url_for(".question", attempt_id=attempt.id, position=position))
 
 
 @bp.route("/practice/weakest", methods=["POST"])
@@ -316,9 +317,14 @@ def _autosave_targets() -> attempts.AutosaveTargets:
     return current_app.extensions["quizapp_autosave_targets"]  # type: ignore[no-any-return]
 
 
+def _pool_cache() -> pools.PoolCache:
+    return current_app.extensions["quizapp_pools"]  # type: ignore[no-any-return]
+
+
 @bp.record_once
-def _make_autosave_targets(state) -> None:  # type: ignore[no-untyped-def]
+def _make_process_caches(state) -> None:  # type: ignore[no-untyped-def]
     state.app.extensions["quizapp_autosave_targets"] = attempts.AutosaveTargets()
+    state.app.extensions["quizapp_pools"] = pools.PoolCache()
 
 
 def _may_save(owner: attempts.AttemptOwner, token: str, attempt_id: int, now: datetime) -> bool:
