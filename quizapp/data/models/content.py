@@ -1,0 +1,180 @@
+"""Imported bank content: frameworks, statements, banks, scenarios, items and their versions, tests.
+
+Items and scenarios are never deleted: an item removed from the YAML is *retired*, and an
+edited item gets a new `ItemVersion` (identified by its content hash). Attempts point at the
+versions they showed, so a past result never changes under a candidate.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base
+from ._types import JSONType, UTCDateTime, utcnow
+
+
+class Framework(Base):
+    __tablename__ = "frameworks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    level: Mapped[str] = mapped_column(String(80), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="framework", order_by="Statement.position", cascade="all, delete-orphan"
+    )
+
+
+class Statement(Base):
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    framework: Mapped[Framework] = relationship(back_populates="statements")
+
+
+class Bank(Base):
+    __tablename__ = "banks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    framework: Mapped[Framework] = relationship()
+
+
+class Scenario(Base):
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    bank: Mapped[Bank] = relationship()
+
+
+item_version_statements = Table(
+    "item_version_statements",
+    Base.metadata,
+    Column("item_version_id", ForeignKey("item_versions.id", ondelete="CASCADE"), primary_key=True),
+    Column("statement_id", ForeignKey("statements.id"), primary_key=True, index=True),
+)
+
+
+class Item(Base):
+    """An item's stable identity (its YAML id); its content lives in versions."""
+
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    bank_id: Mapped[int] = mapped_column(ForeignKey("banks.id"), index=True)
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id"), index=True, default=None)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("item_versions.id", use_alter=True, name="fk_items_current_version_id_item_versions"),
+        default=None,
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    bank: Mapped[Bank] = relationship()
+    scenario: Mapped[Scenario | None] = relationship()
+    current_version: Mapped[ItemVersion | None] = relationship(foreign_keys=[current_version_id], post_update=True)
+    versions: Mapped[list[ItemVersion]] = relationship(
+        back_populates="item", foreign_keys="ItemVersion.item_id", order_by="ItemVersion.number"
+    )
+
+
+class ItemVersion(Base):
+    """One immutable version of an item's content, as a candidate saw it."""
+
+    __tablename__ = "item_versions"
+    __table_args__ = (UniqueConstraint("item_id", "number"), UniqueConstraint("item_id", "content_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, 3... per item
+    content_hash: Mapped[str] = mapped_column(String(64))
+    type: Mapped[str] = mapped_column(String(20))
+    section: Mapped[str] = mapped_column(String(20))
+    difficulty: Mapped[int | None] = mapped_column(Integer, default=None)
+    scoring: Mapped[str] = mapped_column(String(20))
+    stem: Mapped[str] = mapped_column(Text)
+    # [{"text", "correct", "feedback"}] in authored order (for ordering items: the correct order)
+    options: Mapped[list[dict[str, Any]]] = mapped_column(JSONType)
+    rationale: Mapped[str] = mapped_column(Text)
+    references: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    # Frozen copy of the scenario the item was shown under (None for standalone items).
+    scenario_title: Mapped[str | None] = mapped_column(String(300), default=None)
+    scenario_text: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="versions", foreign_keys=[item_id])
+    statements: Mapped[list[Statement]] = relationship(secondary=item_version_statements, order_by="Statement.position")
+
+
+class TestForm(Base):
+    """A test blueprint (a mock test form). The blueprint's sections and bands are kept as JSON."""
+
+    __test__ = False  # not a pytest test class
+    __tablename__ = "tests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
+    time_limit_minutes: Mapped[float] = mapped_column(Float)
+    pass_mark_percent: Mapped[float] = mapped_column(Float)
+    blueprint: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_file: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    framework: Mapped[Framework] = relationship()
+
+    @property
+    def item_count(self) -> int:
+        """Number of questions a form of this test has (scenario draws count their items at assembly)."""
+        return int(self.blueprint.get("item_count", 0))
+
+
+class ContentVersion(Base):
+    """One row whose number every import of question banks raises, in the import's own
+    transaction (the `quizapp import` command and the trainer's upload both import through
+    quizapp.services.importer). A process that keeps content in memory between requests (the pool of
+    drawable items: quizapp.services.pools) reads it in one statement to know whether what it keeps is
+    still current, so every app server sees an import made through any of them."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
