@@ -182,9 +182,28 @@ def _skip_limiter_for_sessionless_views(app: Flask) -> None:
     hooks[hooks.index(limiter._check_request_limit)] = check_request_limit
 
 
+def _skip_remember_cookie_hook_for_sessionless_views(app: Flask) -> None:
+    """Flask-Login's `after_request` hook (for its remember-me cookie, which this app never
+    sets) reads the session on every response, which marks it accessed: each autosave's reply
+    then went through the session's save, working out every cookie attribute, and said
+    `Vary: Cookie` of a reply that no cookie changes. Sessionless views skip the hook."""
+    hooks = app.after_request_funcs.get(None, [])
+    if login_manager._update_remember_cookie not in hooks:
+        raise RuntimeError("Flask-Login's remember-cookie hook was not found: has Flask-Login changed?")
+
+    def update_remember_cookie(response: Any) -> Any:
+        rule = request_ctx.request.url_rule
+        if rule is not None and _view_is_sessionless(app, rule.endpoint):
+            return response
+        return login_manager._update_remember_cookie(response)
+
+    hooks[hooks.index(login_manager._update_remember_cookie)] = update_remember_cookie
+
+
 def init_app(app: Flask) -> None:
-    """After `limiter.init_app(app)`."""
+    """After `limiter.init_app(app)` and `login_manager.init_app(app)`."""
     _skip_limiter_for_sessionless_views(app)
+    _skip_remember_cookie_hook_for_sessionless_views(app)
     app.session_interface = SessionInterface()
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"
