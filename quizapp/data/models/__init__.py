@@ -3,7 +3,17 @@
 from ..db import Base
 from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
-from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
+from .content import (
+    Bank,
+    ContentVersion,
+    Framework,
+    Item,
+    ItemVersion,
+    Scenario,
+    Statement,
+    TestForm,
+    item_version_statements,
+)
 from .employer import ExtraTimeChange, Invitation
 
 __all__ = [
@@ -11,6 +21,7 @@ __all__ = [
     "Attempt",
     "AttemptQuestion",
     "Bank",
+    "ContentVersion",
     "Base",
     "Ending",
     "ExtraTimeChange",
