@@ -10,7 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from limits import parse as parse_limit
 from werkzeug.wrappers import Response
 
-from .. import accounts
+from .. import accounts, user_sessions
 from ..db import begin_writing, reads_first
 from ..extensions import db, limiter
 from . import bp
@@ -39,6 +39,12 @@ def _next() -> str | None:
     """The safe `next` of this request's query string. The sign-in and sign-up forms post to
     their own URL with it, and each page's link to the other carries it on."""
     return _safe_next(request.args.get("next"))
+
+
+def _open_session(user: accounts.User) -> None:
+    """The account's row for this browser (listed on the account page), in the caller's
+    transaction: call before committing, then `_start_session`."""
+    user_sessions.open_session(db.session, user, request.headers.get("User-Agent", ""))
 
 
 def _start_session(user: accounts.User) -> None:
@@ -103,7 +109,10 @@ def sign_in() -> str | Response:
             result,
             threshold=current_app.config["LOCKOUT_THRESHOLD"],
             lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
+            ip=request.remote_addr,
         )
+        if result.user is not None:
+            _open_session(result.user)
         db.session.commit()
         if result.user is not None:
             _start_session(result.user)
@@ -112,6 +121,8 @@ def sign_in() -> str | Response:
         if result.locked_until is not None:
             minutes = max(1, round(current_app.config["LOCKOUT_MINUTES"]))
             message = f"There have been too many failed attempts to sign in with these details. Try again in {minutes} minutes."
+        elif result.disabled:
+            message = "This account has been disabled. Ask your organisation's administrator if you need it again."
         else:
             message = "Enter a correct email address and password"
         form.email.errors = [message]
@@ -141,6 +152,7 @@ def sign_up() -> str | Response:
             db.session.rollback()
             form.email.errors = [str(error)]
         else:
+            _open_session(user)
             db.session.commit()
             _start_session(user)
             flash("Your account has been created", "success")

@@ -206,7 +206,7 @@ def revoke_invitation(invitation_id: int) -> Response:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    organisations.revoke(invitation, clock.now())
+    organisations.revoke(invitation, clock.now(), by=current_user)
     db.session.commit()
     flash(f"Invitation {organisations.format_code(invitation.code)} withdrawn: it can no longer be used", "success")
     return redirect(url_for(".invitations"))

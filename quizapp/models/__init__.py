@@ -1,14 +1,16 @@
 """The database models (SQLAlchemy 2.0, typed). Import them from here."""
 
 from ..db import Base
-from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
+from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User, UserSession
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
+from .audit import AuditEvent
 from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
 from .employer import ExtraTimeChange, Invitation
 
 __all__ = [
     "ROLES",
     "Attempt",
+    "AuditEvent",
     "AttemptQuestion",
     "Bank",
     "Base",
@@ -30,5 +32,6 @@ __all__ = [
     "Team",
     "TestForm",
     "User",
+    "UserSession",
     "item_version_statements",
 ]
