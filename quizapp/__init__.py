@@ -73,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     fragments.init_app(app)
 
     from . import assets, errors
+    from .account import bp as account_bp
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .candidate import bp as candidate_bp
@@ -80,7 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .main import bp as main_bp
     from .trainer import bp as trainer_bp
 
-    for blueprint in (assets.bp, main_bp, auth_bp, candidate_bp, trainer_bp, employer_bp, admin_bp):
+    for blueprint in (assets.bp, main_bp, auth_bp, account_bp, candidate_bp, trainer_bp, employer_bp, admin_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
 

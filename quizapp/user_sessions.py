@@ -59,6 +59,12 @@ def end_session(session: Session, user: User, key: str) -> bool:
     return bool(ended)
 
 
+def close_session(session: Session, user: User) -> None:
+    """Signing out: this browser's row goes (not an audit event: nothing was ended for anyone)."""
+    if user.session_key:
+        session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.key == user.session_key))
+
+
 def end_other_sessions(session: Session, user: User, *, by: User | None = None, record: bool = True) -> int:
     """End every session of the user but the one it was loaded for (`user.session_key`): a new
     session token (which ends sessions from before this table and autosave tokens too) and the

@@ -165,6 +165,9 @@ def sign_up() -> str | Response:
 def sign_out() -> Response:
     form = SignOutForm()
     if form.validate_on_submit() or not current_user.is_authenticated:
+        if current_user.is_authenticated:
+            user_sessions.close_session(db.session, current_user)
+            db.session.commit()
         logout_user()
         session.clear()
     return redirect(url_for("main.index"))

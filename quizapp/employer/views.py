@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from .. import clock, organisations
+from ..audit_pages import audit_page
 from ..auth_session import roles_required
 from ..candidate.forms import ActionForm
 from ..extensions import db
@@ -210,3 +211,10 @@ def revoke_invitation(invitation_id: int) -> Response:
     db.session.commit()
     flash(f"Invitation {organisations.format_code(invitation.code)} withdrawn: it can no longer be used", "success")
     return redirect(url_for(".invitations"))
+
+
+@bp.route("/audit")
+@roles_required("employer")
+def audit() -> str:
+    """The audit trail of the employer's own organisation (nothing else, whatever the query says)."""
+    return audit_page("employer.audit", only_organisation=_organisation())
