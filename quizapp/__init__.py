@@ -67,6 +67,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
+    from . import mail
+
+    mail.init_app(app)
+
     from . import fragments, templating
 
     templating.init_app(app)
