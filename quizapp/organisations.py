@@ -243,6 +243,9 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
     Joining one's own organisation again only moves the candidate into the invitation's team."""
     if user.role != "candidate":
         raise MembershipError("Only candidates can join an organisation with an invitation")
+    if user.email_verified_at is None:
+        raise MembershipError("Confirm your email address before you join an organisation: "
+                              "open the link we emailed you when you created your account")
     if invitation_status(invitation, now) != "active":
         raise MembershipError("This invitation can no longer be used")
     current = user.current_membership
