@@ -68,7 +68,6 @@ def confirm_address(service: str, to: str, name: str | None, link: str, hours: i
     return Email(to, f"Confirm your email address for {service}", (
         _greeting(name),
         f"Someone (we hope you) created an account with {service} using this email address.",
-        "To confirm it is yours, open this link:",
         Link("Confirm your email address", link),
         f"The link works for {hours} hours. Until you confirm your address you can practise, but you "
         "cannot join an employer's organisation.",
@@ -81,7 +80,7 @@ def confirm_new_address(service: str, to: str, name: str | None, link: str, hour
     return Email(to, f"Confirm your new email address for {service}", (
         _greeting(name),
         f"You asked to use this email address for your account with {service}.",
-        "To confirm it is yours, open this link. Until you do, you sign in with your old address.",
+        "Until you confirm it, you sign in with your old address.",
         Link("Confirm your new email address", link),
         f"The link works for {hours} hours.",
         _ignore(service),
@@ -93,10 +92,9 @@ def account_exists(service: str, to: str, name: str | None, sign_in_link: str, r
     return Email(to, f"You already have an account with {service}", (
         _greeting(name),
         f"Someone (we hope you) tried to create an account with {service} using this email address. "
-        "There is already an account for it, so no new account was made.",
-        "You can sign in to the account you have:",
+        "There is already an account for it, so no new account was made. You can sign in to it, "
+        "or choose a new password if you have forgotten yours.",
         Link("Sign in", sign_in_link),
-        "If you have forgotten your password, you can choose a new one:",
         Link("Reset your password", reset_link),
         _ignore(service),
     ))
@@ -107,7 +105,6 @@ def reset_password(service: str, to: str, name: str | None, link: str, minutes: 
     return Email(to, f"Reset your password for {service}", (
         _greeting(name),
         f"Someone (we hope you) asked to reset the password of your account with {service}.",
-        "To choose a new password, open this link:",
         Link("Choose a new password", link),
         f"The link works once, for {minutes} minutes. Choosing a new password signs you out everywhere else.",
         "If this was not you, you can ignore this email: your password stays as it is.",
@@ -120,7 +117,6 @@ def no_account(service: str, to: str, sign_up_link: str) -> Email:
         "Hello,",
         f"Someone (we hope you) asked to reset the password of an account with {service} for this "
         "email address, but there is no account for it. You may have used another address.",
-        "You can create an account with this address:",
         Link("Create an account", sign_up_link),
         _ignore(service),
     ))
@@ -135,8 +131,8 @@ def invitation(service: str, to: str, organisation: str, team: str | None, link:
         "Hello,",
         f"{by} invites you to join {where} on {service}, where you can take practice tests for the "
         "knowledge and skills statements.",
-        "To see the invitation, and exactly what your employer will see of your results before you "
-        "choose to join, open this link:",
+        "The link shows the invitation, and exactly what your employer will see of your results, before "
+        "you choose to join.",
         Link("See the invitation", link),
         f"Or sign in and enter the invitation code {code}.",
         f"The invitation works until {expires_on}. You need an account with a confirmed email address "
