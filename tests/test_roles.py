@@ -96,6 +96,9 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "employer.delete_team_confirmed": ("POST", "/employer/teams/{team}/delete", {"employer": 302, "other_employer": 404}),
     "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
     "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "employer.resend_invitation": ("POST", "/employer/invitations/{invitation}/resend", {"employer": 302, "other_employer": 404}),
+    # No addresses given: the page again, with the error (for each employer's own organisation).
+    "employer.email_invitations": ("POST", "/employer/invitations/email", {"employer": 200, "other_employer": 200}),
     "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
     "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
     "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
