@@ -101,7 +101,7 @@ def mail_settings(environ: Mapping[str, str], instance_path: str, service_name: 
         user = environ.get("QUIZAPP_SMTP_USER") or None
         password = environ.get("QUIZAPP_SMTP_PASSWORD") or None
     else:
-        return {**settings, "MAIL_BACKEND": "quizapp.mail.OutboxEmailBackend"}
+        return {**settings, "MAIL_BACKEND": "quizapp.web.mail.OutboxEmailBackend"}
     return {
         **settings,
         "MAIL_BACKEND": "smtp",
