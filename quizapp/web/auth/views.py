@@ -141,7 +141,7 @@ def _mailed(_response: Response) -> bool:
 
 
 def _secrets() -> list[str]:
-    return [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]  # type: ignore[list-item]
+    return mail.secrets()
 
 
 def _service() -> str:
@@ -149,18 +149,8 @@ def _service() -> str:
 
 
 def send_confirmation(user: accounts.User, email: str, next_url: str | None = None) -> bool:
-    """Email `email` the link that confirms it for `user`: the account's own address (after sign-up)
-    or a new address the account asked for (a change of email). Returns whether it was sent."""
-    token = signed_links.make(_secrets(), signed_links.CONFIRM_EMAIL,
-                              {"u": user.id, "e": accounts.normalise_email(email), "n": next_url or ""}, clock.now())
-    link = mail.external_url("auth.confirm_email", token=token)
-    hours = current_app.config["VERIFY_LINK_HOURS"]
-    if accounts.normalise_email(email) == user.email:
-        message = mail_messages.confirm_address(_service(), user.email, user.name, link, hours)
-    else:
-        message = mail_messages.confirm_new_address(_service(), accounts.normalise_email(email), user.name, link, hours)
     g.mailed = True
-    return mail.send(message)
+    return mail.send_confirmation(user, email, next_url)
 
 
 def _check_email(kind: str, email: str) -> str:
