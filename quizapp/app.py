@@ -68,6 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("RATELIMIT_ENABLED", True)
     limiter.init_app(app)
 
+    from quizapp.web import mail
+
+    mail.init_app(app)
+
     from quizapp.web import fragments, templating
 
     templating.init_app(app)

@@ -86,9 +86,14 @@ def create_user(
     name: str = "",
     role: str = "candidate",
     organisation: Organisation | None = None,
+    verified: bool = True,
+    now: datetime | None = None,
     by: User | None = None,
 ) -> User:
-    """Create an account. Raises AccountError with a message for the person on any broken rule."""
+    """Create an account. Raises AccountError with a message for the person on any broken rule.
+
+    `verified`: whether the address counts as confirmed. Accounts made by an admin or on the
+    command line are; a sign-up is not until its link is followed (`confirm_email`)."""
     email = normalise_email(email)
     if not EMAIL_RE.match(email) or len(email) > 254:
         raise AccountError("Enter an email address in the correct format, like name@example.com")
@@ -105,6 +110,7 @@ def create_user(
         password_hash=hash_password(password),
         role=role,
         session_token=secrets.token_hex(16),
+        email_verified_at=(now or utcnow()) if verified else None,
     )
     session.add(user)
     session.flush()
@@ -118,16 +124,74 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str, *, by: User | None = None) -> None:
-    """A new password; every session of the account ends (the caller may start a new one)."""
+@dataclass(frozen=True)
+class SignUp:
+    """What a sign-up did: made `user`, or found `existing` (the address already had an account).
+    The page says the same either way; only the email differs."""
+
+    user: User | None
+    existing: User | None
+
+
+def sign_up(session: Session, email: str, password: str, name: str, now: datetime | None = None) -> SignUp:
+    """A candidate's own sign-up: a new, unconfirmed account, or the account the address already
+    has (left as it is). The password is hashed either way, so both take as long."""
+    existing = find_user(session, email)
+    if existing is not None:
+        hash_password(password)  # the same work as a new account: no timing difference
+        return SignUp(None, existing)
+    return SignUp(create_user(session, email, password, name=name, role="candidate", verified=False, now=now), None)
+
+
+def is_verified(user: User) -> bool:
+    return user.email_verified_at is not None
+
+
+def confirm_email(session: Session, user_id: int, email: str, now: datetime | None = None) -> User | None:
+    """Follow a confirmation link for `email` made for the account `user_id`: the account's own
+    address becomes confirmed, or a new address it asked for becomes its address (and confirmed).
+    None if the account is gone. AccountError if another account has taken the new address."""
+    user = session.get(User, user_id)
+    if user is None:
+        return None
+    email = normalise_email(email)
+    if user.email != email:
+        if find_user(session, email) is not None:
+            raise AccountError("Another account now uses this email address, so it cannot become yours")
+        audit.record(session, "email.changed", actor=user, user=user, now=now, before=user.email, after=email)
+        user.email = email
+        user.email_verified_at = now or utcnow()
+    elif user.email_verified_at is None:
+        user.email_verified_at = now or utcnow()
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str, hashed: str | None = None, *, by: User | None = None) -> None:
+    """A new password (`hashed`: its hash, made beforehand outside a write transaction); every
+    session of the account ends (the caller may start a new one). `by`: who set it, if not the
+    account's owner (for the audit trail)."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
-    user.password_hash = hash_password(password)
+    user.password_hash = hashed or hash_password(password)
     user.session_token = secrets.token_hex(16)  # ends every other session
     session = object_session(user)
     if session is not None:
         audit.record(session, "password.changed", actor=by if by is not None else user, user=user)
+
+
+def reset_password(session: Session, user: User, password: str, now: datetime | None = None,
+                   hashed: str | None = None) -> None:
+    """A new password from a reset link: every session ends (the session token changes), the
+    address counts as confirmed (the link reached it), and its sign-in lockout is lifted."""
+    set_password(user, password, hashed)
+    if user.email_verified_at is None:
+        user.email_verified_at = now or utcnow()
+    failures = session.get(SigninFailures, user.email)
+    if failures is not None:
+        session.delete(failures)
+    session.flush()
 
 
 @dataclass(frozen=True)

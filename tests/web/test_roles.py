@@ -46,6 +46,12 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "auth.sign_in": ("GET", "/sign-in", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
     "auth.sign_up": ("GET", "/sign-up", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
     "auth.sign_out": ("POST", "/sign-out", {v: 302 for v in VISITORS}),
+    # The links in emails open for anyone (the token is the credential; a bad one gets a page
+    # saying so); sending the confirmation link again is for a signed-in account.
+    "auth.confirm_email": ("GET", "/confirm-email/not-a-token", {v: 200 for v in VISITORS}),
+    "auth.resend_confirmation": ("POST", "/confirm-email", {v: 302 for v in VISITORS[1:]}),
+    "auth.forgot_password": ("GET", "/forgot-password", {v: 200 for v in VISITORS}),
+    "auth.reset_password": ("GET", "/reset-password/not-a-token", {v: 200 for v in VISITORS}),
     "healthz": ("GET", "/healthz", {v: 200 for v in VISITORS}),
     "candidate.home": ("GET", "/tests/", {"candidate": 200, "other_candidate": 200}),
     "candidate.history": ("GET", "/tests/history", {"candidate": 200, "other_candidate": 200}),
@@ -96,6 +102,9 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "employer.delete_team_confirmed": ("POST", "/employer/teams/{team}/delete", {"employer": 302, "other_employer": 404}),
     "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
     "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "employer.resend_invitation": ("POST", "/employer/invitations/{invitation}/resend", {"employer": 302, "other_employer": 404}),
+    # No addresses given: the page again, with the error (for each employer's own organisation).
+    "employer.email_invitations": ("POST", "/employer/invitations/email", {"employer": 200, "other_employer": 200}),
     "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
     "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
     "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),

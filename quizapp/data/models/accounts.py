@@ -61,6 +61,9 @@ class User(Base):
     # so old session cookies stop working.
     session_token: Mapped[str] = mapped_column(String(64))
     last_signin_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When the person proved the address is theirs (the link in the email sent at sign-up). None:
+    # not yet, and an unconfirmed account may practise but not join an organisation.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Extra time on timed tests, a percentage of the time limit (reasonable adjustment).
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
     extra_time_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)

@@ -1,7 +1,7 @@
 """accounts an organisation can run: disabled accounts, a row per signed-in session, the audit trail
 
 Revision ID: 0004_admin
-Revises: 0003
+Revises: 0004_mail
 Create Date: 2026-12-06 03:00:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import quizapp.data.models._types  # noqa: F401  (UTCDateTime columns)
 
 revision: str = '0004_admin'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004_mail'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
