@@ -314,6 +314,10 @@ def change_name(user: User, name: str) -> bool:
     return True
 
 
+def password_is_right(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
 def change_password(user: User, current: str, new: str) -> None:
     """A new password, given the current one. Every other session of the account ends (this one,
     `user.session_key`, goes on: the caller signs it in again with the new session token)."""

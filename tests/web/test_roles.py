@@ -113,6 +113,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "account.home": ("GET", "/account/", SIGNED_IN(200)),
     "account.name": ("GET", "/account/name", SIGNED_IN(200)),
     "account.password": ("GET", "/account/password", SIGNED_IN(200)),
+    "account.email": ("GET", "/account/email", SIGNED_IN(200)),
     "account.end_session": ("POST", "/account/sessions/{session_key}/end", {**SIGNED_IN(404), "candidate": 302}),
     "account.end_other_sessions": ("POST", "/account/sessions/end-others", SIGNED_IN(302)),
     # The administrator's account and organisation pages; the audit trail (an employer's: its own

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, StringField, SubmitField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from quizapp.services.accounts import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
 
@@ -42,3 +42,21 @@ class PasswordForm(FlaskForm):
         validators=[InputRequired(message="Confirm your new password"), EqualTo("password", message="Passwords must match")],
     )
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(
+        "New email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your new email address"),
+            Email(message="Enter an email address in the correct format, like name@example.com", check_deliverability=False),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    current = PasswordField(
+        "Your password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password"), Length(max=PASSWORD_MAX * 4)],
+    )
+    submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())

@@ -1,20 +1,21 @@
-"""Your account (every role): change your name and password, see where you are signed in and end
-those sessions. Thin: the rules are in quizapp/services/accounts.py and quizapp/services/user_sessions.py."""
+"""Your account (every role): change your name, email address (it changes only once the link sent
+to the new address is followed) and password, see where you are signed in and end those sessions. Thin: the rules are in quizapp/services/accounts.py and quizapp/services/user_sessions.py."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 from werkzeug.wrappers import Response
 
 from quizapp.data.models import ROLES
 from quizapp.services import accounts, user_sessions
 from quizapp.services.administration import ROLE_NAMES
+from quizapp.web import mail
 from ..auth_session import roles_required
 from ..candidate.forms import ActionForm
-from ..extensions import db
+from ..extensions import db, limiter
 from . import bp
-from .forms import NameForm, PasswordForm
+from .forms import EmailForm, NameForm, PasswordForm
 
 EVERYONE = ROLES
 
@@ -95,3 +96,36 @@ def end_other_sessions() -> Response:
     _signed_in_again()
     flash("You have been signed out everywhere else", "success")
     return redirect(url_for(".home"))
+
+
+def _email_limit() -> str:
+    return current_app.config["MAIL_PER_ADDRESS_LIMIT"]
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@roles_required(*EVERYONE)
+@limiter.limit(_email_limit, key_func=lambda: "mail:" + accounts.normalise_email(request.form.get("email", ""))[:254],
+               methods=["POST"], deduct_when=lambda _response: bool(g.get("mailed")),
+               error_message="We have sent as many emails to this address as we will in a short time. "
+                             "Wait a while and try again.")
+def email() -> str | Response:
+    """A new address, with the account's password. A link goes to the new address; the account
+    keeps its address until that link is followed (quizapp/web/auth/views.confirm_email). The page
+    says the same whether or not another account has the new address (the link then fails)."""
+    form = EmailForm()
+    if form.validate_on_submit():
+        new = accounts.normalise_email(form.email.data or "")
+        if not accounts.password_is_right(current_user, form.current.data or ""):
+            form.current.errors = ["Your password is not right"]
+        elif new == current_user.email:
+            form.email.errors = ["That is already your email address"]
+        else:
+            g.mailed = True
+            if not mail.send_confirmation(current_user, new, url_for(".home")):
+                form.email.errors = ["The email could not be sent. Try again later."]
+            else:
+                hours = current_app.config["VERIFY_LINK_HOURS"]
+                flash(f"We have sent a link to {new}. Your email address changes when you use it (it works for "
+                      f"{hours} hours). Until then, sign in with {current_user.email}.", "success")
+                return redirect(url_for(".home"))
+    return render_template("account/email.html", title="Change your email address", form=form)
