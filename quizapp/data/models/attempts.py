@@ -133,7 +133,7 @@ class Response(Base):
     kept for them to finish, which never counts (`complete` false; see question_types.Choice).
 
     `seq` is the client's sequence number for this question (0 to 2^31 - 1, compared as serial
-    numbers: see attempts.SEQ_MODULUS): a save is applied only when its seq is newer than the
+    numbers: see answers.SEQ_MODULUS): a save is applied only when its seq is newer than the
     stored one, so a late or repeated save never overwrites a newer answer.
     """
 
