@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Boolean, Integer, and_, bindparam, case, cast, func, insert, literal_column, select, update
+from sqlalchemy import Boolean, Integer, and_, or_, bindparam, case, cast, func, insert, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -56,13 +56,14 @@ class AttemptError(Exception):
 # -- the pool --------------------------------------------------------------------------------------
 
 
-def load_pool(session: Session, framework_keys: set[str]) -> Pool:
-    """The current version of every live item in the live banks of these frameworks.
+def load_pool(session: Session, framework_keys: set[str], owner_id: int | None = None) -> Pool:
+    """The current version of every live item in the live banks of these frameworks that the
+    service owns, or the organisation `owner_id` (a test's owner: see quizapp.ownership).
 
     Read as narrow rows (the few columns a draw needs, the options' count counted by the
     database), not as ItemVersion objects with every stem, option and rationale decoded: this
     runs on every start, and whole objects made it two thirds of a start's time."""
-    params = {"framework_keys": sorted(framework_keys)}
+    params = {"framework_keys": sorted(framework_keys), "owner_id": owner_id}
     rows = session.execute(_pool_query(), params).all()
     codes: dict[int, list[str]] = {}
     for version_id, code in session.execute(_pool_statements_query(), params):
@@ -94,7 +95,8 @@ def load_pool(session: Session, framework_keys: set[str]) -> Pool:
 
 def _live_items(*columns: Any) -> Any:
     """The current versions of the live items in the live banks of the frameworks named by the
-    parameter `framework_keys` (a list)."""
+    parameter `framework_keys` (a list), in the service's banks or those of the organisation
+    `owner_id` (None: the service's only)."""
     return (
         select(*columns)
         .select_from(Item)
@@ -102,7 +104,8 @@ def _live_items(*columns: Any) -> Any:
         .join(Bank, Item.bank_id == Bank.id)
         .join(Framework, Bank.framework_id == Framework.id)
         .where(Framework.key.in_(bindparam("framework_keys", expanding=True)), Item.retired_at.is_(None),
-               Bank.retired_at.is_(None))
+               Bank.retired_at.is_(None),
+               or_(Bank.organisation_id.is_(None), Bank.organisation_id == bindparam("owner_id")))
     )
 
 
@@ -164,13 +167,15 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
         return existing
     specs = draw_specs(test)
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    pool = load_pool(session, {s.framework for s in specs})
+    pool = load_pool(session, {s.framework for s in specs}, test.organisation_id)
     drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
+    membership = user.current_membership
     extra = user.extra_time_percent if mode == Mode.TIMED else 0
     attempt = Attempt(
         user_id=user.id,
         test_id=test.id,
-        organisation_id=user.organisation.id if user.organisation else None,
+        organisation_id=membership.organisation_id if membership else None,
+        team_id=membership.team_id if membership else None,
         title=test.title,
         mode=str(mode),
         seed=seed,
@@ -230,7 +235,8 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     if not weak:
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
     framework_keys = {s.framework.key for s in weak}
-    pool = load_pool(session, framework_keys)
+    membership = user.current_membership
+    pool = load_pool(session, framework_keys, membership.organisation_id if membership else None)
     history = session.execute(
         select(Item.key, AttemptQuestion.score)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
@@ -247,7 +253,8 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     attempt = Attempt(
         user_id=user.id,
         test_id=None,
-        organisation_id=user.organisation.id if user.organisation else None,
+        organisation_id=membership.organisation_id if membership else None,
+        team_id=membership.team_id if membership else None,
         title="Practice: " + ", ".join(f"{s.code} {s.title}" for s in weak),
         mode=str(Mode.PRACTICE),
         seed=seed,

@@ -137,7 +137,7 @@ def form_for_test(session: Session, test: TestForm, seed: int) -> FormPreview:
     from .attempts import draw_specs, load_pool
 
     specs = draw_specs(test)
-    pool = load_pool(session, {spec.framework for spec in specs})
+    pool = load_pool(session, {spec.framework for spec in specs}, test.organisation_id)
     try:
         drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
     except DrawError as error:

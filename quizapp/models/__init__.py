@@ -3,7 +3,7 @@
 from ..db import Base
 from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
-from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
+from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, WebUpload, item_version_statements
 from .employer import ExtraTimeChange, Invitation
 
 __all__ = [
@@ -30,5 +30,6 @@ __all__ = [
     "Team",
     "TestForm",
     "User",
+    "WebUpload",
     "item_version_statements",
 ]

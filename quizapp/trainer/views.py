@@ -12,7 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import bank_upload, blueprint_coverage, catalogue, clock, item_analysis, item_stats, preview, workspace
+from .. import bank_upload, blueprint_coverage, catalogue, clock, item_analysis, item_stats, ownership, preview, workspace
 from ..auth_session import roles_required
 from ..extensions import db
 from ..models import Framework, Statement, TestForm
@@ -21,12 +21,18 @@ from . import bp
 TRAINERS = ("trainer", "admin")
 
 
+def _scope() -> ownership.Scope:
+    """What the signed-in trainer sees: the service's content and their organisation's (admins: all)."""
+    return ownership.scope_of(current_user)
+
+
 @bp.route("/")
 @roles_required(*TRAINERS)
 def home() -> str:
     frameworks = db.session.execute(
         select(Framework, func.count(Statement.id))
         .outerjoin(Statement, Statement.framework_id == Framework.id)
+        .where(_scope().where(Framework.organisation_id))
         .group_by(Framework.id)
         .order_by(Framework.level, Framework.key)
     ).all()
@@ -34,8 +40,8 @@ def home() -> str:
         "trainer/home.html",
         title="Question banks",
         frameworks=frameworks,
-        banks=catalogue.bank_summaries(db.session),
-        levels=catalogue.tests_by_level(db.session),
+        banks=catalogue.bank_summaries(db.session, _scope()),
+        levels=catalogue.tests_by_level(db.session, _scope()),
     )
 
 
@@ -45,40 +51,41 @@ def home() -> str:
 @bp.route("/frameworks/<key>")
 @roles_required(*TRAINERS)
 def framework(key: str) -> str:
-    fw = workspace.framework(db.session, key) or abort(404)
+    fw = workspace.framework(db.session, key, _scope()) or abort(404)
     return render_template(
         "trainer/framework.html",
         title=fw.title,
         framework=fw,
-        statements=workspace.statement_coverage(db.session, fw),
-        banks=workspace.banks_of(db.session, fw),
-        tests=workspace.tests_of(db.session, fw),
+        statements=workspace.statement_coverage(db.session, fw, _scope()),
+        banks=workspace.banks_of(db.session, fw, _scope()),
+        tests=workspace.tests_of(db.session, fw, _scope()),
     )
 
 
 @bp.route("/banks/<key>")
 @roles_required(*TRAINERS)
 def bank(key: str) -> str:
-    detail = workspace.bank(db.session, key) or abort(404)
+    detail = workspace.bank(db.session, key, _scope()) or abort(404)
     return render_template("trainer/bank.html", title=detail.bank.title, detail=detail)
 
 
 @bp.route("/scenarios/<key>")
 @roles_required(*TRAINERS)
 def scenario(key: str) -> str:
-    block = workspace.scenario(db.session, key) or abort(404)
+    block = workspace.scenario(db.session, key, _scope()) or abort(404)
     return render_template("trainer/scenario.html", title=f"Case scenario: {block.scenario.title}", block=block)
 
 
 @bp.route("/items/<key>")
 @roles_required(*TRAINERS)
 def item(key: str) -> str:
-    detail = workspace.item(db.session, key) or abort(404)
+    detail = workspace.item(db.session, key, _scope()) or abort(404)
     return render_template(
         "trainer/item.html",
         title=f"Item {detail.item.key}",
         detail=detail,
-        tests=workspace.tests_with_attempts_at(db.session, [v.version.id for v in detail.versions]),
+        tests=[t for t in workspace.tests_with_attempts_at(db.session, [v.version.id for v in detail.versions])
+               if _scope().sees(t.organisation_id)],
     )
 
 
@@ -105,15 +112,15 @@ def search() -> str:
         retired=args.get("retired") == "1",
         page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
     )
-    result = None if query.empty else workspace.search(db.session, query)
+    result = None if query.empty else workspace.search(db.session, query, _scope())
     return render_template("trainer/search.html", title="Search items", query=query, result=result,
-                           frameworks=workspace.framework_keys(db.session))
+                           frameworks=workspace.framework_keys(db.session, _scope()))
 
 
 def _test_or_404(key: str) -> TestForm:
-    form = db.session.scalar(select(TestForm).where(TestForm.key == key))
+    form = workspace.test(db.session, key, _scope())
     if form is None:
-        abort(404)
+        abort(404)  # no such test, or another organisation's
     return form
 
 
@@ -134,7 +141,7 @@ def _seed() -> tuple[int, bool]:
 def item_preview(key: str) -> tuple[str, int]:
     number = request.args.get("version", "")
     found = preview.item_version(db.session, key, int(number) if number.isdigit() else None)
-    if found is None:
+    if found is None or not _scope().sees(found[0].bank.organisation_id):
         abort(404)
     item_row, version = found
     seed, _replay = _seed()
@@ -159,7 +166,7 @@ def item_preview(key: str) -> tuple[str, int]:
 @bp.route("/scenarios/<key>/preview")
 @roles_required(*TRAINERS)
 def scenario_preview(key: str) -> str:
-    block = workspace.scenario(db.session, key) or abort(404)
+    block = workspace.scenario(db.session, key, _scope()) or abort(404)
     seed, _replay = _seed()
     questions = preview.scenario_questions([(row.item.key, row.version) for row in block.items], seed,
                                            scenario_key=block.scenario.key)
