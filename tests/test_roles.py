@@ -57,8 +57,9 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.submit": ("POST", A + "/submit", owner(302)),
     "candidate.result": ("GET", A + "/result", owner(302)),
     "trainer.home": ("GET", "/trainer/", {"trainer": 200, "admin": 200}),
-    # Trainers and admins: the bank workspace. Content belongs to no one, so both get the same
-    # answer; an upload token belongs to its uploader (an unknown one is 404 for everyone).
+    # Trainers and admins: the bank workspace. The fixture content is the service's, so both get
+    # the same answer (another organisation's content is 404: tests/trainer/test_org_content.py);
+    # an upload belongs to its owner's trainers (an unknown token is 404 for everyone).
     "trainer.framework": ("GET", "/trainer/frameworks/fx", TRAINERS),
     "trainer.bank": ("GET", "/trainer/banks/fx-bank", TRAINERS),
     "trainer.scenario": ("GET", "/trainer/scenarios/fx-sc1", TRAINERS),
@@ -74,7 +75,12 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.upload": ("GET", "/trainer/upload", TRAINERS),
     "trainer.upload_post": ("POST", "/trainer/upload", {"trainer": 400, "admin": 400}),  # no files chosen
     "trainer.upload_result": ("GET", "/trainer/uploads/" + "x" * 32, {"trainer": 404, "admin": 404}),
-    "trainer.upload_import": ("POST", "/trainer/uploads/" + "x" * 32 + "/import", {"trainer": 404, "admin": 404}),
+    "trainer.upload_publish": ("POST", "/trainer/uploads/" + "x" * 32 + "/publish", {"trainer": 404, "admin": 404}),
+    "trainer.upload_discard": ("POST", "/trainer/uploads/" + "x" * 32 + "/discard", {"trainer": 404, "admin": 404}),
+    "trainer.upload_file": ("GET", "/trainer/uploads/" + "x" * 32 + "/files/1", {"trainer": 404, "admin": 404}),
+    "trainer.draft_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/preview", {"trainer": 404, "admin": 404}),
+    "trainer.draft_test_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/tests/fx-mock/preview",
+                                   {"trainer": 404, "admin": 404}),
     "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
     "admin.home": ("GET", "/admin/", {"admin": 200}),
     "employer.extra_time": ("GET", "/employer/candidates/{candidate}/extra-time", {"employer": 200, "other_employer": 404}),

@@ -6,7 +6,9 @@ blueprint_coverage."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -15,7 +17,7 @@ from sqlalchemy import func, select
 from .. import bank_upload, blueprint_coverage, catalogue, clock, item_analysis, item_stats, ownership, preview, workspace
 from ..auth_session import roles_required
 from ..extensions import db
-from ..models import Framework, Statement, TestForm
+from ..models import Framework, Statement, TestForm, User, WebUpload
 from . import bp
 
 TRAINERS = ("trainer", "admin")
@@ -245,22 +247,29 @@ def coverage(key: str) -> str:
                            coverage=result, statement_titles=titles)
 
 
-# -- uploads -----------------------------------------------------------------------------------------
-
-
-def _store() -> bank_upload.UploadStore:
-    return bank_upload.UploadStore(Path(current_app.instance_path) / "bank-uploads")
+# -- uploads: drafts, checked, previewed and published ------------------------------------------------
 
 
 def _banks_dir() -> Path:
     return Path(current_app.config["BANKS_PATH"])
 
 
+def content_disposition(name: str) -> str:
+    """An attachment header keeping the trainer's own file name (RFC 6266, with an ASCII fallback)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "bank.yaml"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _upload_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("trainer/upload.html", title="Upload bank files", banks_dir=_banks_dir().name,
+                           max_files=bank_upload.MAX_FILES, uploads=bank_upload.uploads_of(db.session, _scope()),
+                           error=error, page_errors=[{"text": error, "href": "#files"}] if error else None), status
+
+
 @bp.route("/upload", methods=["GET"])
 @roles_required(*TRAINERS)
-def upload() -> str:
-    return render_template("trainer/upload.html", title="Check and import bank files", banks_dir=_banks_dir().name,
-                           max_files=bank_upload.MAX_FILES)
+def upload() -> tuple[str, int]:
+    return _upload_page()
 
 
 @bp.route("/upload", methods=["POST"])
@@ -268,45 +277,107 @@ def upload() -> str:
 def upload_post() -> Response | tuple[str, int]:
     files = [(f.filename or "", f.read(bank_upload.MAX_FILE_BYTES + 1)) for f in request.files.getlist("files") if f.filename]
     try:
-        stored = _store().save(current_user.id, files, clock.now())
+        stored = bank_upload.save(db.session, current_user, ownership.owner_for(current_user), files, clock.now())
     except bank_upload.UploadError as error:
-        return render_template("trainer/upload.html", title="Check and import bank files", banks_dir=_banks_dir().name,
-                               max_files=bank_upload.MAX_FILES, error=str(error),
-                               page_errors=[{"text": str(error), "href": "#files"}]), 400
+        db.session.rollback()
+        return _upload_page(str(error), 400)
+    db.session.commit()
     return redirect(url_for(".upload_result", token=stored.token))
 
 
-def _own_upload(token: str) -> bank_upload.Upload:
-    stored = _store().get(token, current_user.id, clock.now())
+def _own_upload(token: str) -> WebUpload:
+    stored = bank_upload.get(db.session, token, _scope())
     if stored is None:
-        abort(404)
+        abort(404)  # no such upload, or another owner's
     return stored
+
+
+def _result_page(stored: WebUpload, result: bank_upload.UploadCheck, publish_failed: bool = False) -> str:
+    people = {u.id: u.name for u in db.session.scalars(
+        select(User).where(User.id.in_([i for i in (stored.uploaded_by_id, stored.published_by_id) if i])))}
+    return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,
+                           banks_dir=_banks_dir().name, people=people, publish_failed=publish_failed)
 
 
 @bp.route("/uploads/<token>")
 @roles_required(*TRAINERS)
 def upload_result(token: str) -> str:
     stored = _own_upload(token)
-    result = bank_upload.check(stored, _banks_dir())
-    bank_upload.preview_import(db.session, result)
-    return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,
-                           banks_dir=_banks_dir().name)
+    return _result_page(stored, bank_upload.check(db.session, stored, _banks_dir()))
 
 
-@bp.route("/uploads/<token>/import", methods=["POST"])
+@bp.route("/uploads/<token>/publish", methods=["POST"])
 @roles_required(*TRAINERS)
-def upload_import(token: str) -> Response | str:
+def upload_publish(token: str) -> Response | str:
     stored = _own_upload(token)
-    result = bank_upload.check(stored, _banks_dir())  # the folder or the database may have changed since
-    report = bank_upload.run_import(db.session, result)
+    result, report = bank_upload.publish(db.session, stored, _banks_dir(), current_user, clock.now())
     if report is None:
         db.session.rollback()
-        return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,
-                               banks_dir=_banks_dir().name, import_failed=True)
+        return _result_page(stored, result, publish_failed=True)
     db.session.commit()
-    _store().discard(stored)
-    flash(f"Imported: {report.summary()}", "success")
-    return redirect(url_for(".home"))
+    flash(f"Published: {report.summary()}", "success")
+    return redirect(url_for(".upload_result", token=token))
+
+
+@bp.route("/uploads/<token>/discard", methods=["POST"])
+@roles_required(*TRAINERS)
+def upload_discard(token: str) -> Response:
+    stored = _own_upload(token)
+    bank_upload.discard(stored)
+    db.session.commit()
+    flash("The draft was discarded: nothing from it was published.", "success")
+    return redirect(url_for(".upload"))
+
+
+def _draft_check(token: str) -> tuple[WebUpload, bank_upload.UploadCheck]:
+    stored = _own_upload(token)
+    result = bank_upload.check(db.session, stored, _banks_dir())
+    if result.import_set is None or result.context is None:
+        abort(404)  # nothing to preview until the files are valid
+    return stored, result
+
+
+@bp.route("/uploads/<token>/preview")
+@roles_required(*TRAINERS)
+def draft_preview(token: str) -> str:
+    """Every question of a draft's banks, as candidates would see them."""
+    stored, result = _draft_check(token)
+    seed, _replay = _seed()
+    assert result.import_set is not None
+    questions = preview.draft_questions(result.import_set, seed)
+    return render_template("trainer/form_preview.html", title="Preview of the draft's questions", caption="Draft",
+                           seed=seed, shown=[preview.shown(q) for q in questions], error=None, draft=True,
+                           draft_url=url_for(".upload_result", token=token),
+                           replay_url=url_for(".draft_preview", token=token, seed=seed),
+                           fresh_url=url_for(".draft_preview", token=token))
+
+
+@bp.route("/uploads/<token>/tests/<key>/preview")
+@roles_required(*TRAINERS)
+def draft_test_preview(token: str, key: str) -> str:
+    """A form of a draft test, drawn with a seed as it would be once published."""
+    stored, result = _draft_check(token)
+    assert result.import_set is not None and result.context is not None
+    test = result.import_set.tests.get(key) or abort(404)
+    seed, _replay = _seed()
+    questions, error = preview.draft_form(result.context, test, seed)
+    return render_template("trainer/form_preview.html", title=f"Preview of {test.title}", caption=f"{key} (draft)",
+                           seed=seed, shown=[preview.shown(q) for q in questions], error=error, draft=True,
+                           draft_url=url_for(".upload_result", token=token),
+                           replay_url=url_for(".draft_test_preview", token=token, key=key, seed=seed),
+                           fresh_url=url_for(".draft_test_preview", token=token, key=key))
+
+
+@bp.route("/uploads/<token>/files/<int:number>")
+@roles_required(*TRAINERS)
+def upload_file(token: str, number: int) -> Response:
+    """One uploaded file, as it was sent (YAML, ready to commit)."""
+    stored = _own_upload(token)
+    if not 1 <= number <= len(stored.files):
+        abort(404)
+    entry = stored.files[number - 1]
+    return Response(entry["text"], mimetype="application/yaml",
+                    headers={"Content-Disposition": content_disposition(entry["name"])})
 
 
 @bp.app_template_filter("search_option")
