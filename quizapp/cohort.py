@@ -59,7 +59,8 @@ def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> 
 
 
 def _chosen(session: Session, f: CohortFilter) -> Subquery:
-    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (current team),
+    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (the team the
+    candidate was in when the attempt started: a later move does not re-attribute it),
     title, percent, passed, started_at, ended_at, ended_how, seconds (time taken)."""
     return _chosen_select(session, f).subquery("chosen")
 
@@ -72,7 +73,7 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
         Attempt.id.label("id"),
         Attempt.user_id.label("user_id"),
         Attempt.test_id.label("test_id"),
-        Membership.team_id.label("team_id"),
+        Attempt.team_id.label("team_id"),
         Attempt.title.label("title"),
         Attempt.percent.label("percent"),
         Attempt.passed.label("passed"),
@@ -95,9 +96,9 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
             select(TestForm.id).join(Framework, TestForm.framework_id == Framework.id).where(Framework.level == f.level)
         ))
     if f.team_id == NO_TEAM:
-        query = query.where(Membership.team_id.is_(None))
+        query = query.where(Attempt.team_id.is_(None))
     elif f.team_id is not None:
-        query = query.where(Membership.team_id == f.team_id)
+        query = query.where(Attempt.team_id == f.team_id)
     if f.candidate_id is not None:
         query = query.where(Attempt.user_id == f.candidate_id)
     if f.start is not None:

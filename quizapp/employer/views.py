@@ -89,7 +89,8 @@ def change_team(user_id: int) -> Response:
             abort(404)
     organisations.set_team(db.session, membership, team)
     db.session.commit()
-    flash(f"{user.name} is now in {team.name if team else 'no team'}", "success")
+    flash(f"{user.name} is now in {team.name if team else 'no team'}: results already taken stay with the team "
+          "they were taken in", "success")
     return redirect(url_for(".candidate", user_id=user.id))
 
 
