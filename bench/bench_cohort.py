@@ -31,10 +31,10 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp import accounts, cohort, exports  # noqa: E402
-from quizapp import migrate as migrations  # noqa: E402
-from quizapp.db import make_engine, make_sessionmaker  # noqa: E402
-from quizapp.models import (  # noqa: E402
+from quizapp.services import accounts, cohort, exports  # noqa: E402
+from quizapp.data import migrate as migrations  # noqa: E402
+from quizapp.data.db import make_engine, make_sessionmaker  # noqa: E402
+from quizapp.data.models import (
     Attempt,
     Framework,
     Membership,

@@ -4,7 +4,7 @@ fixed, disjoint lists in question_banks/tests/? Prints figures; asserts nothing.
     .venv/bin/python bench/bench_form_overlap.py
 
 For each level, two forms in the mock's shape (18 knowledge items by `count`, 2 scenarios)
-are drawn with `quizapp.assembly.assemble` from a pool built from the shipped banks, for many
+are drawn with `quizapp.domain.assembly.assemble` from a pool built from the shipped banks, for many
 seed pairs, and the mean number of shared items is printed beside the fixed forms' overlap.
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from quizapp.assembly import DrawSpec  # noqa: E402
+from quizapp.domain.assembly import DrawSpec  # noqa: E402
 from quizapp.banks.forms import draw_specs, mean_random_overlap, pool_from_bank_set, shared_items  # noqa: E402
 from quizapp.banks.validate import load_bank_set  # noqa: E402
 

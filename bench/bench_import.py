@@ -18,10 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_validate import generate  # noqa: E402
-from quizapp import migrate  # noqa: E402
+from quizapp.data import migrate  # noqa: E402
 from quizapp.banks.validate import load_bank_set  # noqa: E402
-from quizapp.db import make_engine, session_scope  # noqa: E402
-from quizapp.importer import import_bank_set  # noqa: E402
+from quizapp.data.db import make_engine, session_scope  # noqa: E402
+from quizapp.services.importer import import_bank_set  # noqa: E402
 
 
 def run_import(engine, folder: Path) -> tuple[float, float, str]:  # type: ignore[no-untyped-def]

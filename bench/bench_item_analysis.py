@@ -35,9 +35,11 @@ def main() -> None:
     os.environ["QUIZAPP_INSTANCE_PATH"] = folder
     from sqlalchemy import select
 
-    from quizapp import blueprint_coverage, create_app, item_analysis, migrate, simulation
-    from quizapp.extensions import db
-    from quizapp.models import TestForm
+    from quizapp.services import blueprint_coverage, item_analysis, simulation
+    from quizapp import create_app
+    from quizapp.data import migrate
+    from quizapp.web.extensions import db
+    from quizapp.data.models import TestForm
 
     url = f"sqlite:///{folder}/bench.sqlite3"
     migrate.upgrade(url)

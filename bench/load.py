@@ -71,10 +71,10 @@ def prepare_database(url: str, candidates: int, workdir: Path, banks: Path = FIX
     subprocess.run([str(BIN / "quizapp"), "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "quizapp"), "import", "--quiet", str(banks)], env=env, check=True, capture_output=True)
     code = f"""
-import quizapp.accounts as a
+import quizapp.services.accounts as a
 a.HASH_METHOD = "scrypt:1024:8:1"  # sign-in cost is not what this benchmark measures
 from quizapp import create_app
-from quizapp.extensions import db
+from quizapp.web.extensions import db
 app = create_app({{"DATABASE_URL": {url!r}}})
 with app.app_context():
     org = a.get_or_create_organisation(db.session, "Load Borough")

@@ -1,121 +1,29 @@
 """quizapp: timed practice tests keyed to the knowledge and skills statements.
 
+The package is layered (docs/architecture.md; the rules are import-linter contracts in
+pyproject.toml, run by `make test`):
+
+- `quizapp.domain`: pure rules (scoring, timing, assembly, question types, Markdown, item statistics)
+- `quizapp.banks`: reading, validating, linting and converting YAML question banks (pure)
+- `quizapp.data`: engine, sessions, models and migrations
+- `quizapp.services`: the work on the database (attempts, results, imports, organisations, cohort)
+- `quizapp.web`: the Flask app factory and one blueprint per audience
+- `quizapp.cli`: the `quizapp` command
+
 `create_app()` is the application factory (used by `flask --app quizapp`, the `quizapp`
-console script, gunicorn as ``quizapp:create_app()`` and the tests).
+console script, gunicorn as ``quizapp:create_app()`` and the tests). It is imported lazily so
+that importing a pure module (``quizapp.domain.scoring``) does not import Flask.
 """
 
 from __future__ import annotations
 
-import os
-import secrets
-import time
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, g
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-
-from . import config
-from .extensions import csrf, db, limiter, login_manager
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def _templates_dir() -> Path:
-    """The top-level templates/ folder in a checkout, or its copy inside an installed wheel."""
-    checkout = PACKAGE_DIR.parent / "templates"
-    return checkout if checkout.is_dir() else PACKAGE_DIR / "_templates"
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(
-        __name__,
-        instance_path=os.environ.get("QUIZAPP_INSTANCE_PATH") or str(PACKAGE_DIR.parent / "instance"),
-        instance_relative_config=True,
-        static_folder=str(PACKAGE_DIR / "static"),
-        static_url_path="/static",
-    )
-    from .templating import Environment
+    from quizapp.app import create_app as factory
 
-    app.jinja_environment = Environment  # type: ignore[misc]  # before anything makes app.jinja_env
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_mapping(config.from_environment(app.instance_path))
-    if test_config:
-        app.config.from_mapping(test_config)
-
-    app.jinja_loader = ChoiceLoader(
-        [
-            FileSystemLoader(str(_templates_dir())),
-            PrefixLoader(
-                {
-                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-                }
-            ),
-        ]
-    )
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-
-    from govuk_frontend_wtf.main import WTFormsHelpers
-
-    WTFormsHelpers(app)
-
-    db.init_app(app)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_ENABLED", True)
-    limiter.init_app(app)
-
-    from . import fragments, templating
-
-    templating.init_app(app)
-    fragments.init_app(app)
-
-    from . import assets, errors
-    from .admin import bp as admin_bp
-    from .auth import bp as auth_bp
-    from .candidate import bp as candidate_bp
-    from .employer import bp as employer_bp
-    from .main import bp as main_bp
-    from .trainer import bp as trainer_bp
-
-    for blueprint in (assets.bp, main_bp, auth_bp, candidate_bp, trainer_bp, employer_bp, admin_bp):
-        app.register_blueprint(blueprint)
-    errors.init_app(app)
-
-    from . import auth_session
-
-    auth_session.init_app(app)
-
-    from .cli import register_commands
-
-    register_commands(app)
-
-    @app.before_request
-    def _csp_nonce() -> None:
-        g.csp_nonce = secrets.token_urlsafe(16)
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def _server_timing(response):  # type: ignore[no-untyped-def]
-        started = g.get("started")
-        if started is not None:
-            response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        return response
-
-    from . import security_headers
-
-    security_headers.init_app(app)
-
-    if app.config.get("TRUSTED_PROXIES"):
-        # The client's address from the proxies' X-Forwarded-For (the rate limits are per address).
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["TRUSTED_PROXIES"]))  # type: ignore[method-assign]
-
-    @app.route("/healthz")
-    def healthz() -> tuple[str, int, dict[str, str]]:
-        return "ok", 200, {"Content-Type": "text/plain"}
-
-    return app
+    return factory(test_config)

@@ -16,9 +16,10 @@ from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import create_engine, make_url
 from sqlalchemy.pool import NullPool
 
-from quizapp import accounts, create_app
-from quizapp import migrate as migrations
-from quizapp.extensions import db
+from quizapp.services import accounts
+from quizapp import create_app
+from quizapp.data import migrate as migrations
+from quizapp.web.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
 from .pg import ThrowawayPostgres

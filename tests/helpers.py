@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from werkzeug.test import TestResponse
 
-from quizapp import accounts
-from quizapp.extensions import db
+from quizapp.services import accounts
+from quizapp.web.extensions import db
 
 PASSWORD = "correct horse battery"  # 21 characters
 

@@ -15,10 +15,10 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
-from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Response, StatementResult
+from quizapp.web.extensions import db
+from quizapp.data.models import Attempt, AttemptQuestion, Response, StatementResult
 
-from .candidate.conftest import FIXTURE_BANKS
+from .web.candidate.conftest import FIXTURE_BANKS
 from .helpers import PASSWORD, make_user
 from .live import Client, start_server
 

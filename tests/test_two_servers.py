@@ -28,9 +28,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from quizapp import create_app
-from quizapp.extensions import db
+from quizapp.web.extensions import db
 
-from .candidate.conftest import FIXTURE_BANKS, answer_form, questions_of, stored_response
+from .web.candidate.conftest import FIXTURE_BANKS, answer_form, questions_of, stored_response
 from .helpers import PASSWORD, make_user
 from .live import Client, LiveServer
 from .pg import ThrowawayPostgres, free_port

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from statistics import fmean
 
-from quizapp.assembly import DrawSpec, Pool, PoolItem, assemble
+from quizapp.domain.assembly import DrawSpec, Pool, PoolItem, assemble
 from quizapp.banks.model import BankSet, Item, TestBlueprint
 
 DEFAULT_DIFFICULTY = 2

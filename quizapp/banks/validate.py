@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from quizapp import question_types
+from quizapp.domain import question_types
 from quizapp.banks.model import (
     DEFAULT_BANDS,
     DRAW_KINDS,
@@ -59,7 +59,7 @@ from quizapp.banks.model import (
     TestBlueprint,
 )
 from quizapp.banks.yamlsafe import INVALID, LoadResult, LocatedDict, LocatedList, load_path
-from quizapp.markup import raw_html
+from quizapp.domain.markup import raw_html
 
 BANK_SUFFIXES = (".yaml", ".yml")
 

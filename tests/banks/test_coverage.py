@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.banks.cli_reports import run_coverage
+from quizapp.cli.reports import run_coverage
 from quizapp.banks.coverage import MINIMUMS, DrawCoverage, LevelMinimum, coverage, render
 from quizapp.banks.model import Draw
 

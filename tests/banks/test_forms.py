@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizapp.assembly import assemble
+from quizapp.domain.assembly import assemble
 from quizapp.banks.forms import (
     Candidate,
     FormError,

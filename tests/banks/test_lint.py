@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizapp.banks.cli_reports import run_lint
+from quizapp.cli.reports import run_lint
 from quizapp.banks.lint import LintWarning, lint, question_sentences, unemphasised_negative
 from quizapp.banks.model import Option
 

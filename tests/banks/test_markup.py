@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from quizapp.markup import find_raw_html, plain, raw_html, render
+from quizapp.domain.markup import find_raw_html, plain, raw_html, render
 
 
 @pytest.mark.parametrize(

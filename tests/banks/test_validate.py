@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizapp.banks.cli_validate import run_validate
+from quizapp.cli.validate import run_validate
 from quizapp.banks.model import BankSet, Draw
 from quizapp.banks.validate import find_bank_files, load_bank_set
 

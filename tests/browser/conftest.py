@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from quizapp import clock
-from quizapp.demo import DEMO_PASSWORD
-from quizapp.extensions import db
-from quizapp.models import Attempt, Mode
-from tests.trainer.conftest import START, take
+from quizapp.web import clock
+from quizapp.services.demo import DEMO_PASSWORD
+from quizapp.web.extensions import db
+from quizapp.data.models import Attempt, Mode
+from tests.web.trainer.conftest import START, take
 
 from .server import BROWSER_TESTS, FIXTURE_BANKS, REAL_BANKS, LiveServer
 from .support import AXE, FAILURES, Audit, serve_axe, watch

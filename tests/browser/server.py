@@ -18,8 +18,8 @@ from pathlib import Path
 from flask import Flask
 
 from quizapp import create_app
-from quizapp import migrate as migrations
-from quizapp.extensions import db
+from quizapp.data import migrate as migrations
+from quizapp.web.extensions import db
 from tests.helpers import make_user
 
 ROOT = Path(__file__).resolve().parents[2]

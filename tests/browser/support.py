@@ -13,9 +13,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from sqlalchemy import select
 
-from quizapp.extensions import db
-from quizapp.models import Attempt, AttemptQuestion, Response
-from tests.candidate.conftest import QuestionInfo, answer_form, questions_of
+from quizapp.web.extensions import db
+from quizapp.data.models import Attempt, AttemptQuestion, Response
+from tests.web.candidate.conftest import QuestionInfo, answer_form, questions_of
 
 from .server import PASSWORD, ROOT
 

@@ -17,9 +17,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 
-from quizapp.demo import DEMO_ORGANISATION, DEMO_TEAMS
-from quizapp.extensions import db
-from quizapp.models import Membership, Organisation, User
+from quizapp.services.demo import DEMO_ORGANISATION, DEMO_TEAMS
+from quizapp.web.extensions import db
+from quizapp.data.models import Membership, Organisation, User
 
 from .conftest import DEMO, RETAKERS
 from .support import PASSWORD, sign_in, step

@@ -24,12 +24,12 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
-from quizapp import save_tokens
-from quizapp.candidate.views import SIGNED_OUT_MESSAGE
-from quizapp.errors import SIGNED_OUT_FLASH
-from quizapp.extensions import db
-from quizapp.models import AttemptQuestion, Response, User
-from quizapp.templating import UK
+from quizapp.domain import save_tokens
+from quizapp.web.candidate.views import SIGNED_OUT_MESSAGE
+from quizapp.web.errors import SIGNED_OUT_FLASH
+from quizapp.web.extensions import db
+from quizapp.data.models import AttemptQuestion, Response, User
+from quizapp.web.templating import UK
 
 from .support import (
     SAVED,

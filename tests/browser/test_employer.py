@@ -4,7 +4,7 @@ heatmap, a team and then a candidate, extra time, teams, an invitation that a ca
 and joins with before it is withdrawn, and the CSV and Excel downloads. Every distinct page is
 audited (axe-core, one h1, a unique title), error states included.
 
-The expected figures are worked out here from the stored attempts, not by quizapp.cohort."""
+The expected figures are worked out here from the stored attempts, not by quizapp.services.cohort."""
 
 from __future__ import annotations
 
@@ -22,9 +22,17 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
-from quizapp.demo import DEMO_ORGANISATION, DEMO_TEAMS
-from quizapp.extensions import db
-from quizapp.models import Attempt, Membership, Organisation, Statement, StatementResult, Team, User
+from quizapp.services.demo import DEMO_ORGANISATION, DEMO_TEAMS
+from quizapp.web.extensions import db
+from quizapp.data.models import (
+    Attempt,
+    Membership,
+    Organisation,
+    Statement,
+    StatementResult,
+    Team,
+    User,
+)
 
 from .conftest import DEMO, RETAKERS, RETAKES_DAYS_AGO
 from .support import PASSWORD, screenshot, sign_in, step

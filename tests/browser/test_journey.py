@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
-from quizapp import accounts
-from quizapp.extensions import db
-from quizapp.candidate.views import SIGNED_OUT_MESSAGE
-from quizapp.models import User
+from quizapp.services import accounts
+from quizapp.web.extensions import db
+from quizapp.web.candidate.views import SIGNED_OUT_MESSAGE
+from quizapp.data.models import User
 
 from .support import (
     SAVED,

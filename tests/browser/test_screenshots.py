@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, expect
 
-from quizapp import simulation
-from quizapp.demo import DEMO_TEAMS
-from quizapp.extensions import db
+from quizapp.services import simulation
+from quizapp.services.demo import DEMO_TEAMS
+from quizapp.web.extensions import db
 
 from .conftest import DEMO, start_server
 from .server import REAL_BANKS, ROOT, LiveServer
@@ -71,7 +71,7 @@ def post_answer(page: Page, attempt_id: int, info, right: bool, action: str) -> 
 def test_screenshots_of_a_practitioner_mock(real_server: LiveServer, open_page, audit) -> None:
     page = open_page(base_url=real_server.url)
     with real_server.app.app_context():
-        from quizapp.extensions import db
+        from quizapp.web.extensions import db
         from tests.helpers import make_user
 
         user = make_user(f"amara.okafor@{uuid.uuid4().hex[:8]}.example", "candidate", None,

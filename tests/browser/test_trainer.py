@@ -16,9 +16,9 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import func, select
 
-from quizapp.extensions import db
-from quizapp.item_analysis import CSV_HEADER
-from quizapp.models import Attempt, AttemptQuestion, Item, ItemVersion, TestForm
+from quizapp.web.extensions import db
+from quizapp.services.item_analysis import CSV_HEADER
+from quizapp.data.models import Attempt, AttemptQuestion, Item, ItemVersion, TestForm
 
 from .conftest import DEMO, DEMO_CANDIDATES, RETAKERS
 from .server import FIXTURE_BANKS

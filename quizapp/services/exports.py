@@ -1,0 +1,97 @@
+"""Writing a cohort export (quizapp.services.cohort.ExportTable) as CSV or Excel. No Flask.
+
+Text that a spreadsheet could take for a formula (starting with = + - @, a tab or a carriage
+return) gets a leading apostrophe, in both formats (OWASP's advice on CSV injection): a
+candidate's name such as "=HYPERLINK(...)" is shown as text, never run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from . import xlsx
+from .cohort import ExportRow, ExportTable
+
+UK = ZoneInfo("Europe/London")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ENDINGS = {"submitted": "Submitted", "expired": "Time ran out"}
+FIXED_HEADERS = [
+    "Candidate", "Email address", "Team", "Test", "Started (UK time)", "Ended (UK time)", "How it ended",
+    "Time taken (minutes)", "Percent", "Passed",
+]
+
+
+def safe_text(value: str) -> str:
+    """Text as a spreadsheet will show it, never as a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def headers(table: ExportTable) -> list[str]:
+    return FIXED_HEADERS + [f"{code} {title} (%)" for code, title in table.statements]
+
+
+def _local(value: datetime) -> datetime:
+    return value.astimezone(UK).replace(tzinfo=None)
+
+
+def _passed(value: bool | None) -> str:
+    return "" if value is None else ("Yes" if value else "No")
+
+
+def _values(row: ExportRow) -> list[object]:
+    """One row as typed values: text made safe, times in UK local time, numbers rounded."""
+    return [
+        safe_text(row.candidate), safe_text(row.email), safe_text(row.team), safe_text(row.test),
+        _local(row.started_at), _local(row.ended_at), ENDINGS.get(row.ended_how, row.ended_how),
+        round(row.seconds / 60, 1) if row.seconds is not None else None,
+        round(row.percent, 1), _passed(row.passed),
+        *[round(v, 1) if v is not None else None for v in row.statements],
+    ]
+
+
+def csv_lines(table: ExportTable) -> Iterator[list[str]]:
+    yield [safe_text(h) for h in headers(table)]
+    for row in table.rows:
+        yield ["" if v is None else v.strftime("%Y-%m-%d %H:%M") if isinstance(v, datetime) else str(v)
+               for v in _values(row)]
+
+
+def write_csv(table: ExportTable, stream: IO[str]) -> None:
+    writer = csv.writer(stream, lineterminator="\r\n")
+    writer.writerows(csv_lines(table))
+
+
+def csv_bytes(table: ExportTable) -> bytes:
+    """UTF-8 with a byte order mark, so that Excel opens names with accents correctly."""
+    buffer = io.StringIO()
+    write_csv(table, buffer)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(table: ExportTable, sheet_title: str = "Results") -> bytes:
+    """An Excel workbook: text as text (never a formula), times as date-times, numbers as numbers."""
+    names = headers(table)
+    return xlsx.workbook_bytes(
+        xlsx.sheet_name(sheet_title, default="Results"),
+        [safe_text(name) for name in names],
+        (_values(row) for row in table.rows),
+        widths=[28 if n < 4 else 14 for n in range(len(names))],
+    )
+
+
+def slug(text: str) -> str:
+    """Plain ASCII for a file name: accents dropped (Bórd -> bord), anything else a hyphen."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "all"
+
+
+def filename(organisation: str, selection: str, on: date, extension: str) -> str:
+    """e.g. org-a-fixture-mock-2026-03-02.csv: says the organisation, the test and the date."""
+    return f"{slug(organisation)}-{slug(selection)}-{on.isoformat()}.{extension}"

@@ -1,0 +1,312 @@
+"""Organisations and the people in them, free of Flask: teams, invitations, joining and leaving.
+
+An employer sees a candidate's timed results only while two things hold: the attempt was
+started while the candidate belonged to the employer's organisation (`Attempt.organisation_id`),
+and the candidate belongs to it now (a current `Membership`). Leaving ends the second, so the
+results stay the candidate's own and stop being visible to that employer.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from quizapp.data.models import (
+    Attempt,
+    ExtraTimeChange,
+    Invitation,
+    Membership,
+    Mode,
+    Organisation,
+    Team,
+    User,
+)
+
+# No 0/O or 1/I: a code read out or copied by hand cannot be mistyped into another one.
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # 32**12 = 2**60 codes
+EXPIRY_DAYS = (7, 14, 30)
+TEAM_NAME_MAX = 100
+
+
+class MembershipError(ValueError):
+    """A rule about organisations was broken; the message is fit to show to the person."""
+
+
+def normalise_code(text: str) -> str:
+    """What the candidate typed, as stored: upper case, without spaces or hyphens."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    """A code in groups of four, easier to read out: ABCD-EFGH-JKLM."""
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+# -- teams ------------------------------------------------------------------------------------------
+
+
+def teams_of(session: Session, organisation_id: int) -> list[Team]:
+    return list(session.scalars(select(Team).where(Team.organisation_id == organisation_id).order_by(Team.name)))
+
+
+def team_in(session: Session, organisation_id: int, team_id: int) -> Team | None:
+    """The team, if it belongs to this organisation (else None: never another organisation's)."""
+    team = session.get(Team, team_id)
+    return team if team is not None and team.organisation_id == organisation_id else None
+
+
+def _team_name(session: Session, organisation: Organisation, name: str, team_id: int | None = None) -> str:
+    """The name, tidied, if it can be a team's name in this organisation (the team `team_id`
+    may keep its own name, in another case); else a MembershipError that says why."""
+    name = " ".join(name.split())
+    if not name:
+        raise MembershipError("Enter a name for the team")
+    if len(name) > TEAM_NAME_MAX:
+        raise MembershipError(f"Team name must be {TEAM_NAME_MAX} characters or fewer")
+    query = select(Team.id).where(Team.organisation_id == organisation.id, func.lower(Team.name) == name.lower())
+    if team_id is not None:
+        query = query.where(Team.id != team_id)
+    if session.scalar(query) is not None:
+        raise MembershipError(f"{organisation.name} already has a team called {name}")
+    return name
+
+
+def create_team(session: Session, organisation: Organisation, name: str) -> Team:
+    team = Team(organisation_id=organisation.id, name=_team_name(session, organisation, name))
+    session.add(team)
+    session.flush()
+    return team
+
+
+def rename_team(session: Session, team: Team, name: str) -> Team:
+    """A new name for the team: the same rules as a new team's, unique within the organisation.
+    Everything else (its candidates, invitations and results) stays as it is."""
+    team.name = _team_name(session, team.organisation, name, team_id=team.id)
+    session.flush()
+    return team
+
+
+@dataclass(frozen=True)
+class TeamInUse:
+    """What deleting a team changes (the confirmation page says all of it)."""
+
+    members: int  # candidates in the team now: they will be in no team
+    invitations: int  # invitations for the team that can still be used: they will add people to no team
+
+
+def _current_candidates() -> Any:
+    """The count of memberships of candidates who have not left (filter it further)."""
+    return (select(func.count(Membership.id)).join(User, User.id == Membership.user_id)
+            .where(Membership.left_at.is_(None), User.role == "candidate"))
+
+
+def member_counts(session: Session, organisation_id: int) -> dict[int | None, int]:
+    """Candidates in the organisation now, per team id (None: in no team)."""
+    query = (_current_candidates().add_columns(Membership.team_id)
+             .where(Membership.organisation_id == organisation_id).group_by(Membership.team_id))
+    return {team_id: count for count, team_id in session.execute(query)}
+
+
+def team_in_use(session: Session, team: Team, now: datetime) -> TeamInUse:
+    members = session.scalar(_current_candidates().where(Membership.team_id == team.id)) or 0
+    invitations = session.scalar(
+        select(func.count(Invitation.id)).where(Invitation.team_id == team.id, Invitation.revoked_at.is_(None),
+                                                Invitation.expires_at > now)
+    ) or 0
+    return TeamInUse(members=members, invitations=invitations)
+
+
+def delete_team(session: Session, team: Team) -> None:
+    """Delete the team. Its candidates are moved to no team and its invitations become invitations
+    to no team; nobody leaves the organisation and no result is deleted (results are kept per
+    attempt, not per team: a candidate's results follow the team they are in now)."""
+    session.execute(update(Membership).where(Membership.team_id == team.id).values(team_id=None)
+                    .execution_options(synchronize_session="fetch"))
+    session.execute(update(Invitation).where(Invitation.team_id == team.id).values(team_id=None)
+                    .execution_options(synchronize_session="fetch"))
+    session.delete(team)
+    session.flush()
+
+
+def set_team(session: Session, membership: Membership, team: Team | None) -> None:
+    if team is not None and team.organisation_id != membership.organisation_id:
+        raise MembershipError("Choose one of your organisation's teams")
+    membership.team_id = team.id if team is not None else None
+    session.flush()
+
+
+# -- invitations ------------------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create_invitation(session: Session, organisation: Organisation, created_by: User | None, now: datetime,
+                      days: int, team: Team | None = None) -> Invitation:
+    if days not in EXPIRY_DAYS:
+        raise MembershipError("Choose when the invitation expires")
+    if team is not None and team.organisation_id != organisation.id:
+        raise MembershipError("Choose one of your organisation's teams")
+    invitation = Invitation(
+        organisation_id=organisation.id,
+        team_id=team.id if team is not None else None,
+        code=new_code(),
+        created_by_id=created_by.id if created_by is not None else None,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+        uses=0,
+    )
+    session.add(invitation)
+    session.flush()
+    return invitation
+
+
+def invitation_status(invitation: Invitation, now: datetime) -> str:
+    """active, expired or revoked."""
+    if invitation.revoked_at is not None:
+        return "revoked"
+    if invitation.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def invitations_of(session: Session, organisation_id: int) -> list[Invitation]:
+    return list(session.scalars(
+        select(Invitation).where(Invitation.organisation_id == organisation_id).order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    ))
+
+
+def invitation_in(session: Session, organisation_id: int, invitation_id: int) -> Invitation | None:
+    invitation = session.get(Invitation, invitation_id)
+    return invitation if invitation is not None and invitation.organisation_id == organisation_id else None
+
+
+def revoke(invitation: Invitation, now: datetime) -> None:
+    if invitation.revoked_at is None:
+        invitation.revoked_at = now
+
+
+def usable_invitation(session: Session, code: str, now: datetime) -> Invitation:
+    """The invitation with this code, if it can still be used; otherwise a MembershipError that
+    says why (an unknown code and a malformed one read the same)."""
+    code = normalise_code(code)
+    if not code:
+        raise MembershipError("Enter the invitation code")
+    invitation = session.scalar(select(Invitation).where(Invitation.code == code)) if len(code) == CODE_LENGTH else None
+    if invitation is None:
+        raise MembershipError("There is no invitation with that code: check it and try again")
+    status = invitation_status(invitation, now)
+    if status == "revoked":
+        raise MembershipError(f"This invitation to {invitation.organisation.name} has been withdrawn: ask them for a new one")
+    if status == "expired":
+        raise MembershipError(f"This invitation to {invitation.organisation.name} has expired: ask them for a new one")
+    return invitation
+
+
+# -- joining and leaving ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JoinPreview:
+    """What a candidate is told before joining (the join page shows all of it)."""
+
+    organisation: Organisation
+    team: Team | None
+    current: Organisation | None  # the organisation the candidate would leave, if another
+    already_member: bool
+    earlier_results: int  # timed results from an earlier membership that would be visible again
+
+
+def earlier_results(session: Session, user: User, organisation_id: int) -> int:
+    """Ended timed attempts the candidate started while belonging to this organisation before:
+    an employer sees them again if the candidate rejoins."""
+    return session.scalar(
+        select(func.count(Attempt.id)).where(
+            Attempt.user_id == user.id, Attempt.organisation_id == organisation_id,
+            Attempt.mode == Mode.TIMED, Attempt.ended_at.is_not(None),
+        )
+    ) or 0
+
+
+def preview(session: Session, user: User, invitation: Invitation) -> JoinPreview:
+    current = user.current_membership
+    same = current is not None and current.organisation_id == invitation.organisation_id
+    return JoinPreview(
+        organisation=invitation.organisation,
+        team=invitation.team,
+        current=current.organisation if current is not None and not same else None,
+        already_member=same,
+        earlier_results=0 if same else earlier_results(session, user, invitation.organisation_id),
+    )
+
+
+def join(session: Session, user: User, invitation: Invitation, now: datetime) -> Membership:
+    """Join the invitation's organisation (and team), leaving any other organisation first.
+    Joining one's own organisation again only moves the candidate into the invitation's team."""
+    if user.role != "candidate":
+        raise MembershipError("Only candidates can join an organisation with an invitation")
+    if invitation_status(invitation, now) != "active":
+        raise MembershipError("This invitation can no longer be used")
+    current = user.current_membership
+    if current is not None and current.organisation_id == invitation.organisation_id:
+        if invitation.team_id is not None:
+            current.team_id = invitation.team_id
+        session.flush()
+        return current
+    if current is not None:
+        current.left_at = now
+        session.flush()  # one current membership per user: end this one before adding the next
+    membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id,
+                            team_id=invitation.team_id, joined_at=now)
+    session.add(membership)
+    invitation.uses = (invitation.uses or 0) + 1
+    session.flush()
+    session.expire(user, ["memberships"])
+    return membership
+
+
+def leave(session: Session, user: User, now: datetime) -> Membership | None:
+    """End the candidate's current membership, if any. Their results stay theirs."""
+    current = user.current_membership
+    if current is None:
+        return None
+    current.left_at = now
+    session.flush()
+    session.expire(user, ["memberships"])
+    return current
+
+
+def member_in(session: Session, organisation_id: int, user_id: int) -> tuple[User, Membership] | None:
+    """A candidate who belongs to this organisation now, with their membership (else None)."""
+    row = session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(User.id == user_id, User.role == "candidate", Membership.organisation_id == organisation_id,
+               Membership.left_at.is_(None))
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def members_of(session: Session, organisation_id: int) -> list[tuple[User, Membership]]:
+    rows = session.execute(
+        select(User, Membership)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation_id, Membership.left_at.is_(None), User.role == "candidate")
+        .order_by(User.name, User.id)
+    ).all()
+    return [(user, membership) for user, membership in rows]
+
+
+def extra_time_history(session: Session, candidate_id: int, since: datetime | None = None) -> list[ExtraTimeChange]:
+    """Changes of a candidate's extra time, newest first (from `since`, when given)."""
+    query = select(ExtraTimeChange).where(ExtraTimeChange.candidate_id == candidate_id)
+    if since is not None:
+        query = query.where(ExtraTimeChange.set_at >= since)
+    return list(session.scalars(query.order_by(ExtraTimeChange.set_at.desc(), ExtraTimeChange.id.desc())))

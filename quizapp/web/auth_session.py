@@ -1,0 +1,153 @@
+"""Who is asking: Flask-Login wiring (loading the signed-in user), the role guard used by every
+blueprint, the cookie session, and the save tokens that authenticate the answer autosave."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, Request, abort, current_app
+from flask.globals import request_ctx
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import current_user
+from sqlalchemy import bindparam, select
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
+
+from quizapp.web import clock
+from quizapp.domain import save_tokens
+from .extensions import csrf, db, limiter, login_manager
+from quizapp.data.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# Built once: SQLAlchemy computes a statement's cache key once per statement object, and this
+# runs on every signed-in request (Session.get builds a new statement each time).
+_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+
+
+def load_user(login_id: str) -> User | None:
+    """The login id is "<user id>:<session token>": changing the token ends every session."""
+    user_id, _, token = login_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
+    if user is None or user.session_token != token:
+        return None
+    return user
+
+
+def roles_required(*roles: str) -> Callable[[F], F]:
+    """Only signed-in users with one of `roles` get through; others are sent to sign in (401)
+    or refused (403)."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, with its serializer kept between requests, and no session
+    at all for `sessionless` views (the answer autosave): their requests neither read nor send
+    the cookie."""
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        # Flask builds (and probes) a new serializer for every request; one per key set will do.
+        keys = (tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()), app.secret_key)
+        cached = app.extensions.get("quizapp_session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["quizapp_session_serializer"] = cached
+        return cached[1]
+
+    def open_session(self, app: Flask, request: Request) -> Any:
+        # (A request without cookies, as the autosave script sends, needs no URL match here.)
+        if request.method == "POST" and "HTTP_COOKIE" in request.environ and _is_sessionless(app):
+            return None  # Flask's null session: empty, and never saved
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        # An empty session nobody read or changed (every cookieless request: the autosave) has
+        # nothing to send or delete; Flask would still work out every cookie attribute first.
+        # (What Flask itself does for such a session is nothing else, so the outcome is the same.)
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)
+
+
+def sessionless(view: F) -> F:
+    """Serve this (POST) view without the cookie session, the CSRF form check or the sign-in
+    rate limiter: it authenticates each request itself (the autosave's save token). Flask-Login
+    sees nobody signed in."""
+    view._quizapp_sessionless = True  # type: ignore[attr-defined]
+    csrf.exempt(view)
+    return view
+
+
+def _view_is_sessionless(app: Flask, endpoint: str) -> bool:
+    return getattr(app.view_functions.get(endpoint), "_quizapp_sessionless", False)
+
+
+def _is_sessionless(app: Flask) -> bool:
+    # The session is opened before Flask matches the URL, so match it here (cheap, and POSTs only).
+    try:
+        rule, _ = request_ctx.url_adapter.match(return_rule=True)  # type: ignore[union-attr]
+    except (HTTPException, RequestRedirect, AttributeError):
+        return False
+    return _view_is_sessionless(app, rule.endpoint)
+
+
+def _save_token_secrets() -> list[str | bytes]:
+    return [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]  # type: ignore[list-item]
+
+
+def issue_save_token(attempt_id: int, user: User) -> str:
+    """The token a question page gives its script for saving answers to `attempt_id`; it expires
+    when a session started now would."""
+    expires = int(clock.now().timestamp() + current_app.permanent_session_lifetime.total_seconds())
+    return save_tokens.issue(current_app.secret_key, attempt_id, user.id, user.session_token, expires)  # type: ignore[arg-type]
+
+
+def save_token_is_valid(token: str, attempt_id: int, owner_id: int, session_token: str, now: datetime) -> bool:
+    return save_tokens.verify(_save_token_secrets(), token, attempt_id, owner_id, session_token, now.timestamp())
+
+
+def _skip_limiter_for_sessionless_views(app: Flask) -> None:
+    """Flask-Limiter checks every request in a `before_request` hook (resolving which limits
+    apply costs more than a save's own checks); sessionless views have no limits, so their
+    requests skip the hook altogether (a request filter would still pay for the resolving)."""
+    hooks = app.before_request_funcs.get(None, [])
+    if not app.config.get("RATELIMIT_ENABLED"):
+        return  # (the tests' default) Flask-Limiter added no hook
+    if limiter._check_request_limit not in hooks:
+        raise RuntimeError("Flask-Limiter's per-request hook was not found: has Flask-Limiter changed?")
+
+    def check_request_limit() -> None:
+        rule = request_ctx.request.url_rule
+        if rule is None or not _view_is_sessionless(app, rule.endpoint):
+            limiter._check_request_limit()
+
+    hooks[hooks.index(limiter._check_request_limit)] = check_request_limit
+
+
+def init_app(app: Flask) -> None:
+    """After `limiter.init_app(app)`."""
+    _skip_limiter_for_sessionless_views(app)
+    app.session_interface = SessionInterface()
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"

@@ -1,0 +1,81 @@
+"""The candidate's side of organisations: joining one with an invitation (after seeing exactly
+what its employers will see), and leaving it. Thin views over quizapp.services.organisations."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from quizapp.web import clock
+from quizapp.services import organisations
+from ..auth_session import roles_required
+from ..extensions import db, limiter
+from . import bp
+from .forms import ActionForm
+
+JOIN_LIMIT = "30 per minute"  # codes cannot be guessed; this only slows a script down
+
+
+def _code_page(code: str = "", error: str | None = None) -> tuple[str, int]:
+    return render_template(
+        "candidate/join.html", title="Join an organisation", code=code, error=error,
+        page_errors=[{"text": error, "href": "#code"}] if error else None,
+    ), 200
+
+
+@bp.route("/join", methods=["GET"])
+@limiter.limit(JOIN_LIMIT)
+@roles_required("candidate")
+def join() -> str | tuple[str, int]:
+    code = request.args.get("code", "").strip()
+    if not code and "code" not in request.args:
+        return _code_page()
+    try:
+        invitation = organisations.usable_invitation(db.session, code, clock.now())
+    except organisations.MembershipError as error:
+        return _code_page(code[:40], str(error))
+    preview = organisations.preview(db.session, current_user, invitation)
+    return render_template(
+        "candidate/join_confirm.html", title=f"Join {invitation.organisation.name}", preview=preview,
+        code=organisations.format_code(invitation.code), form=ActionForm(),
+    )
+
+
+@bp.route("/join", methods=["POST"])
+@limiter.limit(JOIN_LIMIT)
+@roles_required("candidate")
+def join_confirmed() -> Response | tuple[str, int]:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    now = clock.now()
+    try:
+        invitation = organisations.usable_invitation(db.session, request.form.get("code", ""), now)
+        membership = organisations.join(db.session, current_user, invitation, now)
+    except organisations.MembershipError as error:
+        db.session.rollback()
+        return _code_page(request.form.get("code", "")[:40], str(error))
+    db.session.commit()
+    team = f", in the team {membership.team.name}" if membership.team else ""
+    flash(f"You have joined {invitation.organisation.name}{team}", "success")
+    return redirect(url_for(".organisation"))
+
+
+@bp.route("/organisation")
+@roles_required("candidate")
+def organisation() -> str:
+    return render_template("candidate/organisation.html", title="Your organisation",
+                           membership=current_user.current_membership, form=ActionForm())
+
+
+@bp.route("/organisation/leave", methods=["POST"])
+@roles_required("candidate")
+def leave() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    left = organisations.leave(db.session, current_user, clock.now())
+    db.session.commit()
+    if left is not None:
+        flash(f"You have left {left.organisation.name}. They can no longer see your results; your results stay in your account.",
+              "success")
+    return redirect(url_for(".organisation"))

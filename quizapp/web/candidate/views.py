@@ -1,0 +1,451 @@
+"""Candidate views: thin wrappers around quizapp.services.attempts, quizapp.services.results and the question types."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from quizapp.services import attempts, catalogue, ownership, question_page, results
+from quizapp.web import clock
+from quizapp.domain import question_types, save_tokens, timing
+from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
+from quizapp.data.db import begin_writing, reads_first, single_write
+from ..extensions import db
+from ..templating import clock_time_seconds
+from quizapp.data.models import Attempt, AttemptQuestion, Mode, TestForm
+from . import bp
+from .forms import ActionForm
+
+
+# A page's own "time is up" submit is believed only this close to the server's deadline.
+TIMEOUT_TOLERANCE_SECONDS = 5.0
+
+
+def _grace() -> float:
+    return float(current_app.config["SAVE_GRACE_SECONDS"])
+
+
+def _own_attempt(attempt_id: int) -> Attempt:
+    """The signed-in candidate's attempt, ended first if its time ran out. Someone else's: 404."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    if attempt.ended_at is None and timing.has_expired(attempt.deadline_at, clock.now()):
+        begin_writing(db.session)
+        db.session.refresh(attempt)
+        attempts.end_if_expired(db.session, attempt, clock.now())
+        db.session.commit()
+    return attempt
+
+
+def _question(attempt: Attempt, position: int) -> AttemptQuestion:
+    if not 1 <= position <= len(attempt.questions):
+        abort(404)
+    return attempt.questions[position - 1]
+
+
+def _live_test(key: str) -> TestForm:
+    test = db.session.scalar(select(TestForm).where(TestForm.key == key, TestForm.retired_at.is_(None)))
+    if test is None or not ownership.scope_of(current_user).sees(test.organisation_id):
+        abort(404)  # another organisation's test is not there for this candidate
+    return test
+
+
+@bp.route("/")
+@roles_required("candidate")
+def home() -> str:
+    return render_template(
+        "candidate/home.html",
+        title="Your tests",
+        levels=catalogue.tests_by_level(db.session, ownership.scope_of(current_user)),
+        attempts=results.attempt_rows(db.session, current_user),
+        open_attempts=results.open_attempts(db.session, current_user),
+    )
+
+
+@bp.route("/<key>")
+@roles_required("candidate")
+def start_page(key: str) -> str:
+    test = _live_test(key)
+    return render_template(
+        "candidate/start.html",
+        title=test.title,
+        test=test,
+        form=ActionForm(),
+        summary=catalogue.test_summary(db.session, test),
+        extra_time=current_user.extra_time_percent,
+        open_timed=attempts.open_attempt(db.session, current_user, test, Mode.TIMED),
+        open_practice=attempts.open_attempt(db.session, current_user, test, Mode.PRACTICE),
+        grace=_grace(),
+    )
+
+
+@bp.route("/<key>/start", methods=["POST"])
+@reads_first
+@roles_required("candidate")
+def start(key: str) -> Response:
+    test = _live_test(key)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    mode = request.form.get("mode", Mode.TIMED)
+    try:
+        attempt = attempts.start(db.session, current_user, test, mode, clock.now(),
+                                 before_write=lambda: begin_writing(db.session))
+    except attempts.AttemptError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".start_page", key=key))
+    db.session.commit()
+    return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
+
+
+@bp.route("/practice/weakest", methods=["POST"])
+@roles_required("candidate")
+def practise_weakest() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = attempts.start_weakest_practice(db.session, current_user, clock.now())
+    except attempts.AttemptError as error:
+        flash(str(error), "error")
+        return redirect(url_for(".history"))
+    db.session.commit()
+    return redirect(url_for(".question", attempt_id=attempt.id, position=1))
+
+
+def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | None = None,
+                   submitted: list[int] | None = None, status: int = 200,
+                   nav: list[results.NavEntry] | None = None) -> tuple[str, int]:
+    view = results.question_view(attempt, question, submitted=submitted)
+    nav = results.navigation(attempt) if nav is None else nav
+    return render_template(
+        "candidate/question.html",
+        title=f"Question {question.position} of {len(nav)}",
+        attempt=attempt,
+        question=question,
+        view=view,
+        error=error,
+        page_errors=[{"text": error, "href": f"#{view.first_input_id}"}] if error else None,
+        # (no ActionForm: the page's forms take csrf_token() directly, and its errors are page_errors)
+        remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
+        nav=nav,
+        save_token=issue_save_token(attempt.id, current_user) if attempt.ended_at is None else "",
+    ), status
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
+@roles_required("candidate")
+def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
+    # Three statements whatever the number of questions, not one per question (quizapp.services.question_page):
+    # the user; the question with its attempt (which _own_attempt then finds in the session), item
+    # version and response; the buttons as rows.
+    question = question_page.question_at(db.session, attempt_id, position)
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    if question is None:
+        abort(404)
+    if _is_final(attempt, question):
+        return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
+    return _question_page(attempt, question, nav=question_page.navigation(db.session, attempt.id))
+
+
+def _is_final(attempt: Attempt, question: AttemptQuestion) -> bool:
+    """A practice answer whose feedback the candidate asked for (locked, shown as feedback)."""
+    return attempt.mode == Mode.PRACTICE and question.response is not None and question.response.final_at is not None
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["POST"])
+@reads_first
+@roles_required("candidate")
+def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
+    """The plain-form save (works without JavaScript): save, flag, then go where asked."""
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    question = _question(attempt, position)
+    # A question button sends only `goto`: moving on, not Save and continue.
+    action = "goto" if request.form.get("goto") else request.form.get("action", "save")
+    qtype = question_types.of(question.item_version.type)
+    choice, problem = qtype.read_form(request.form, question.option_order, question.item_version.options)
+    seq = attempts.parse_seq(request.form.get("seq"))
+    if seq is None:
+        problem = attempts.BAD_SEQ_MESSAGE
+    now = clock.now()
+    begin_writing(db.session)  # the write lock from here on, with the attempt read again inside it
+    db.session.refresh(attempt)
+    if attempt.ended_at is None and attempts.end_if_expired(db.session, attempt, now, _grace()):
+        db.session.commit()
+    if attempt.ended_at is not None:
+        flash("Your time ran out before this answer arrived, so it was not saved. Answers saved before the deadline count.", "error")
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    # Only Save and continue (the candidate asking for feedback) makes a practice answer final.
+    final = attempt.mode == Mode.PRACTICE and action == "save"
+    if problem is None and choice is not None and not (choice.empty and question.response is None):
+        # An incomplete choice is kept too (not an answer), so that moving on never loses it.
+        outcome = attempts.save_answer(db.session, attempt, question, choice.answer, seq, now, _grace(), explicit=True,
+                                       complete=choice.complete, final=final)
+        if outcome.status == "closed":
+            db.session.rollback()
+            flash(outcome.message, "error")
+            return redirect(url_for(".result", attempt_id=attempt.id))
+        if outcome.status == "locked":
+            # A practice answer made final earlier (a double click, the back button): its feedback.
+            if question.answer != choice.answer:
+                flash(outcome.message, "error")
+        elif not outcome.ok:
+            problem = outcome.message
+    if problem:
+        # Nothing is changed: the candidate sees their choice again with the error.
+        db.session.rollback()
+        return _question_page(attempt, question, error=problem, submitted=qtype.form_state(request.form, question.option_order), status=400)
+    if action in ("flag", "unflag"):
+        attempts.set_flag(question, action == "flag")
+    db.session.commit()
+    if action == "save" and choice is not None and not choice.complete and not choice.empty:
+        # Save and continue with an incomplete choice: kept, and the page says what is missing
+        # (the question buttons and Check your answers still move on: docs/scoring.md).
+        return _question_page(attempt, question, error=choice.missing, status=400)
+    if final and _is_final(attempt, question):
+        return redirect(url_for(".practice_feedback", attempt_id=attempt.id, position=position))
+    return redirect(_next_url(attempt, position, action))
+
+
+def _next_url(attempt: Attempt, position: int, action: str) -> str:
+    target = request.form.get("goto", "")
+    if target.isdigit() and 1 <= int(target) <= len(attempt.questions):
+        return url_for(".question", attempt_id=attempt.id, position=int(target))
+    if action in ("flag", "unflag"):
+        return url_for(".question", attempt_id=attempt.id, position=position)
+    if action == "check" or position >= len(attempt.questions):
+        return url_for(".check_answers", attempt_id=attempt.id)
+    return url_for(".question", attempt_id=attempt.id, position=position + 1)
+
+
+SIGNED_OUT_MESSAGE = ("You have been signed out, so this answer has not been saved. Answers saved before are kept: "
+                      "sign in again to go on with your test.")
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
+@sessionless
+def autosave(attempt_id: int, position: int) -> Response:
+    """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
+    server's remaining time, so the countdown re-syncs on every save.
+
+    Authenticated by the question page's save token (quizapp.domain.save_tokens), not the cookie
+    session. The attempt's owner and the question (a few columns) are read in one query, or
+    taken from this process's cache of earlier reads (attempts.AutosaveTargets); the token is
+    checked against the owner; the answer is written by a single conditional upsert that the
+    database refuses if the attempt ended meanwhile or its owner is no longer that candidate
+    with that session token (attempts.store_answer), on a Core connection from db.single_write.
+    No token, a wrong one or an expired one: 401, whether or not the attempt exists."""
+    token = request.headers.get(save_tokens.HEADER, "")
+    now = clock.now()
+    cache = _autosave_targets()
+    with single_write(db.single_write_engine) as connection:  # Core, not the ORM session: nothing here needs objects
+        cached = cache.get(attempt_id, position)
+        found = cached or attempts.autosave_target(connection, attempt_id, position, cache)
+        allowed = found is not None and _may_save(found[0], token, attempt_id, now)
+        if not allowed and cached is not None:
+            # the cached owner may be out of date (a new session token, a changed role): read it again
+            found = attempts.autosave_target(connection, attempt_id, position, cache)
+            allowed = found is not None and _may_save(found[0], token, attempt_id, now)
+        if found is None or not allowed:
+            return _signed_out()
+        owner, target = found
+        if target is None:
+            return _json(404, status="not-found", message="This question could not be found")
+        form = _autosave_form()
+        qtype = question_types.of(target.item_type)
+        remaining = timing.remaining_seconds(target.deadline_at, now)
+        seq = attempts.parse_seq(form.get("seq"))
+        if seq is None:
+            return _json(400, status="invalid", message=attempts.BAD_SEQ_MESSAGE, remaining_seconds=remaining)
+        choice, problem = qtype.read_form(form, target.option_order, target.options)
+        if choice is None:
+            return _json(200, status="invalid", message=problem or "", remaining_seconds=remaining)
+        # Always a draft in practice (final only when the candidate asks for feedback); an
+        # incomplete choice is kept but is not an answer ("complete": false says so).
+        outcome = attempts.store_answer(connection, target, choice.answer, seq, now, _grace(), owner=owner,
+                                        complete=choice.complete)
+    if outcome.status == "signed-out":
+        cache.forget(attempt_id, position)
+        return _signed_out()
+    if outcome.status == "closed":
+        return _json(409, status="closed", message=outcome.message, remaining_seconds=0,
+                     result_url=url_for(".result", attempt_id=attempt_id))
+    code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
+    if outcome.status == "stale" and outcome.stored is not None:
+        return _stale(outcome.stored, choice.answer, qtype, target, remaining)
+    message = outcome.message or (f"Not answered yet. {choice.missing}" if not choice.complete and not choice.empty else "")
+    return _json(code, status=outcome.status, message=message, remaining_seconds=remaining, complete=choice.complete,
+                 **_saved_at(now))
+
+
+CHANGED_ELSEWHERE_MESSAGE = ("Your answer to this question was changed in another window or tab, so the answer you "
+                             "chose here was not saved. This page now shows the saved answer: change it if you want to.")
+
+
+def _stale(stored: attempts.StoredAnswer, answer: list[int], qtype: question_types.QuestionType,
+           target: attempts.SaveTarget, remaining: float | None) -> Response:
+    """A save refused because the question holds a newer one (another tab's, or this page's own
+    save repeated after its answer was lost): what the question holds, as form fields for the
+    page to show, with its sequence number for the page's next save. `changed` says whether it
+    differs from what this page sent."""
+    changed = list(stored.answer) != list(answer)  # both as read_form gives them (choices sorted)
+    return _json(200, status="stale", changed=changed, message=CHANGED_ELSEWHERE_MESSAGE if changed else "",
+                 answer=qtype.form_fields(stored.answer, target.option_order, stored.complete), seq=stored.seq,
+                 complete=stored.complete, remaining_seconds=remaining, **_saved_at(stored.saved_at))
+
+
+def _saved_at(when: datetime) -> dict[str, str]:
+    """When an answer was saved, as the server's instant and as the page says it (UK time)."""
+    return {"saved_at": when.isoformat(), "saved_at_text": f"Saved at {clock_time_seconds(when)}"}
+
+
+def _autosave_targets() -> attempts.AutosaveTargets:
+    return current_app.extensions["quizapp_autosave_targets"]  # type: ignore[no-any-return]
+
+
+@bp.record_once
+def _make_autosave_targets(state) -> None:  # type: ignore[no-untyped-def]
+    state.app.extensions["quizapp_autosave_targets"] = attempts.AutosaveTargets()
+
+
+def _may_save(owner: attempts.AttemptOwner, token: str, attempt_id: int, now: datetime) -> bool:
+    return owner.role == "candidate" and save_token_is_valid(token, attempt_id, owner.user_id, owner.session_token, now)
+
+
+def _signed_out() -> Response:
+    return _json(401, status="signed-out", message=SIGNED_OUT_MESSAGE)
+
+
+def _json(status_code: int, **body: Any) -> Response:
+    # What jsonify sends, without its provider's indirections (this answers every autosave).
+    return current_app.response_class(json.dumps(body, separators=(",", ":")), status_code, mimetype="application/json")
+
+
+AUTOSAVE_BODY_LIMIT = 4096
+
+
+def _autosave_form() -> Any:
+    """The autosave's few form fields. The script sends a short urlencoded body, which this
+    parses at a fraction of the cost of Werkzeug's streaming form parser; anything else (a
+    multipart body, a missing or large length) goes through that parser and its limits."""
+    length = request.content_length
+    if request.mimetype != "application/x-www-form-urlencoded" or length is None or length > AUTOSAVE_BODY_LIMIT:
+        return request.form
+    try:
+        return MultiDict(parse_qsl(request.get_data(cache=False).decode(), keep_blank_values=True, max_num_fields=100))
+    except (UnicodeDecodeError, ValueError):
+        return MultiDict()  # not a form: treated as no answer
+
+
+@bp.route("/attempts/<int:attempt_id>/questions/<int:position>/feedback")
+@roles_required("candidate")
+def practice_feedback(attempt_id: int, position: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    question = _question(attempt, position)
+    if not _is_final(attempt, question):  # feedback only on an answer the candidate made final
+        return redirect(url_for(".question", attempt_id=attempt.id, position=position))
+    return render_template(
+        "candidate/practice_feedback.html",
+        title=f"Question {position} of {len(attempt.questions)}: feedback",
+        attempt=attempt,
+        question=question,
+        review=results.review_question(question),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/check")
+@roles_required("candidate")
+def check_answers(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_template(
+        "candidate/check.html",
+        title="Check your answers",
+        attempt=attempt,
+        rows=results.check_rows(attempt),
+        counts=results.answer_counts(attempt),
+        remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET"])
+@roles_required("candidate")
+def confirm_submit(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is not None:
+        return redirect(url_for(".result", attempt_id=attempt.id))
+    return render_template(
+        "candidate/confirm_submit.html",
+        title="Are you sure you want to submit your answers?",
+        attempt=attempt,
+        counts=results.answer_counts(attempt),
+        remaining=timing.remaining_seconds(attempt.deadline_at, clock.now()),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@roles_required("candidate")
+def submit(attempt_id: int) -> Response:
+    """Submitting twice, or again from the back button, gives the one result."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    if attempt.ended_at is None:
+        now = clock.now()
+        remaining = timing.remaining_seconds(attempt.deadline_at, now)
+        if request.form.get("reason") == "timeout" and remaining is not None and remaining > TIMEOUT_TOLERANCE_SECONDS:
+            # The browser's countdown ran ahead of the server's: the test is not over.
+            return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
+        timed_out = request.form.get("reason") == "timeout" or timing.has_expired(attempt.deadline_at, now)
+        attempts.finish(db.session, attempt, now, "expired" if timed_out else "submitted")
+        db.session.commit()
+    return redirect(url_for(".result", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@roles_required("candidate")
+def result(attempt_id: int) -> str | Response:
+    attempt = _own_attempt(attempt_id)
+    if attempt.ended_at is None:
+        return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
+    return render_template(
+        "candidate/result.html",
+        title="Your result" if attempt.mode == Mode.TIMED else "Your practice result",
+        attempt=attempt,
+        report=results.report(db.session, attempt),
+        form=ActionForm(),
+    )
+
+
+@bp.route("/history")
+@roles_required("candidate")
+def history() -> str:
+    return render_template(
+        "candidate/history.html",
+        title="Your results over time",
+        attempts=results.attempt_rows(db.session, current_user),
+        trends=results.statement_trends(db.session, current_user),
+        weakest=attempts.weakest_statements(db.session, current_user),
+        form=ActionForm(),
+    )

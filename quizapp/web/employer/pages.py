@@ -1,0 +1,96 @@
+"""The cohort pages, shared by the employer (their own organisation) and the administrator (any
+organisation): each blueprint decides which organisation and candidate may be shown, then calls
+these with the links that fit it. Thin: parse the request, call quizapp.services.cohort, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Response, abort, render_template, request
+
+from quizapp.web import charts, clock
+from quizapp.services import cohort, exports, organisations
+from ..extensions import db
+from quizapp.data.models import Membership, Organisation, User
+from . import filters
+
+
+@dataclass(frozen=True)
+class Links:
+    dashboard: Callable[..., str]  # the dashboard with these query arguments
+    export: Callable[..., str]  # (fmt, **query)
+    candidate: Callable[[int], str]
+    extra_time: Callable[[int], str]
+    change_team: Callable[[int], str] | None = None  # where the team form posts (employer only)
+
+
+def _filters(organisation: Organisation) -> tuple[cohort.CohortFilter, filters.FilterForm, list[cohort.LevelChoice], list]:
+    levels = cohort.choices_of_tests(db.session)
+    teams = organisations.teams_of(db.session, organisation.id)
+    try:
+        f, form = filters.parse(request.args, organisation.id, levels, teams)
+    except filters.UnknownTeam:
+        abort(404)  # another organisation's team, or no team at all: never a peek
+    return f, form, levels, teams
+
+
+def dashboard_page(organisation: Organisation, links: Links, title: str, caption: str | None = None) -> str:
+    f, form, levels, teams = _filters(organisation)
+    bins = cohort.distribution(db.session, f)
+    periods = cohort.pass_rate_over_time(db.session, f)
+    return render_template(
+        "employer/dashboard.html",
+        title=title,
+        caption=caption,
+        organisation=organisation,
+        filters=form,
+        which_choices=cohort.WHICH,
+        levels=levels,
+        teams=teams,
+        headline=cohort.headline(db.session, f),
+        heatmap=cohort.heatmap(db.session, f),
+        bins=bins,
+        periods=periods,
+        distribution_chart=charts.score_distribution(bins),
+        pass_rate_chart=charts.pass_rate_over_time(periods),
+        small_group=cohort.SMALL_GROUP,
+        links=links,
+        page_errors=form.page_errors,
+    )
+
+
+def export_response(organisation: Organisation, fmt: str) -> Response:
+    f, form, _levels, _teams = _filters(organisation)
+    table = cohort.export_table(db.session, f)
+    name = exports.filename(organisation.name, form.selection, clock.now().astimezone(filters.UK).date(), fmt)
+    if fmt == "csv":
+        data, mimetype = exports.csv_bytes(table), "text/csv"
+    else:
+        data = exports.xlsx_bytes(table, sheet_title=form.selection)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: never kept in a shared cache
+    return response
+
+
+def candidate_page(organisation: Organisation, candidate: User, membership: Membership, links: Links,
+                   history_since: datetime | None) -> str:
+    """A candidate's attempts and statement profile: their own results only (the filter names
+    them), and only what their organisation may see."""
+    f = cohort.CohortFilter(organisation_id=organisation.id, candidate_id=candidate.id, which="all")
+    return render_template(
+        "employer/candidate.html",
+        title=candidate.name,
+        organisation=organisation,
+        candidate=candidate,
+        membership=membership,
+        teams=organisations.teams_of(db.session, organisation.id),
+        attempts=cohort.attempt_lines(db.session, f),
+        profile=cohort.statement_profile(db.session, f),
+        bands=cohort.bands_for(db.session, f),
+        history=organisations.extra_time_history(db.session, candidate.id, since=history_since),
+        links=links,
+    )

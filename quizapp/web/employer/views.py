@@ -1,0 +1,214 @@
+"""The employer's pages: their own organisation's people and results, nobody else's.
+
+Every object named in a URL (candidate, team, invitation) is looked up *within* the employer's
+organisation, so another organisation's id is a 404, never a 403 that would confirm it exists.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from quizapp.web import clock
+from quizapp.services import organisations
+from ..auth_session import roles_required
+from ..candidate.forms import ActionForm
+from ..extensions import db
+from ..extra_time import extra_time_page
+from quizapp.data.models import Membership, Organisation, Team, User
+from . import bp
+from .forms import InvitationForm, RenameTeamForm, TeamForm, choice
+from .pages import Links, candidate_page, dashboard_page, export_response
+
+LINKS = Links(
+    dashboard=lambda **query: url_for("employer.home", **query),
+    export=lambda fmt, **query: url_for("employer.export", fmt=fmt, **query),
+    candidate=lambda user_id: url_for("employer.candidate", user_id=user_id),
+    extra_time=lambda user_id: url_for("employer.extra_time", user_id=user_id),
+    change_team=lambda user_id: url_for("employer.change_team", user_id=user_id),
+)
+
+
+def _organisation() -> Organisation:
+    organisation = current_user.organisation
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+def _own_candidate(user_id: int) -> tuple[User, Membership]:
+    """A candidate who currently belongs to the employer's organisation; anyone else is a 404."""
+    found = organisations.member_in(db.session, _organisation().id, user_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/")
+@roles_required("employer")
+def home() -> str:
+    organisation = current_user.organisation
+    if organisation is None:
+        return render_template("employer/no_organisation.html", title="Cohort results")
+    return dashboard_page(organisation, LINKS, title="Cohort results", caption=organisation.name)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@roles_required("employer")
+def export(fmt: str) -> Response:
+    return export_response(_organisation(), fmt)
+
+
+@bp.route("/candidates")
+@roles_required("employer")
+def candidates() -> str:
+    organisation = _organisation()
+    return render_template("employer/candidates.html", title="Candidates", organisation=organisation,
+                           members=organisations.members_of(db.session, organisation.id), links=LINKS)
+
+
+@bp.route("/candidates/<int:user_id>")
+@roles_required("employer")
+def candidate(user_id: int) -> str:
+    user, membership = _own_candidate(user_id)
+    # Extra-time changes from before the candidate joined belong to their past, not to this employer.
+    return candidate_page(_organisation(), user, membership, LINKS, history_since=membership.joined_at)
+
+
+@bp.route("/candidates/<int:user_id>/team", methods=["POST"])
+@roles_required("employer")
+def change_team(user_id: int) -> Response:
+    user, membership = _own_candidate(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    value = request.form.get("team", "")
+    team = None
+    if value:
+        team = organisations.team_in(db.session, membership.organisation_id, int(value)) if value.isdigit() else None
+        if team is None:
+            abort(404)
+    organisations.set_team(db.session, membership, team)
+    db.session.commit()
+    flash(f"{user.name} is now in {team.name if team else 'no team'}: results already taken stay with the team "
+          "they were taken in", "success")
+    return redirect(url_for(".candidate", user_id=user.id))
+
+
+@bp.route("/candidates/<int:user_id>/extra-time", methods=["GET", "POST"])
+@roles_required("employer")
+def extra_time(user_id: int) -> str | Response:
+    user, _membership = _own_candidate(user_id)
+    back = url_for(".candidate", user_id=user.id)
+    return extra_time_page(user, back_url=back, done_url=back)
+
+
+@bp.route("/teams", methods=["GET", "POST"])
+@roles_required("employer")
+def teams() -> str | Response:
+    organisation = _organisation()
+    form = TeamForm()
+    if form.validate_on_submit():
+        try:
+            team = organisations.create_team(db.session, organisation, form.name.data or "")
+        except organisations.MembershipError as error:
+            db.session.rollback()
+            form.name.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Team {team.name} added", "success")
+            return redirect(url_for(".teams"))
+    counts = organisations.member_counts(db.session, organisation.id)
+    return render_template("employer/teams.html", title="Teams", organisation=organisation, form=form,
+                           teams=organisations.teams_of(db.session, organisation.id), counts=counts, links=LINKS)
+
+
+def _own_team(team_id: int) -> Team:
+    """One of the employer's organisation's teams; another organisation's is a 404."""
+    team = organisations.team_in(db.session, _organisation().id, team_id)
+    if team is None:
+        abort(404)
+    return team
+
+
+@bp.route("/teams/<int:team_id>/rename", methods=["GET", "POST"])
+@roles_required("employer")
+def rename_team(team_id: int) -> str | Response:
+    team = _own_team(team_id)
+    old_name = team.name
+    form = RenameTeamForm(data=None if request.method == "POST" else {"name": team.name})
+    if form.validate_on_submit():
+        try:
+            organisations.rename_team(db.session, team, form.name.data or "")
+        except organisations.MembershipError as error:
+            db.session.rollback()
+            form.name.errors = [str(error)]
+        else:
+            db.session.commit()
+            flash(f"Team {old_name} is now called {team.name}" if team.name != old_name else f"Team {team.name} saved",
+                  "success")
+            return redirect(url_for(".teams"))
+    return render_template("employer/rename_team.html", title=f"Rename {old_name}", organisation=_organisation(),
+                           team_id=team.id, team_name=old_name, form=form)
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["GET"])
+@roles_required("employer")
+def delete_team(team_id: int) -> str:
+    """Asks first, saying what deleting changes: the candidates in the team move to no team."""
+    team = _own_team(team_id)
+    return render_template("employer/delete_team.html", title=f"Delete {team.name}", organisation=_organisation(),
+                           team=team, in_use=organisations.team_in_use(db.session, team, clock.now()), form=ActionForm())
+
+
+@bp.route("/teams/<int:team_id>/delete", methods=["POST"])
+@roles_required("employer")
+def delete_team_confirmed(team_id: int) -> Response:
+    team = _own_team(team_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    name = team.name
+    in_use = organisations.team_in_use(db.session, team, clock.now())
+    organisations.delete_team(db.session, team)
+    db.session.commit()
+    moved = ""
+    if in_use.members:
+        moved = f": its {in_use.members} candidates are now in no team" if in_use.members != 1 else ": its candidate is now in no team"
+    flash(f"Team {name} deleted{moved}", "success")
+    return redirect(url_for(".teams"))
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@roles_required("employer")
+def invitations() -> str | Response:
+    organisation = _organisation()
+    teams = organisations.teams_of(db.session, organisation.id)
+    form = InvitationForm()
+    form.team.choices = [choice("", "No team")] + [choice(str(t.id), t.name) for t in teams]
+    if request.method == "POST" and form.team.data and form.team.data not in {str(t.id) for t in teams}:
+        abort(404)  # another organisation's team
+    if form.validate_on_submit():
+        team = organisations.team_in(db.session, organisation.id, int(form.team.data)) if form.team.data else None
+        invitation = organisations.create_invitation(db.session, organisation, current_user, clock.now(),
+                                                     int(form.days.data or 0), team)
+        db.session.commit()
+        flash(f"Invitation created. Its code is {organisations.format_code(invitation.code)}", "success")
+        return redirect(url_for(".invitations"))
+    now = clock.now()
+    rows = [(i, organisations.invitation_status(i, now)) for i in organisations.invitations_of(db.session, organisation.id)]
+    return render_template("employer/invitations.html", title="Invitations", organisation=organisation, form=form,
+                           rows=rows, format_code=organisations.format_code)
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@roles_required("employer")
+def revoke_invitation(invitation_id: int) -> Response:
+    invitation = organisations.invitation_in(db.session, _organisation().id, invitation_id)
+    if invitation is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    organisations.revoke(invitation, clock.now())
+    db.session.commit()
+    flash(f"Invitation {organisations.format_code(invitation.code)} withdrawn: it can no longer be used", "success")
+    return redirect(url_for(".invitations"))

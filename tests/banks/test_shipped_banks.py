@@ -1,0 +1,158 @@
+"""The shipped question banks (question_banks/): valid, meeting the minimums of issue 4, every
+test assemblable, the mock forms parallel and disjoint, and free of lint warnings."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from quizapp.domain.assembly import assemble
+from quizapp.cli.validate import run_validate
+from quizapp.banks.coverage import MINIMUMS, CoverageReport, coverage
+from quizapp.banks.forms import draw_specs, pool_from_bank_set
+from quizapp.banks.lint import lint
+from quizapp.banks.model import BankSet
+from quizapp.banks.validate import load_bank_set
+
+ROOT = Path(__file__).resolve().parents[2]
+BANKS = ROOT / "question_banks"
+SEEDS = range(8)
+CHECKS = ("items", "items per statement", "reasoning items", "scenarios", "single 1 of 4", "multiple 3 of 8",
+          "ordering items")
+LEVELS = {  # test id prefix -> (test framework, knowledge framework)
+    "practitioner": ("kss-practitioner", "kss-practitioner"),
+    "supervisor": ("kss-practice-supervisor", "kss-practitioner"),
+    "leader": ("kss-practice-leader", "kss-practice-leader"),
+}
+SHIPPED_TESTS = [f"{level}-{kind}" for level in LEVELS for kind in ("mock-a", "mock-b", "diagnostic")]
+
+
+@cache
+def shipped() -> BankSet:
+    return load_bank_set([BANKS], base=ROOT)
+
+
+@cache
+def report() -> CoverageReport:
+    return coverage(shipped())
+
+
+def test_quizapp_validate_passes():
+    out, err = io.StringIO(), io.StringIO()
+    code = run_validate([BANKS], out, err, base=ROOT)
+    assert code == 0, out.getvalue()
+    assert out.getvalue().strip().endswith(": 0 errors")
+
+
+@pytest.mark.parametrize("framework", sorted(MINIMUMS))
+@pytest.mark.parametrize("check", CHECKS)
+def test_every_minimum_of_issue_4_is_met(framework, check):
+    assert framework in shipped().frameworks
+    result = report().check(framework, check)
+    assert result.passed, str(result)
+
+
+def test_the_coverage_report_is_clean():
+    assert report().ok
+    assert [d for d in report().draws if d.verdict in ("no variety", "cannot be met")] == []
+
+
+def test_the_nine_blueprints_of_issue_4_exist():
+    tests = shipped().tests
+    assert set(SHIPPED_TESTS) <= set(tests)
+    for key in SHIPPED_TESTS:
+        test = tests[key]
+        assert test.pass_mark_percent == 60
+        assert test.title and test.description, key
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("test_key", sorted(shipped().tests))
+def test_every_shipped_test_can_be_assembled(test_key, seed):
+    test = shipped().tests[test_key]
+    form = assemble(pool_from_bank_set(shipped()), draw_specs(test), seed=seed, shuffle_options=test.shuffle_options)
+    keys = [q.key for q in form]
+    assert keys and len(keys) == len(set(keys))
+    by_key = {i.key: i for i in shipped().items()}
+    for section in test.sections:  # every question comes from its section's framework and section
+        drawn = [by_key[q.key] for q in form if q.section == section.section]
+        assert drawn and all(i.framework == section.framework and i.section == section.section for i in drawn)
+    scenarios = [q.scenario for q in form if q.scenario]
+    for scenario in set(scenarios):  # scenarios are whole and together
+        members = [s for b in shipped().banks.values() for s in b.scenarios if s.key == scenario][0].items
+        run = [q.key for q in form if q.scenario == scenario]
+        assert run == [i.key for i in members]
+
+
+# -- the mocks ---------------------------------------------------------------------------------
+
+
+def sections(test_key: str) -> dict[str, list[str]]:
+    return {s.section: list(s.draw.items) for s in shipped().tests[test_key].sections}
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("form", ["a", "b"])
+def test_mock_forms_have_the_real_tests_shape(level, form):
+    key = f"{level}-mock-{form}"
+    test = shipped().tests[key]
+    framework, knowledge_framework = LEVELS[level]
+    assert (test.time_limit_minutes, test.framework) == (60, framework)
+    assert [(s.section, s.framework, s.draw.kind) for s in test.sections] == [
+        ("knowledge", knowledge_framework, "items"), ("reasoning", framework, "items")]
+    items = {i.key: i for i in shipped().items()}
+    knowledge, reasoning = sections(key)["knowledge"], sections(key)["reasoning"]
+    assert len(knowledge) == 18 and len(reasoning) == 12
+    spread = Counter(items[k].statements[0] for k in knowledge)
+    codes = [s.code for s in shipped().frameworks[knowledge_framework].statements]
+    assert set(spread) == set(codes), "every statement of the knowledge framework"
+    assert max(spread.values()) - min(spread.values()) <= 1
+    scenario_keys = list(dict.fromkeys(items[k].scenario for k in reasoning))
+    assert len(scenario_keys) == 2 and None not in scenario_keys
+    whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items]
+    assert sorted(reasoning) == sorted(whole), "two whole scenarios"
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_mock_a_and_b_share_no_item_and_match(level):
+    a, b = sections(f"{level}-mock-a"), sections(f"{level}-mock-b")
+    assert not set(a["knowledge"] + a["reasoning"]) & set(b["knowledge"] + b["reasoning"])
+    items = {i.key: i for i in shipped().items()}
+    spreads = [Counter(items[k].statements[0] for k in form["knowledge"]) for form in (a, b)]
+    assert spreads[0] == spreads[1]
+    types = [Counter(items[k].type for k in form["knowledge"]) for form in (a, b)]
+    assert all(abs(types[0][t] - types[1][t]) <= 1 for t in ("single", "multiple", "ordering"))
+
+
+def test_supervisor_mocks_reuse_no_practitioner_mock_item():
+    practitioner = {k for form in "ab" for k in sections(f"practitioner-mock-{form}")["knowledge"]}
+    supervisor = {k for form in "ab" for k in sections(f"supervisor-mock-{form}")["knowledge"]}
+    assert len(supervisor) == 36 and not practitioner & supervisor
+
+
+# -- the diagnostics ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_diagnostics_cover_every_statement_three_times_at_about_two_minutes_a_question(level):
+    test = shipped().tests[f"{level}-diagnostic"]
+    codes = [s.code for s in shipped().frameworks[test.framework].statements]
+    items = {i.key: i for i in shipped().items()}
+    for seed in SEEDS:
+        form = assemble(pool_from_bank_set(shipped()), draw_specs(test), seed=seed)
+        covered = Counter(code for q in form if q.section == "knowledge" for code in items[q.key].statements)
+        assert all(covered[code] >= 3 for code in codes), covered
+        assert len(form) > 30
+        assert 1.5 <= test.time_limit_minutes / len(form) <= 2.5
+
+
+# -- lint --------------------------------------------------------------------------------------
+
+
+def test_the_shipped_banks_have_no_lint_warnings():
+    warnings = lint(shipped())
+    assert not warnings, f"{len(warnings)} lint warnings:\n" + "\n".join(str(w) for w in warnings)

@@ -1,0 +1,143 @@
+"""The route x role matrix: every route in the URL map is checked for every kind of visitor.
+
+A new route fails `test_every_route_is_in_the_matrix` until its expected access is declared in
+ACCESS, so no page can be added without deciding who may see it. Routes with ids use objects
+that belong to "candidate" (in Org A): other people get 404 for them, never a peek.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+
+from quizapp.services import accounts, organisations
+from quizapp.web.extensions import db
+from tests.web.candidate.conftest import FIXTURE_BANKS
+
+VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
+CANDIDATES = {"candidate": None, "other_candidate": None}
+
+
+def only(statuses: dict[str, int]) -> dict[str, int]:
+    return statuses
+
+
+def owner(status: int) -> dict[str, int]:
+    """The owning candidate gets `status`; the other candidate gets 404 (existence not leaked)."""
+    return {"candidate": status, "other_candidate": 404}
+
+
+A = "/tests/attempts/{attempt}"
+TRAINERS = {"trainer": 200, "admin": 200}
+
+# endpoint -> (method, path, {visitor: expected status}); visitors not listed are refused:
+# anonymous visitors are sent to sign in (302), signed-in ones get 403.
+ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
+    "main.index": ("GET", "/", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "main.home": ("GET", "/home", {v: 302 for v in VISITORS[1:]}),
+    "auth.sign_in": ("GET", "/sign-in", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "auth.sign_up": ("GET", "/sign-up", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "auth.sign_out": ("POST", "/sign-out", {v: 302 for v in VISITORS}),
+    "healthz": ("GET", "/healthz", {v: 200 for v in VISITORS}),
+    "candidate.home": ("GET", "/tests/", {"candidate": 200, "other_candidate": 200}),
+    "candidate.history": ("GET", "/tests/history", {"candidate": 200, "other_candidate": 200}),
+    "candidate.start_page": ("GET", "/tests/fx-mock", {"candidate": 200, "other_candidate": 200}),
+    "candidate.start": ("POST", "/tests/fx-mock/start", {"candidate": 302, "other_candidate": 302}),
+    "candidate.practise_weakest": ("POST", "/tests/practice/weakest", {"candidate": 302, "other_candidate": 302}),
+    "candidate.question": ("GET", A + "/questions/1", owner(200)),
+    "candidate.save": ("POST", A + "/questions/1", owner(302)),
+    # Authenticated by the question page's save token, not the session: without one, everybody
+    # gets 401 (tests/web/candidate/test_save_tokens.py covers the token itself).
+    "candidate.autosave": ("POST", A + "/questions/1/autosave", {v: 401 for v in VISITORS}),
+    "candidate.practice_feedback": ("GET", A + "/questions/1/feedback", owner(302)),
+    "candidate.check_answers": ("GET", A + "/check", owner(200)),
+    "candidate.confirm_submit": ("GET", A + "/submit", owner(200)),
+    "candidate.submit": ("POST", A + "/submit", owner(302)),
+    "candidate.result": ("GET", A + "/result", owner(302)),
+    "trainer.home": ("GET", "/trainer/", {"trainer": 200, "admin": 200}),
+    # Trainers and admins: the bank workspace. The fixture content is the service's, so both get
+    # the same answer (another organisation's content is 404: tests/trainer/test_org_content.py);
+    # an upload belongs to its owner's trainers (an unknown token is 404 for everyone).
+    "trainer.framework": ("GET", "/trainer/frameworks/fx", TRAINERS),
+    "trainer.bank": ("GET", "/trainer/banks/fx-bank", TRAINERS),
+    "trainer.scenario": ("GET", "/trainer/scenarios/fx-sc1", TRAINERS),
+    "trainer.item": ("GET", "/trainer/items/fx-s1", TRAINERS),
+    "trainer.item_preview": ("GET", "/trainer/items/fx-s1/preview?seed=1", TRAINERS),
+    "trainer.scenario_preview": ("GET", "/trainer/scenarios/fx-sc1/preview", TRAINERS),
+    "trainer.test": ("GET", "/trainer/tests/fx-mock", TRAINERS),
+    "trainer.test_preview": ("GET", "/trainer/tests/fx-mock/preview", TRAINERS),
+    "trainer.statistics": ("GET", "/trainer/tests/fx-mock/statistics", TRAINERS),
+    "trainer.statistics_csv": ("GET", "/trainer/tests/fx-mock/statistics.csv", TRAINERS),
+    "trainer.coverage": ("GET", "/trainer/tests/fx-mock/coverage", TRAINERS),
+    "trainer.search": ("GET", "/trainer/search?q=Single", TRAINERS),
+    "trainer.upload": ("GET", "/trainer/upload", TRAINERS),
+    "trainer.upload_post": ("POST", "/trainer/upload", {"trainer": 400, "admin": 400}),  # no files chosen
+    "trainer.upload_result": ("GET", "/trainer/uploads/" + "x" * 32, {"trainer": 404, "admin": 404}),
+    "trainer.upload_publish": ("POST", "/trainer/uploads/" + "x" * 32 + "/publish", {"trainer": 404, "admin": 404}),
+    "trainer.upload_discard": ("POST", "/trainer/uploads/" + "x" * 32 + "/discard", {"trainer": 404, "admin": 404}),
+    "trainer.upload_file": ("GET", "/trainer/uploads/" + "x" * 32 + "/files/1", {"trainer": 404, "admin": 404}),
+    "trainer.draft_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/preview", {"trainer": 404, "admin": 404}),
+    "trainer.draft_test_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/tests/fx-mock/preview",
+                                   {"trainer": 404, "admin": 404}),
+    "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
+    "admin.home": ("GET", "/admin/", {"admin": 200}),
+    "employer.extra_time": ("GET", "/employer/candidates/{candidate}/extra-time", {"employer": 200, "other_employer": 404}),
+    "admin.extra_time": ("GET", "/admin/users/{candidate}/extra-time", {"admin": 200}),
+    # Employers: their own organisation's people and results; another organisation's ids are 404.
+    "employer.export": ("GET", "/employer/export.csv", {"employer": 200, "other_employer": 200}),
+    "employer.candidates": ("GET", "/employer/candidates", {"employer": 200, "other_employer": 200}),
+    "employer.candidate": ("GET", "/employer/candidates/{candidate}", {"employer": 200, "other_employer": 404}),
+    "employer.change_team": ("POST", "/employer/candidates/{candidate}/team", {"employer": 302, "other_employer": 404}),
+    "employer.teams": ("GET", "/employer/teams", {"employer": 200, "other_employer": 200}),
+    "employer.rename_team": ("GET", "/employer/teams/{team}/rename", {"employer": 200, "other_employer": 404}),
+    "employer.delete_team": ("GET", "/employer/teams/{team}/delete", {"employer": 200, "other_employer": 404}),
+    "employer.delete_team_confirmed": ("POST", "/employer/teams/{team}/delete", {"employer": 302, "other_employer": 404}),
+    "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
+    "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
+    "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
+    "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
+    "admin.candidate_extra_time": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}/extra-time", {"admin": 200}),
+    "candidate.join": ("GET", "/tests/join", {"candidate": 200, "other_candidate": 200}),
+    "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
+    "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
+    "candidate.leave": ("POST", "/tests/organisation/leave", {"candidate": 302, "other_candidate": 302}),
+}
+PUBLIC_ASSETS = {"static", "assets.static"}
+
+
+def test_every_route_is_in_the_matrix(app: Flask):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - PUBLIC_ASSETS
+    assert endpoints == set(ACCESS), f"declare access for: {sorted(endpoints ^ set(ACCESS))}"
+
+
+@pytest.fixture
+def objects(app, runner, client, auth, users):
+    """A test and an open attempt that belong to "candidate"; a team and an invitation of Org A."""
+    assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
+    auth.as_role("candidate")
+    response = client.post("/tests/fx-mock/start", data={"mode": "timed"})
+    attempt = int(response.headers["Location"].split("/attempts/")[1].split("/")[0])
+    auth.sign_out()
+    with app.app_context():
+        org = accounts.get_or_create_organisation(db.session, "Org A")
+        team = organisations.create_team(db.session, org, "Team A")
+        invitation = organisations.create_invitation(db.session, org, None, datetime.now(UTC), 7, team)
+        db.session.commit()
+        ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
+    return {"attempt": attempt, "candidate": users["candidate"]["id"], **ids}
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("endpoint", sorted(ACCESS))
+def test_route_access(client, auth, objects, endpoint, visitor):
+    method, path, allowed = ACCESS[endpoint]
+    if visitor != "anonymous":
+        auth.as_role(visitor)
+    response = client.open(path.format(**objects), method=method)
+    expected = allowed.get(visitor, 302 if visitor == "anonymous" else 403)
+    assert response.status_code == expected, f"{visitor} {method} {path}"
+    if visitor == "anonymous" and visitor not in allowed:
+        assert "/sign-in" in response.headers["Location"]
