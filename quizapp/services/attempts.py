@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import question_types, scoring, timing
-from quizapp.domain.assembly import DrawSpec, Pool, PoolItem, assemble, practice_set
+from quizapp.domain.assembly import DrawError, DrawSpec, Pool, PoolItem, assemble, practice_set
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
@@ -168,7 +168,12 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
     specs = draw_specs(test)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     pool = load_pool(session, {s.framework for s in specs}, test.organisation_id)
-    drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
+    try:
+        drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
+    except DrawError:
+        # The banks no longer hold what the test draws (a bank was retired): nothing is stored.
+        raise AttemptError("This test cannot be started at the moment: its questions are being changed. "
+                           "Try again later or choose another test") from None
     membership = user.current_membership
     extra = user.extra_time_percent if mode == Mode.TIMED else 0
     attempt = Attempt(

@@ -21,13 +21,14 @@ from quizapp.services import (
     item_analysis,
     ownership,
     preview,
+    web_content,
     workspace,
 )
 from quizapp.web import clock
 from quizapp.domain import item_stats
 from ..auth_session import roles_required
 from ..extensions import db
-from quizapp.data.models import Framework, Statement, TestForm, User, WebUpload
+from quizapp.data.models import Bank, Framework, Statement, TestForm, User, WebUpload
 from . import bp
 
 TRAINERS = ("trainer", "admin")
@@ -78,7 +79,52 @@ def framework(key: str) -> str:
 @roles_required(*TRAINERS)
 def bank(key: str) -> str:
     detail = workspace.bank(db.session, key, _scope()) or abort(404)
-    return render_template("trainer/bank.html", title=detail.bank.title, detail=detail)
+    return render_template("trainer/bank.html", title=detail.bank.title, detail=detail,
+                           manageable=web_content.manageable(detail.bank, _scope()))
+
+
+def _managed_bank(key: str) -> Bank:
+    found = db.session.scalar(select(Bank).where(Bank.key == key))
+    if found is None or not _scope().sees(found.organisation_id):
+        abort(404)
+    if not web_content.manageable(found, _scope()):
+        abort(403)  # the folder's banks change in the folder; another owner's are not yours
+    return found
+
+
+@bp.route("/banks/<key>/retire", methods=["POST"])
+@roles_required(*TRAINERS)
+def bank_retire(key: str) -> Response:
+    found = _managed_bank(key)
+    web_content.retire(found, clock.now())
+    db.session.commit()
+    flash(f"Bank {found.title} retired: no new attempt draws its questions", "success")
+    return redirect(url_for(".bank", key=key))
+
+
+@bp.route("/banks/<key>/restore", methods=["POST"])
+@roles_required(*TRAINERS)
+def bank_restore(key: str) -> Response:
+    found = _managed_bank(key)
+    web_content.restore(found)
+    db.session.commit()
+    flash(f"Bank {found.title} restored: new attempts draw its questions again", "success")
+    return redirect(url_for(".bank", key=key))
+
+
+@bp.route("/banks/<key>/delete", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def bank_delete(key: str) -> Response | tuple[str, int]:
+    found = _managed_bank(key)
+    shown = web_content.times_shown(db.session, found)
+    if request.method == "POST" and not shown:
+        title = found.title
+        web_content.delete_bank(db.session, found)
+        db.session.commit()
+        flash(f"Bank {title} deleted", "success")
+        return redirect(url_for(".home"))
+    return render_template("trainer/bank_delete.html", title=f"Delete {found.title}", bank=found,
+                           shown=shown), 400 if request.method == "POST" else 200
 
 
 @bp.route("/scenarios/<key>")

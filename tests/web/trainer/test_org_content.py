@@ -211,3 +211,55 @@ def test_a_trainer_downloads_what_they_uploaded(fx, org_trainer):
     assert response.get_data(as_text=True) == bank_text()
     assert "Eastshire%20bank.yaml" in response.headers["Content-Disposition"]
     assert org_trainer.get(location + "/files/2").status_code == 404
+
+
+def test_a_web_bank_is_retired_restored_and_deleted_while_never_answered(fx, org_trainer):
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()), ("check.yaml", ORG_TEST))
+    page = text_of(org_trainer.get("/trainer/banks/eastshire-bank"))
+    assert "Retire this bank" in page and "Published from the browser" in page
+    assert org_trainer.post("/trainer/banks/eastshire-bank/retire").status_code == 302
+    with fx.app_context():
+        assert db.session.scalar(select(Bank).where(Bank.key == "eastshire-bank")).retired_at is not None
+    sign_in(org_trainer, "candidate@a.example")
+    started = org_trainer.post("/tests/eastshire-check/start", data={"mode": "timed"})
+    assert started.status_code == 302 and "/attempts/" not in started.headers["Location"]  # nothing to draw
+    sign_in(org_trainer, "trainer@a.example")
+    assert org_trainer.post("/trainer/banks/eastshire-bank/restore").status_code == 302
+    sign_in(org_trainer, "candidate@a.example")
+    assert "/attempts/" in org_trainer.post("/tests/eastshire-check/start", data={"mode": "timed"}).headers["Location"]
+    sign_in(org_trainer, "trainer@a.example")
+    confirm = org_trainer.get("/trainer/banks/eastshire-bank/delete")
+    check_page(confirm, title="Delete Eastshire questions")
+    assert "cannot be deleted: retire it instead" in text_of(confirm)
+    assert org_trainer.post("/trainer/banks/eastshire-bank/delete").status_code == 400
+    with fx.app_context():
+        assert db.session.scalar(select(Bank).where(Bank.key == "eastshire-bank")) is not None
+
+
+def test_a_never_answered_web_bank_is_deleted_after_confirming(fx, org_trainer):
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()))
+    confirm = org_trainer.get("/trainer/banks/eastshire-bank/delete")
+    check_page(confirm, title="Delete Eastshire questions")
+    with fx.app_context():
+        assert db.session.scalar(select(Bank).where(Bank.key == "eastshire-bank")) is not None
+    assert org_trainer.post("/trainer/banks/eastshire-bank/delete").status_code == 302
+    with fx.app_context():
+        assert db.session.scalar(select(Bank).where(Bank.key == "eastshire-bank")) is None
+        assert db.session.scalar(select(Item).where(Item.key == "east-1")) is None
+
+
+@pytest.mark.parametrize("who", ["trainer@b.example", "trainer@example.org"])
+def test_only_the_owners_trainers_manage_a_web_bank(fx, org_trainer, who):
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()))
+    sign_in(org_trainer, who)
+    for suffix in ("/retire", "/restore", "/delete"):
+        assert org_trainer.post("/trainer/banks/eastshire-bank" + suffix).status_code == 404
+
+
+def test_the_folders_banks_are_not_managed_in_the_browser(fx, org_trainer):
+    sign_in(org_trainer, "trainer@example.org")
+    assert "Retire this bank" not in text_of(org_trainer.get("/trainer/banks/fx-bank"))
+    assert org_trainer.post("/trainer/banks/fx-bank/retire").status_code == 403
