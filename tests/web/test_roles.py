@@ -101,6 +101,11 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "employer.delete_team_confirmed": ("POST", "/employer/teams/{team}/delete", {"employer": 302, "other_employer": 404}),
     "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
     "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "employer.confirm_revoke": ("GET", "/employer/invitations/{invitation}/revoke", {"employer": 200, "other_employer": 404}),
+    "employer.confirm_remove": ("GET", "/employer/candidates/{candidate}/remove", {"employer": 200, "other_employer": 404}),
+    "employer.remove_candidate": ("POST", "/employer/candidates/{candidate}/remove", {"employer": 302, "other_employer": 404}),
+    # No candidate chosen: the candidates page again with an error (each employer in their own organisation).
+    "employer.move_candidates": ("POST", "/employer/candidates/team", {"employer": 400, "other_employer": 400}),
     "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
     "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
     "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
@@ -109,6 +114,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
     "candidate.leave": ("POST", "/tests/organisation/leave", {"candidate": 302, "other_candidate": 302}),
+    "candidate.confirm_leave": ("GET", "/tests/organisation/leave", {"candidate": 200, "other_candidate": 200}),
 }
 PUBLIC_ASSETS = {"static", "assets.static"}
 
