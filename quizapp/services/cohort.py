@@ -226,8 +226,9 @@ def _cell(total: float, candidates: int, attempts: int, bands: Sequence[Mapping[
 
 def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     """Rows are teams, or the candidates of one team when the filter names a team; columns are
-    statements, weakest first across the whole selection. Two queries: one GROUP BY row and
-    statement, one counting each row's candidates."""
+    statements, weakest first across the whole selection. Three queries: one GROUP BY row and
+    statement, one counting each row's candidates, one counting each statement's candidates
+    across the selection (a candidate whose results were taken in two teams is in two rows)."""
     chosen = _chosen(session, f)
     bands = bands_for(session, f)
     by = "candidate" if f.team_id is not None else "team"
@@ -242,15 +243,21 @@ def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     counts = dict(session.execute(
         select(group, func.count(distinct(chosen.c.user_id))).select_from(chosen).group_by(group)
     ).all())
-    # The whole selection's cell for a statement adds up its rows' sums and counts: a candidate
-    # is in exactly one row (one current team), so candidates add up too.
+    # The whole selection's cell for a statement adds up its rows' sums and attempts; its
+    # candidates are counted across the selection, each once.
+    overall = dict(session.execute(
+        select(StatementResult.statement_id, func.count(distinct(chosen.c.user_id)))
+        .select_from(chosen)
+        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .group_by(StatementResult.statement_id)
+    ).all())
     totals: dict[int, list[float]] = {}
     cells: dict[object, dict[int, Cell]] = {}
     for key, statement_id, total, candidates, attempts in per_group:
         cells.setdefault(key, {})[statement_id] = _cell(total, candidates, attempts, bands)
         t = totals.setdefault(statement_id, [0.0, 0, 0])
         t[0] += float(total)
-        t[1] += candidates
+        t[1] = overall.get(statement_id, 0)
         t[2] += attempts
     statements = {s.id: s for s in session.scalars(
         select(Statement).where(Statement.id.in_(list(totals))).options(selectinload(Statement.framework))

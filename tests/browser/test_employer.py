@@ -332,11 +332,14 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
 
     with step(page, "withdraw the invitation"):
         page.get_by_role("link", name="Invitations", exact=True).click()
-        page.get_by_role("button", name=f"Withdraw invitation {code}").click()
+        page.get_by_role("link", name=f"Withdraw invitation {code}").click()
+        expect(page.locator("h1")).to_have_text(f"Withdraw invitation {code}")  # asked first
+        audit(page, "withdraw an invitation")
+        page.get_by_role("button", name="Withdraw invitation").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Invitation {code} withdrawn")
         row = page.locator("tbody tr", has=page.locator("th", has_text=code))
         expect(row.locator(".govuk-tag")).to_have_text("Withdrawn")
-        expect(row.get_by_role("button")).to_have_count(0)
+        expect(row.get_by_role("link", name=re.compile("Withdraw"))).to_have_count(0)
 
     late = open_page(base_url=demo_server.url)
     sign_in(late, demo_server.new_user("candidate"))
