@@ -380,14 +380,15 @@ def test_the_downloads_are_the_results_shown(open_page, demo_server, tmp_path) -
     apply_filters(page, team=NORTH, which="all")
     with step(page, "download as CSV"):
         name, path = download(page, tmp_path, "Download as CSV")
-        assert re.fullmatch(r"demo-borough-council-all-tests-\d{4}-\d\d-\d\d\.csv", name)
+        # The name says the test, team and attempts chosen, then the day.
+        assert re.fullmatch(r"demo-borough-council-all-tests-north-locality-every-attempt-\d{4}-\d\d-\d\d\.csv", name)
         rows = read_csv_file(path)
         assert rows[0] == CSV_HEADER
         assert len(rows) - 1 == len(north)
         assert {r[1] for r in rows[1:]} == {a.email for a in north} and {r[2] for r in rows[1:]} == {NORTH}
     with step(page, "download as Excel"):
         name, path = download(page, tmp_path, "Download as Excel (.xlsx)")
-        assert name.endswith(".xlsx")
+        assert name.endswith("-north-locality-every-attempt-" + name[-15:-5] + ".xlsx")
         sheet = openpyxl.load_workbook(path, read_only=True).active
         cells = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
         assert list(cells[0]) == CSV_HEADER
