@@ -295,7 +295,7 @@ def publish(session: Session, upload: WebUpload, banks_dir: Path, user: User, no
         return result, None
     try:
         report = import_bank_set(session, result.import_set, context=result.context,
-                                 owner_id=upload.organisation_id, origin="web", now=now)
+                                 owner_id=upload.organisation_id, origin="web", now=now, by=user)
     except ImportRefused as refused:
         session.rollback()
         result.refused = refused.problems

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.data.models import AttemptQuestion, Bank, Item, ItemVersion, Scenario, item_version_statements
 
+from . import pools
 from .ownership import Scope
 
 
@@ -46,6 +47,11 @@ def restore(bank: Bank) -> None:
     bank.retired_at = None
 
 
+def changed(session: Session) -> None:
+    """After a retire, restore or delete: every process reads its kept pools again."""
+    pools.bump(session)
+
+
 class DeleteRefused(Exception):
     """The bank's items were given in attempts; the message says so."""
 
@@ -65,3 +71,4 @@ def delete_bank(session: Session, bank: Bank) -> None:
     session.execute(delete(Scenario).where(Scenario.bank_id == bank.id).execution_options(synchronize_session=False))
     session.delete(bank)
     session.flush()
+    changed(session)

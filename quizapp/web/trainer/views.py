@@ -97,6 +97,7 @@ def _managed_bank(key: str) -> Bank:
 def bank_retire(key: str) -> Response:
     found = _managed_bank(key)
     web_content.retire(found, clock.now())
+    web_content.changed(db.session)
     db.session.commit()
     flash(f"Bank {found.title} retired: no new attempt draws its questions", "success")
     return redirect(url_for(".bank", key=key))
@@ -107,6 +108,7 @@ def bank_retire(key: str) -> Response:
 def bank_restore(key: str) -> Response:
     found = _managed_bank(key)
     web_content.restore(found)
+    web_content.changed(db.session)
     db.session.commit()
     flash(f"Bank {found.title} restored: new attempts draw its questions again", "success")
     return redirect(url_for(".bank", key=key))
