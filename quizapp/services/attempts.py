@@ -14,12 +14,12 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import question_types, scoring, timing
-from quizapp.domain.assembly import DrawSpec, Pool, PoolItem, assemble, practice_set
+from quizapp.domain.assembly import DrawError, DrawSpec, Pool, PoolItem, assemble, practice_set
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
@@ -52,13 +52,14 @@ class AttemptError(Exception):
 # -- the pool --------------------------------------------------------------------------------------
 
 
-def load_pool(session: Session, framework_keys: set[str]) -> Pool:
-    """The current version of every live item in the live banks of these frameworks.
+def load_pool(session: Session, framework_keys: set[str], owner_id: int | None = None) -> Pool:
+    """The current version of every live item in the live banks of these frameworks that the
+    service owns, or the organisation `owner_id` (a test's owner: see quizapp.services.ownership).
 
     Read as narrow rows (the few columns a draw needs, the options' count counted by the
     database), not as ItemVersion objects with every stem, option and rationale decoded: this
     runs on every start, and whole objects made it two thirds of a start's time."""
-    params = {"framework_keys": sorted(framework_keys)}
+    params = {"framework_keys": sorted(framework_keys), "owner_id": owner_id}
     rows = session.execute(_pool_query(), params).all()
     codes: dict[int, list[str]] = {}
     for version_id, code in session.execute(_pool_statements_query(), params):
@@ -90,7 +91,8 @@ def load_pool(session: Session, framework_keys: set[str]) -> Pool:
 
 def _live_items(*columns: Any) -> Any:
     """The current versions of the live items in the live banks of the frameworks named by the
-    parameter `framework_keys` (a list)."""
+    parameter `framework_keys` (a list), in the service's banks or those of the organisation
+    `owner_id` (None: the service's only)."""
     return (
         select(*columns)
         .select_from(Item)
@@ -98,7 +100,8 @@ def _live_items(*columns: Any) -> Any:
         .join(Bank, Item.bank_id == Bank.id)
         .join(Framework, Bank.framework_id == Framework.id)
         .where(Framework.key.in_(bindparam("framework_keys", expanding=True)), Item.retired_at.is_(None),
-               Bank.retired_at.is_(None))
+               Bank.retired_at.is_(None),
+               or_(Bank.organisation_id.is_(None), Bank.organisation_id == bindparam("owner_id")))
     )
 
 
@@ -162,14 +165,22 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
     specs = draw_specs(test)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     frameworks = {s.framework for s in specs}
-    pool = pools.get(session, frameworks, load_pool) if pools is not None else load_pool(session, frameworks)
-    drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
+    owner = test.organisation_id
+    pool = (pools.get(session, frameworks, load_pool, owner) if pools is not None
+            else load_pool(session, frameworks, owner))
+    try:
+        drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
+    except DrawError:
+        # The banks no longer hold what the test draws (a bank was retired): nothing is stored.
+        raise AttemptError("This test cannot be started at the moment: its questions are being changed. "
+                           "Try again later or choose another test") from None
     extra = user.extra_time_percent if mode == Mode.TIMED else 0
     membership = user.current_membership  # its organisation's id, without loading the organisation
     attempt = Attempt(
         user_id=user.id,
         test_id=test.id,
         organisation_id=membership.organisation_id if membership is not None else None,
+        team_id=membership.team_id if membership is not None else None,
         title=test.title,
         mode=str(mode),
         seed=seed,
@@ -229,7 +240,8 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     if not weak:
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
     framework_keys = {s.framework.key for s in weak}
-    pool = load_pool(session, framework_keys)
+    membership = user.current_membership
+    pool = load_pool(session, framework_keys, membership.organisation_id if membership else None)
     history = session.execute(
         select(Item.key, AttemptQuestion.score)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
@@ -246,7 +258,8 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     attempt = Attempt(
         user_id=user.id,
         test_id=None,
-        organisation_id=user.organisation.id if user.organisation else None,
+        organisation_id=membership.organisation_id if membership else None,
+        team_id=membership.team_id if membership else None,
         title="Practice: " + ", ".join(f"{s.code} {s.title}" for s in weak),
         mode=str(Mode.PRACTICE),
         seed=seed,

@@ -66,6 +66,8 @@ class Attempt(Base):
     test_id: Mapped[int | None] = mapped_column(ForeignKey("tests.id"), index=True, default=None)
     # The organisation the candidate belonged to when starting (what an employer may see).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), default=None)
+    # The team the candidate was in when starting: results stay with it after a move.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
     title: Mapped[str] = mapped_column(String(300))
     mode: Mapped[str] = mapped_column(String(20))
     seed: Mapped[int] = mapped_column(Integer)

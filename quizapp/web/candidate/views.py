@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from quizapp.services import answers, attempts, catalogue, pools, question_page, results
+from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
@@ -55,8 +55,8 @@ def _question(attempt: Attempt, position: int) -> AttemptQuestion:
 
 def _live_test(key: str) -> TestForm:
     test = db.session.scalar(select(TestForm).where(TestForm.key == key, TestForm.retired_at.is_(None)))
-    if test is None:
-        abort(404)
+    if test is None or not ownership.scope_of(current_user).sees(test.organisation_id):
+        abort(404)  # another organisation's test is not there for this candidate
     return test
 
 
@@ -66,7 +66,7 @@ def home() -> str:
     return render_template(
         "candidate/home.html",
         title="Your tests",
-        levels=catalogue.tests_by_level(db.session),
+        levels=catalogue.tests_by_level(db.session, ownership.scope_of(current_user)),
         attempts=results.attempt_rows(db.session, current_user),
         open_attempts=results.open_attempts(db.session, current_user),
     )
