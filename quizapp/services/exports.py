@@ -1,4 +1,4 @@
-"""Writing a cohort export (quizapp.services.cohort.ExportTable) as CSV or Excel. No Flask.
+"""Writing a cohort export (quizapp.services.cohort_export.ExportTable) as CSV or Excel. No Flask.
 
 In the CSV, text that a spreadsheet could take for a formula (starting with = + - @, a tab or
 a carriage return) gets a leading apostrophe (OWASP's advice on CSV injection): a candidate's
@@ -18,7 +18,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from . import xlsx
-from .cohort import ExportRow, ExportTable
+from .cohort_export import ExportRow, ExportTable
 
 UK = ZoneInfo("Europe/London")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

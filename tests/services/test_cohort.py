@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from quizapp.services import cohort as c
+from quizapp.services import cohort_export
 from quizapp.web.extensions import db
 from quizapp.data.models import TestForm
 
@@ -186,7 +187,7 @@ def test_other_organisations_see_only_their_own(s, data):
 
 
 def test_export_table_one_row_per_attempt_with_a_column_per_statement(s, data):
-    table = c.export_table(s, c.CohortFilter(organisation_id=data["org_a"], which="all"))
+    table = cohort_export.export_table(s, c.CohortFilter(organisation_id=data["org_a"], which="all"))
     assert table.statements == [("A", "Statement A"), ("B", "Statement B"), ("C", "Statement C"), ("S1", "Statement S1")]
     assert len(table.rows) == 8
     ann = [r for r in table.rows if r.candidate == "Ann Archer"]

@@ -47,7 +47,7 @@ def test_the_workbook_sheet_is_named_after_the_selection(selection, sheet):
 
     from openpyxl import load_workbook
 
-    from quizapp.services.cohort import ExportTable
+    from quizapp.services.cohort_export import ExportTable
 
     data = exports.xlsx_bytes(ExportTable(statements=[("P1", "One")], rows=[]), sheet_title=selection)
     workbook = load_workbook(io.BytesIO(data))
