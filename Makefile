@@ -10,13 +10,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test install assets db banks demo serve bench clean check-python postgres redis chromium screenshots wrk
+.PHONY: run test imports install assets db banks schema demo serve bench clean check-python postgres redis chromium screenshots wrk
 
 run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
-test: install assets chromium postgres redis ## set up, then run the whole suite on SQLite, then again on PostgreSQL
+test: install assets chromium postgres redis imports ## set up, check the layer contracts, then run the whole suite on SQLite, then again on PostgreSQL
 	@echo "== The whole suite on SQLite"
 	@bash .ci/pytest.sh $(PYTEST_ARGS)
 	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser)"
@@ -39,6 +39,9 @@ redis: ## Debian's redis-server, the shared sign-in limit store of the two-serve
 	@if command -v redis-server >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; \
 	else echo "Redis is needed for the tests: run 'sudo apt-get install -y redis-server'"; exit 1; fi
+
+imports: install ## check the layer contracts in pyproject.toml (import-linter): a crossed layer fails with its import chain
+	$(BIN)/lint-imports --no-cache
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "quizapp needs Python 3.11 or newer: set PYTHON=python3.11")'
@@ -69,6 +72,9 @@ db: install ## migrate the database (DATABASE_URL, default instance/quizapp.sqli
 
 banks: db ## validate and import question_banks/
 	$(BIN)/quizapp import --quiet
+
+schema: install ## rewrite docs/bank-format.schema.json from quizapp/banks/bank_format.py
+	$(BIN)/python -m quizapp.banks.schema
 
 demo: db ## create the demo organisation and one account per role
 	$(BIN)/quizapp demo

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,9 +58,79 @@ def load_secret_key(instance_path: str) -> str:
         return key
 
 
+SMTP_TLS_MODES = ("starttls", "ssl", "none")
+SMTP_DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+SMTP_SCHEMES = {"smtp": "none", "smtp+starttls": "starttls", "smtps": "ssl"}
+
+
+class ConfigError(ValueError):
+    """A setting in the environment cannot be used; the message says which and why."""
+
+
+def mail_settings(environ: Mapping[str, str], instance_path: str, service_name: str) -> dict:
+    """Flask-Mailman's settings from the environment.
+
+    `QUIZAPP_SMTP_URL` (smtp://, smtp+starttls:// or smtps://, with user and password if the
+    server wants them, URL-encoded) or `QUIZAPP_SMTP_HOST` with `QUIZAPP_SMTP_PORT`,
+    `QUIZAPP_SMTP_USER`, `QUIZAPP_SMTP_PASSWORD` and `QUIZAPP_SMTP_TLS` (starttls, the default;
+    ssl; none). With neither, each message is written to the outbox folder
+    (`QUIZAPP_MAIL_OUTBOX`, default instance/outbox) as an .eml file: development needs no server.
+    """
+    url = (environ.get("QUIZAPP_SMTP_URL") or "").strip()
+    host = (environ.get("QUIZAPP_SMTP_HOST") or "").strip()
+    settings: dict = {
+        "MAIL_DEFAULT_SENDER": environ.get("QUIZAPP_MAIL_FROM") or f"{service_name} <no-reply@localhost>",
+        "MAIL_TIMEOUT": float(environ.get("QUIZAPP_SMTP_TIMEOUT") or 10),
+        "MAIL_OUTBOX": environ.get("QUIZAPP_MAIL_OUTBOX") or str(Path(instance_path) / "outbox"),
+    }
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in SMTP_SCHEMES or not parts.hostname:
+            raise ConfigError("QUIZAPP_SMTP_URL must look like smtp+starttls://user:password@host:587 "
+                              "(or smtps:// for TLS from the start, smtp:// for none)")
+        tls = SMTP_SCHEMES[parts.scheme]
+        host, port = parts.hostname, parts.port
+        user = unquote(parts.username) if parts.username else None
+        password = unquote(parts.password) if parts.password else None
+    elif host:
+        tls = (environ.get("QUIZAPP_SMTP_TLS") or "starttls").strip().lower()
+        if tls not in SMTP_TLS_MODES:
+            raise ConfigError(f"QUIZAPP_SMTP_TLS must be one of {', '.join(SMTP_TLS_MODES)}")
+        port_text = (environ.get("QUIZAPP_SMTP_PORT") or "").strip()
+        port = int(port_text) if port_text else None
+        user = environ.get("QUIZAPP_SMTP_USER") or None
+        password = environ.get("QUIZAPP_SMTP_PASSWORD") or None
+    else:
+        return {**settings, "MAIL_BACKEND": "quizapp.web.mail.OutboxEmailBackend"}
+    return {
+        **settings,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": host,
+        "MAIL_PORT": port or SMTP_DEFAULT_PORTS[tls],
+        "MAIL_USERNAME": user,
+        "MAIL_PASSWORD": password,
+        "MAIL_USE_TLS": tls == "starttls",
+        "MAIL_USE_SSL": tls == "ssl",
+    }
+
+
 def from_environment(instance_path: str) -> dict:
     """The settings, read from the environment at app creation."""
+    service_name = os.environ.get("QUIZAPP_SERVICE_NAME", "Social work practice tests")
     return {
+        **mail_settings(os.environ, instance_path, service_name),
+        # The address people reach the service at (https://practice.example.org), used for the
+        # links in emails. Set it in production: without it the links use the address of the
+        # request that sent the email, which a client can choose (the Host header).
+        "BASE_URL": (os.environ.get("QUIZAPP_BASE_URL") or "").rstrip("/") or None,
+        # How long the links in emails work.
+        "VERIFY_LINK_HOURS": _env_int("QUIZAPP_VERIFY_LINK_HOURS", 24),
+        "RESET_LINK_MINUTES": _env_int("QUIZAPP_RESET_LINK_MINUTES", 60),
+        # Emails about one address (sign-up, password reset, new verification link): at most this
+        # many, so that nobody can fill a stranger's inbox through the service.
+        "MAIL_PER_ADDRESS_LIMIT": os.environ.get("QUIZAPP_MAIL_PER_ADDRESS_LIMIT", "5 per hour"),
+        # Password reset requests per network address.
+        "RESET_RATE_LIMIT": os.environ.get("QUIZAPP_RESET_RATE_LIMIT", "100 per hour"),
         "SECRET_KEY": load_secret_key(instance_path),
         # Old keys still accepted for sessions and autosave tokens while a new SECRET_KEY takes over.
         "SECRET_KEY_FALLBACKS": [k.strip() for k in os.environ.get("SECRET_KEY_FALLBACKS", "").split(",") if k.strip()],
@@ -89,7 +161,7 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_bool("QUIZAPP_SECURE_COOKIES", False),
         "PERMANENT_SESSION_LIFETIME": _env_int("QUIZAPP_SESSION_LIFETIME", 12 * 3600),
-        "SERVICE_NAME": os.environ.get("QUIZAPP_SERVICE_NAME", "Social work practice tests"),
+        "SERVICE_NAME": service_name,
         "SQL_ECHO": _env_bool("QUIZAPP_SQL_ECHO", False),
         # Item analysis: flag an item only when at least this many candidates answered it.
         "STATS_MIN_SAMPLE": _env_int("QUIZAPP_STATS_MIN_SAMPLE", 30),

@@ -23,6 +23,7 @@ from quizapp.web.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
 from .pg import ThrowawayPostgres
+from .smtp_server import SmtpServer
 
 # No timing in tests: Hypothesis's per-example deadline fails on a busy machine, not on a bug.
 settings.register_profile("quizapp", deadline=None, derandomize=bool(os.environ.get("CI")))
@@ -106,9 +107,27 @@ def database_url(database_factory: DatabaseFactory, tmp_path: Path) -> Iterator[
     database_factory.drop(url)
 
 
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on loopback (aiosmtpd), one per test process: every app the tests make
+    sends its email there."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def app_config(database_url: str) -> dict:
+def mailbox(smtp_server: SmtpServer) -> SmtpServer:
+    """The SMTP server, holding only what this test's app sent (read it with `.only_to(address)`)."""
+    return smtp_server
+
+
+@pytest.fixture
+def app_config(database_url: str, smtp_server: SmtpServer) -> dict:
+    smtp_server.clear()
     return {
+        **smtp_server.config(),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
         "DATABASE_URL": database_url,

@@ -8,14 +8,16 @@ results stay the candidate's own and stop being visible to that employer.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from quizapp.services import audit
 from quizapp.data.models import (
     Attempt,
     ExtraTimeChange,
@@ -165,11 +167,16 @@ def create_invitation(session: Session, organisation: Organisation, created_by: 
     )
     session.add(invitation)
     session.flush()
+    audit.record(session, "invitation.created", actor=created_by, organisation=organisation, now=now,
+                 invitation=invitation.id, team=team.id if team is not None else None, days=days)
     return invitation
 
 
 def invitation_status(invitation: Invitation, now: datetime) -> str:
-    """active, expired or revoked."""
+    """active, expired or revoked; or joined, for an invitation sent by email that has been used
+    (it was for one person)."""
+    if invitation.email is not None and (invitation.uses or 0) >= 1:
+        return "joined"
     if invitation.revoked_at is not None:
         return "revoked"
     if invitation.expires_at <= now:
@@ -188,9 +195,13 @@ def invitation_in(session: Session, organisation_id: int, invitation_id: int) ->
     return invitation if invitation is not None and invitation.organisation_id == organisation_id else None
 
 
-def revoke(invitation: Invitation, now: datetime) -> None:
+def revoke(invitation: Invitation, now: datetime, by: User | None = None) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = now
+        session = object_session(invitation)
+        assert session is not None, "revoke a stored invitation"
+        audit.record(session, "invitation.withdrawn", actor=by, organisation=invitation.organisation_id, now=now,
+                     invitation=invitation.id)
 
 
 def usable_invitation(session: Session, code: str, now: datetime) -> Invitation:
@@ -207,7 +218,54 @@ def usable_invitation(session: Session, code: str, now: datetime) -> Invitation:
         raise MembershipError(f"This invitation to {invitation.organisation.name} has been withdrawn: ask them for a new one")
     if status == "expired":
         raise MembershipError(f"This invitation to {invitation.organisation.name} has expired: ask them for a new one")
+    if status == "joined":
+        raise MembershipError(f"This invitation to {invitation.organisation.name} has already been used: "
+                              "ask them for a new one")
     return invitation
+
+
+# -- invitations by email ---------------------------------------------------------------------------
+
+MAX_EMAILED = 200  # addresses in one go
+_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def parse_addresses(text: str) -> tuple[list[str], list[str]]:
+    """The addresses in pasted text or a CSV file: commas, semicolons, quotes, angle brackets and
+    white space separate them, and words without an @ (names, a header such as "email") are
+    passed over. Returns (addresses, what looked like an address but is not one), each lower-cased,
+    in order, without repeats."""
+    good: list[str] = []
+    bad: list[str] = []
+    for token in re.split(r"[,;\s\"'<>()\[\]]+", text):
+        if "@" not in token:
+            continue
+        address = token.strip().lower()
+        target = good if _ADDRESS.match(address) and len(address) <= 254 else bad
+        if address not in target:
+            target.append(address)
+    return good, bad
+
+
+def invite_by_email(session: Session, organisation: Organisation, created_by: User | None, now: datetime, days: int,
+                    team: Team | None, addresses: list[str]) -> list[Invitation]:
+    """One invitation per address (each for one person: it can be used once), not yet sent."""
+    if not addresses:
+        raise MembershipError("Enter at least one email address")
+    if len(addresses) > MAX_EMAILED:
+        raise MembershipError(f"You can invite up to {MAX_EMAILED} addresses at a time")
+    made = []
+    for address in addresses:
+        invitation = create_invitation(session, organisation, created_by, now, days, team)
+        invitation.email = address
+        made.append(invitation)
+    session.flush()
+    return made
+
+
+def record_sent(invitation: Invitation, now: datetime) -> None:
+    invitation.sent_at = now
+    invitation.send_count = (invitation.send_count or 0) + 1
 
 
 # -- joining and leaving ----------------------------------------------------------------------------
@@ -252,6 +310,9 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
     Joining one's own organisation again only moves the candidate into the invitation's team."""
     if user.role != "candidate":
         raise MembershipError("Only candidates can join an organisation with an invitation")
+    if user.email_verified_at is None:
+        raise MembershipError("Confirm your email address before you join an organisation: "
+                              "open the link we emailed you when you created your account")
     if invitation_status(invitation, now) != "active":
         raise MembershipError("This invitation can no longer be used")
     current = user.current_membership
@@ -263,11 +324,15 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
     if current is not None:
         current.left_at = now
         session.flush()  # one current membership per user: end this one before adding the next
+        audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now,
+                     reason="joined another organisation")
     membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id,
                             team_id=invitation.team_id, joined_at=now)
     session.add(membership)
     invitation.uses = (invitation.uses or 0) + 1
     session.flush()
+    audit.record(session, "organisation.joined", actor=user, user=user, organisation=invitation.organisation_id, now=now,
+                 invitation=invitation.id)
     session.expire(user, ["memberships"])
     return membership
 
@@ -279,6 +344,7 @@ def leave(session: Session, user: User, now: datetime) -> Membership | None:
         return None
     current.left_at = now
     session.flush()
+    audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now)
     session.expire(user, ["memberships"])
     return current
 

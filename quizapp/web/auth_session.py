@@ -21,7 +21,7 @@ from werkzeug.routing import RequestRedirect
 from quizapp.web import clock
 from quizapp.domain import save_tokens
 from .extensions import csrf, db, limiter, login_manager
-from quizapp.data.models import User
+from quizapp.data.models import User, UserSession
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,16 +33,26 @@ SESSION_REFRESH_SECONDS = 60
 # Built once: SQLAlchemy computes a statement's cache key once per statement object, and this
 # runs on every signed-in request (Session.get builds a new statement each time).
 _USER_BY_ID = select(User).where(User.id == bindparam("id"))
+# The user, only while the session's row exists (one statement, as before the rows were kept).
+_USER_BY_SESSION = (select(User).join(UserSession, UserSession.user_id == User.id)
+                    .where(User.id == bindparam("id"), UserSession.key == bindparam("key")))
 
 
 def load_user(login_id: str) -> User | None:
-    """The login id is "<user id>:<session token>": changing the token ends every session."""
-    user_id, _, token = login_id.partition(":")
+    """The login id is "<user id>:<session token>:<session key>" (quizapp/services/user_sessions.py):
+    changing the token ends every session, deleting the key's row ends that one, and a disabled
+    account has none. An id from before session rows were kept has no key."""
+    user_id, _, rest = login_id.partition(":")
+    token, _, key = rest.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
-    if user is None or user.session_token != token:
+    if key:
+        user = db.session.scalar(_USER_BY_SESSION, {"id": int(user_id), "key": key})
+    else:
+        user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
+    if user is None or user.session_token != token or user.disabled_at is not None:
         return None
+    user.session_key = key or None
     return user
 
 

@@ -133,6 +133,31 @@ class LiveServer:
         except FileNotFoundError:
             return ""
 
+    def emails_to(self, address: str) -> list:
+        """What the server sent to `address`, oldest first: with no SMTP server set it writes each
+        message to its outbox folder (instance/outbox/*.eml, the development default)."""
+        import email
+        import email.policy
+
+        outbox = self.workdir / "instance" / "outbox"
+        found = []
+        for path in sorted(outbox.glob("*.eml")) if outbox.is_dir() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if address in str(message["To"]):
+                found.append(message)
+        return found
+
+    def link_in_email(self, address: str, containing: str) -> str:
+        """The one link with `containing` in the last email to `address` (its plain-text part)."""
+        import re
+
+        messages = self.emails_to(address)
+        assert messages, f"no email to {address} in the outbox"
+        text = messages[-1].get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+        links = [link for link in re.findall(r"^(https?://\S+)$", text, flags=re.M) if containing in link]
+        assert len(links) == 1, f"expected one link with {containing!r} in:\n{text}"
+        return links[0]
+
     def new_user(self, role: str = "candidate", org: str | None = None) -> dict:
         """A fresh account (every test has its own, so attempts never meet)."""
         email = f"{role}-{os.getpid()}-{next(self._users)}@browser.example"

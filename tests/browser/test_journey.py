@@ -73,12 +73,23 @@ def test_sign_up_and_take_a_timed_mock_with_the_mouse(page: Page, server, audit)
         expect(page.locator(".govuk-error-summary")).to_be_focused()  # GOV.UK Frontend's ErrorSummary
         audit(page, "sign-up with an error", errors=True)
 
-    with step(page, "sign up"):
+    with step(page, "sign up: check your email"):
         page.get_by_label("Create a password", exact=True).fill(PASSWORD)
         page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Create account").click()
-        expect(page.locator(".govuk-notification-banner")).to_contain_text("Your account has been created")
+        expect(page.locator("h1")).to_have_text("Check your email")
+        expect(page.locator("main")).to_contain_text(f"We have sent an email to {email}")
+        audit(page, "check your email")
+
+    with step(page, "open the link in the email (the outbox), then sign in"):
+        page.goto(server.link_in_email(email, "/confirm-email/"))
+        expect(page.locator("h1")).to_have_text("Sign in")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Your email address {email} is confirmed")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
         expect(page.locator("h1")).to_have_text("Your tests")
+        expect(page.locator("main")).not_to_contain_text("Confirm your email address")
         audit(page, "home")
 
     with step(page, "choose the test and read the start page"):
@@ -241,12 +252,20 @@ def test_javascript_off_journey_uses_plain_forms(open_page, server) -> None:
     page = open_page(java_script_enabled=False)
     with step(page, "sign up without JavaScript"):
         page.goto("/sign-up")
+        address = f"no-script-{uuid.uuid4().hex[:12]}@browser.example"
         page.get_by_label("Full name").fill("No Script")
-        page.get_by_label("Email address").fill(f"no-script-{uuid.uuid4().hex[:12]}@browser.example")
+        page.get_by_label("Email address").fill(address)
         page.get_by_label("Create a password", exact=True).fill(PASSWORD)
         page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
         page.get_by_role("button", name="Create account").click()
+        expect(page.locator("h1")).to_have_text("Check your email")
+        # An unconfirmed account may practise and take tests: sign in without opening the link.
+        page.goto("/sign-in")
+        page.get_by_label("Email address").fill(address)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
         expect(page.locator("h1")).to_have_text("Your tests")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Confirm your email address")
     attempt_id = start_test(page, "fx-mock")
     infos = questions_of(server.app, attempt_id)
 

@@ -11,13 +11,19 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from quizapp.data.models import UserSession
 from quizapp.services import accounts, organisations
 from quizapp.web.extensions import db
 from tests.web.candidate.conftest import FIXTURE_BANKS
 
 VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
 CANDIDATES = {"candidate": None, "other_candidate": None}
+
+
+def SIGNED_IN(status: int) -> dict[str, int]:  # noqa: N802  (reads as a constant in ACCESS)
+    return {v: status for v in VISITORS[1:]}
 
 
 def only(statuses: dict[str, int]) -> dict[str, int]:
@@ -40,6 +46,12 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "auth.sign_in": ("GET", "/sign-in", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
     "auth.sign_up": ("GET", "/sign-up", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
     "auth.sign_out": ("POST", "/sign-out", {v: 302 for v in VISITORS}),
+    # The links in emails open for anyone (the token is the credential; a bad one gets a page
+    # saying so); sending the confirmation link again is for a signed-in account.
+    "auth.confirm_email": ("GET", "/confirm-email/not-a-token", {v: 200 for v in VISITORS}),
+    "auth.resend_confirmation": ("POST", "/confirm-email", {v: 302 for v in VISITORS[1:]}),
+    "auth.forgot_password": ("GET", "/forgot-password", {v: 200 for v in VISITORS}),
+    "auth.reset_password": ("GET", "/reset-password/not-a-token", {v: 200 for v in VISITORS}),
     "healthz": ("GET", "/healthz", {v: 200 for v in VISITORS}),
     "candidate.home": ("GET", "/tests/", {"candidate": 200, "other_candidate": 200}),
     "candidate.history": ("GET", "/tests/history", {"candidate": 200, "other_candidate": 200}),
@@ -90,10 +102,32 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "employer.delete_team_confirmed": ("POST", "/employer/teams/{team}/delete", {"employer": 302, "other_employer": 404}),
     "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
     "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "employer.resend_invitation": ("POST", "/employer/invitations/{invitation}/resend", {"employer": 302, "other_employer": 404}),
+    # No addresses given: the page again, with the error (for each employer's own organisation).
+    "employer.email_invitations": ("POST", "/employer/invitations/email", {"employer": 200, "other_employer": 200}),
     "admin.organisation": ("GET", "/admin/organisations/{organisation}", {"admin": 200}),
     "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
     "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
     "admin.candidate_extra_time": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}/extra-time", {"admin": 200}),
+    # Your account: every signed-in role, about their own account only (another's session key is 404).
+    "account.home": ("GET", "/account/", SIGNED_IN(200)),
+    "account.name": ("GET", "/account/name", SIGNED_IN(200)),
+    "account.password": ("GET", "/account/password", SIGNED_IN(200)),
+    "account.email": ("GET", "/account/email", SIGNED_IN(200)),
+    "account.end_session": ("POST", "/account/sessions/{session_key}/end", {**SIGNED_IN(404), "candidate": 302}),
+    "account.end_other_sessions": ("POST", "/account/sessions/end-others", SIGNED_IN(302)),
+    # The administrator's account and organisation pages; the audit trail (an employer's: its own
+    # organisation's events, with no ids in the URL to try).
+    "admin.new_account": ("GET", "/admin/accounts/new", {"admin": 200}),
+    "admin.account": ("GET", "/admin/accounts/{candidate}", {"admin": 200}),
+    "admin.change_role": ("POST", "/admin/accounts/{candidate}/role", {"admin": 400}),  # no role chosen
+    "admin.attach_employer": ("POST", "/admin/accounts/{candidate}/organisation", {"admin": 400}),  # none chosen
+    "admin.disable": ("POST", "/admin/accounts/{candidate}/disable", {"admin": 302}),
+    "admin.enable": ("POST", "/admin/accounts/{candidate}/enable", {"admin": 302}),
+    "admin.new_organisation": ("GET", "/admin/organisations/new", {"admin": 200}),
+    "admin.rename_organisation": ("GET", "/admin/organisations/{organisation}/rename", {"admin": 200}),
+    "admin.audit": ("GET", "/admin/audit", {"admin": 200}),
+    "employer.audit": ("GET", "/employer/audit", {"employer": 200, "other_employer": 200}),
     "candidate.join": ("GET", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
@@ -121,7 +155,13 @@ def objects(app, runner, client, auth, users):
         invitation = organisations.create_invitation(db.session, org, None, datetime.now(UTC), 7, team)
         db.session.commit()
         ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
-    return {"attempt": attempt, "candidate": users["candidate"]["id"], **ids}
+    # A session of "candidate" in another browser: only "candidate" may end it.
+    from .helpers import AuthActions
+
+    AuthActions(app.test_client(), users).as_role("candidate")
+    with app.app_context():
+        session_key = db.session.scalars(select(UserSession.key).where(UserSession.user_id == users["candidate"]["id"])).first()
+    return {"attempt": attempt, "candidate": users["candidate"]["id"], "session_key": session_key, **ids}
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

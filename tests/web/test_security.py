@@ -90,6 +90,7 @@ def test_hostile_content_is_inert_on_every_page(hostile, client, auth):
 
 def test_hostile_name_at_sign_up_is_shown_as_text(client):
     client.post("/sign-up", data={"name": PAYLOADS[0], "email": "h@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    client.post("/sign-in", data={"email": "h@example.org", "password": PASSWORD})
     html = client.get("/tests/").get_data(as_text=True)
     assert_inert(html, "home")
     assert "&lt;script&gt;alert(&#39;pwned&#39;)&lt;/script&gt;" in html

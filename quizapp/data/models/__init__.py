@@ -1,8 +1,9 @@
 """The database models (SQLAlchemy 2.0, typed). Import them from here."""
 
 from ..db import Base
-from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
+from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User, UserSession
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
+from .audit import AuditEvent
 from .content import (
     Bank,
     ContentVersion,
@@ -19,6 +20,7 @@ from .employer import ExtraTimeChange, Invitation
 __all__ = [
     "ROLES",
     "Attempt",
+    "AuditEvent",
     "AttemptQuestion",
     "Bank",
     "ContentVersion",
@@ -41,5 +43,6 @@ __all__ = [
     "Team",
     "TestForm",
     "User",
+    "UserSession",
     "item_version_statements",
 ]

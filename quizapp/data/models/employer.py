@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -17,10 +17,13 @@ class Invitation(Base):
     """A link or code that lets a candidate join an organisation (and a team in it).
 
     An invitation can be used by many candidates until it expires or is revoked; `uses`
-    counts the joins. The code is random (about 60 bits), so it cannot be guessed.
+    counts the joins. The code is random (about 60 bits), so it cannot be guessed. An invitation
+    sent by email (`email` set) is for one person: it can be used once, and `sent_at` and
+    `send_count` say when it was last sent and how often.
     """
 
     __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_organisation_email", "organisation_id", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
@@ -31,6 +34,9 @@ class Invitation(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     uses: Mapped[int] = mapped_column(Integer, default=0)
+    email: Mapped[str | None] = mapped_column(String(254), default=None)  # lower-cased
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    send_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     organisation: Mapped[Organisation] = relationship()
     team: Mapped[Team | None] = relationship()

@@ -59,3 +59,39 @@ class SignUpForm(FlaskForm):
 
 class SignOutForm(FlaskForm):
     pass
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter your email address"),
+            Email(message="Enter an email address in the correct format, like name@example.com", check_deliverability=False),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        "New password",
+        widget=GovPasswordInput(),
+        description=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters. A few unrelated words make a strong password.",
+        validators=[
+            InputRequired(message="Enter a new password"),
+            Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
+            Length(max=PASSWORD_MAX, message=f"Password must be {PASSWORD_MAX} characters or fewer"),
+        ],
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Confirm your new password"), EqualTo("password", message="Passwords must match")],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class ResendConfirmationForm(FlaskForm):
+    pass

@@ -24,10 +24,20 @@ def _code_page(code: str = "", error: str | None = None) -> tuple[str, int]:
     ), 200
 
 
+def _confirm_first() -> tuple[str, int]:
+    """An unconfirmed account cannot join (organisations.join refuses it too): say so, with a
+    button that sends the link again and comes back to this invitation."""
+    back = url_for(".join", code=request.values.get("code", "")[:40] or None)
+    return render_template("candidate/confirm_first.html", title="Confirm your email address first",
+                           confirm_next=back), 403
+
+
 @bp.route("/join", methods=["GET"])
 @limiter.limit(JOIN_LIMIT)
 @roles_required("candidate")
 def join() -> str | tuple[str, int]:
+    if current_user.email_verified_at is None:
+        return _confirm_first()
     code = request.args.get("code", "").strip()
     if not code and "code" not in request.args:
         return _code_page()
@@ -48,6 +58,8 @@ def join() -> str | tuple[str, int]:
 def join_confirmed() -> Response | tuple[str, int]:
     if not ActionForm().validate_on_submit():
         abort(400)
+    if current_user.email_verified_at is None:
+        return _confirm_first()
     now = clock.now()
     try:
         invitation = organisations.usable_invitation(db.session, request.form.get("code", ""), now)

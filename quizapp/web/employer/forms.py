@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextArea
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from quizapp.services.organisations import EXPIRY_DAYS, TEAM_NAME_MAX
@@ -43,3 +45,16 @@ class InvitationForm(FlaskForm):
         validators=[InputRequired(message="Choose when the invitation expires")],
     )
     submit = SubmitField("Create invitation", widget=GovSubmitInput())
+
+
+class EmailInvitationsForm(InvitationForm):
+    """Invitations by email: pasted addresses and/or a CSV file of them (the page gives this form
+    the prefix "email", so its fields' ids differ from the link form's)."""
+
+    addresses = TextAreaField(
+        "Email addresses",
+        widget=GovTextArea(),
+        validators=[Length(max=100_000, message="Paste fewer addresses at a time")],
+    )
+    file = FileField("Or upload a CSV file of addresses", widget=GovFileInput())
+    submit = SubmitField("Send invitations", widget=GovSubmitInput())

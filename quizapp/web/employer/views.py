@@ -6,20 +6,27 @@ organisation, so another organisation's id is a 404, never a 403 that would conf
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from quizapp.web import clock
+from quizapp.web.audit_pages import audit_page
+from quizapp.domain import mail_messages
 from quizapp.services import organisations
+from quizapp.web import clock, mail
 from ..auth_session import roles_required
 from ..candidate.forms import ActionForm
 from ..extensions import db
 from ..extra_time import extra_time_page
-from quizapp.data.models import Membership, Organisation, Team, User
+from quizapp.data.db import begin_writing, reads_first
+from quizapp.data.models import Invitation, Membership, Organisation, Team, User
+from quizapp.web.templating import format_datetime
 from . import bp
-from .forms import InvitationForm, RenameTeamForm, TeamForm, choice
+from .forms import EmailInvitationsForm, InvitationForm, RenameTeamForm, TeamForm, choice
 from .pages import Links, candidate_page, dashboard_page, export_response
+
+MAX_CSV_BYTES = 1024 * 1024  # a CSV of addresses: 1 MiB is tens of thousands of them
 
 LINKS = Links(
     dashboard=lambda **query: url_for("employer.home", **query),
@@ -177,15 +184,128 @@ def delete_team_confirmed(team_id: int) -> Response:
     return redirect(url_for(".teams"))
 
 
+def _team_choices(form: InvitationForm, teams: list[Team]) -> None:
+    form.team.choices = [choice("", "No team")] + [choice(str(t.id), t.name) for t in teams]
+    if request.method == "POST" and form.team.data and form.team.data not in {str(t.id) for t in teams}:
+        abort(404)  # another organisation's team
+
+
+def _invitations_page(organisation: Organisation, form: InvitationForm, email_form: EmailInvitationsForm,
+                      page_errors: list[dict] | None = None) -> str:
+    now = clock.now()
+    rows = [(i, organisations.invitation_status(i, now)) for i in organisations.invitations_of(db.session, organisation.id)]
+    return render_template("employer/invitations.html", title="Invitations", organisation=organisation, form=form,
+                           email_form=email_form, rows=rows, format_code=organisations.format_code,
+                           max_emailed=organisations.MAX_EMAILED, page_errors=page_errors)
+
+
+def _invitation_email(invitation: Invitation, sender: str | None) -> mail_messages.Email:
+    """The invitation's email, built while its rows are loaded: it is sent after the transaction
+    ends, so that no database lock is held while the mail server answers."""
+    code = organisations.format_code(invitation.code)
+    return mail_messages.invitation(
+        current_app.config["SERVICE_NAME"], invitation.email or "", invitation.organisation.name,
+        invitation.team.name if invitation.team else None, mail.external_url("candidate.join", code=code), code,
+        format_datetime(invitation.expires_at), sender)
+
+
+def _send_and_record(messages: dict[int, mail_messages.Email]) -> list[str]:
+    """Send each invitation's email (outside any transaction), then record the ones that went.
+    Returns the addresses that could not be sent to."""
+    sent = [invitation_id for invitation_id, message in messages.items() if mail.send(message)]
+    if sent:
+        begin_writing(db.session)
+        now = clock.now()
+        for invitation in db.session.scalars(select(Invitation).where(Invitation.id.in_(sent))):
+            organisations.record_sent(invitation, now)
+        db.session.commit()
+    return [message.to for invitation_id, message in messages.items() if invitation_id not in sent]
+
+
+@bp.route("/invitations/email", methods=["POST"])
+@reads_first
+@roles_required("employer")
+def email_invitations() -> str | Response:
+    """Invitations by email: one per address pasted or in the uploaded CSV file, each sent its link.
+    All or nothing: an address that is not one is named, and nothing is sent."""
+    organisation = _organisation()
+    teams = organisations.teams_of(db.session, organisation.id)
+    form, email_form = InvitationForm(formdata=None), EmailInvitationsForm(prefix="email")
+    _team_choices(form, teams)
+    _team_choices(email_form, teams)
+    if not email_form.validate_on_submit():
+        errors = [{"text": e, "href": f"#{field.id}"} for field in email_form for e in field.errors]
+        return _invitations_page(organisation, form, email_form, errors or None)
+    text = email_form.addresses.data or ""
+    upload = email_form.file.data
+    problem = None
+    if upload is not None and getattr(upload, "filename", ""):
+        raw = upload.read(MAX_CSV_BYTES + 1)
+        try:
+            if len(raw) > MAX_CSV_BYTES:
+                raise ValueError(f"The file must be {MAX_CSV_BYTES // 1024} KiB or smaller")
+            text += "\n" + raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            problem = ("file", "The file must be a CSV file saved as UTF-8 text")
+        except ValueError as error:
+            problem = ("file", str(error))
+    if problem is None:
+        addresses, bad = organisations.parse_addresses(text)
+        if bad:
+            shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+            problem = ("addresses", f"These are not email addresses: {shown}. Correct them and send again")
+        elif not addresses:
+            problem = ("addresses", "Enter at least one email address, or choose a CSV file of them")
+        elif len(addresses) > organisations.MAX_EMAILED:
+            problem = ("addresses", f"You can invite up to {organisations.MAX_EMAILED} addresses at a time")
+    if problem is not None:
+        field, message = problem
+        getattr(email_form, field).errors = [message]
+        return _invitations_page(organisation, form, email_form, [{"text": message, "href": f"#{getattr(email_form, field).id}"}])
+    team = organisations.team_in(db.session, organisation.id, int(email_form.team.data)) if email_form.team.data else None
+    begin_writing(db.session)
+    made = organisations.invite_by_email(db.session, organisation, current_user, clock.now(),
+                                         int(email_form.days.data or 0), team, addresses)
+    messages = {invitation.id: _invitation_email(invitation, current_user.name) for invitation in made}
+    db.session.commit()
+    failed = _send_and_record(messages)
+    sent = len(made) - len(failed)
+    flash(f"Invitation{'s' if sent != 1 else ''} sent to {sent} email address{'es' if sent != 1 else ''}", "success")
+    if failed:
+        flash(f"These could not be sent, so try Resend later: {', '.join(str(f) for f in failed)}", "info")
+    return redirect(url_for(".invitations"))
+
+
+@bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@reads_first
+@roles_required("employer")
+def resend_invitation(invitation_id: int) -> Response:
+    invitation = organisations.invitation_in(db.session, _organisation().id, invitation_id)
+    if invitation is None:
+        abort(404)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if invitation.email is None or organisations.invitation_status(invitation, clock.now()) != "active":
+        flash("Only an emailed invitation that can still be used can be sent again", "info")
+        return redirect(url_for(".invitations"))
+    message = _invitation_email(invitation, current_user.name)
+    db.session.commit()  # end the read: nothing is held while the mail server answers
+    if not _send_and_record({invitation_id: message}):
+        flash(f"Invitation sent again to {message.to}", "success")
+    else:
+        flash(f"The invitation could not be sent to {message.to}: try again later", "info")
+    return redirect(url_for(".invitations"))
+
+
 @bp.route("/invitations", methods=["GET", "POST"])
 @roles_required("employer")
 def invitations() -> str | Response:
     organisation = _organisation()
     teams = organisations.teams_of(db.session, organisation.id)
     form = InvitationForm()
-    form.team.choices = [choice("", "No team")] + [choice(str(t.id), t.name) for t in teams]
-    if request.method == "POST" and form.team.data and form.team.data not in {str(t.id) for t in teams}:
-        abort(404)  # another organisation's team
+    email_form = EmailInvitationsForm(prefix="email", formdata=None)
+    _team_choices(form, teams)
+    _team_choices(email_form, teams)
     if form.validate_on_submit():
         team = organisations.team_in(db.session, organisation.id, int(form.team.data)) if form.team.data else None
         invitation = organisations.create_invitation(db.session, organisation, current_user, clock.now(),
@@ -193,10 +313,7 @@ def invitations() -> str | Response:
         db.session.commit()
         flash(f"Invitation created. Its code is {organisations.format_code(invitation.code)}", "success")
         return redirect(url_for(".invitations"))
-    now = clock.now()
-    rows = [(i, organisations.invitation_status(i, now)) for i in organisations.invitations_of(db.session, organisation.id)]
-    return render_template("employer/invitations.html", title="Invitations", organisation=organisation, form=form,
-                           rows=rows, format_code=organisations.format_code)
+    return _invitations_page(organisation, form, email_form)
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
@@ -207,7 +324,14 @@ def revoke_invitation(invitation_id: int) -> Response:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    organisations.revoke(invitation, clock.now())
+    organisations.revoke(invitation, clock.now(), by=current_user)
     db.session.commit()
     flash(f"Invitation {organisations.format_code(invitation.code)} withdrawn: it can no longer be used", "success")
     return redirect(url_for(".invitations"))
+
+
+@bp.route("/audit")
+@roles_required("employer")
+def audit() -> str:
+    """The audit trail of the employer's own organisation (nothing else, whatever the query says)."""
+    return audit_page("employer.audit", only_organisation=_organisation())

@@ -6,21 +6,121 @@ import pytest
 from flask import request
 from flask import session as flask_session
 
+from sqlalchemy import func, select
+
 from quizapp import create_app
+from quizapp.services import accounts
+from quizapp.web.extensions import db
+from quizapp.data.models import User
 from tests.helpers import PASSWORD, check_page, text_of
 
 
-def test_sign_up_creates_a_candidate_and_signs_them_in(client):
-    response = client.post(
-        "/sign-up",
-        data={"name": "Leah Mensah", "email": "leah@example.org", "password": PASSWORD, "confirm": PASSWORD},
-    )
-    assert response.status_code == 302
-    home = client.get("/home")
-    assert home.headers["Location"].endswith("/tests/")
+def _sign_up(client, email="leah@example.org", name="Leah Mensah", next_url=None, password=PASSWORD):
+    return client.post("/sign-up", query_string={"next": next_url} if next_url else None,
+                       data={"name": name, "email": email, "password": password, "confirm": password})
+
+
+def test_sign_up_makes_an_unconfirmed_candidate_and_emails_a_link_that_confirms_it(app, client, mailbox):
+    response = _sign_up(client)
+    check_page(response, title="Check your email")
+    assert "We have sent an email to leah@example.org" in text_of(response)
+    with client.session_transaction() as sess:
+        assert "_user_id" not in sess  # not signed in: the page is the same for an existing address
+    with app.app_context():
+        user = accounts.find_user(db.session, "leah@example.org")
+        assert user.role == "candidate" and user.email_verified_at is None
+    received = mailbox.only_to("leah@example.org")
+    assert received.subject == "Confirm your email address for Social work practice tests"
+    assert "Hello Leah Mensah," in received.text
+    link = received.link("/confirm-email/")
+    assert link.startswith("http://localhost/confirm-email/")
+    confirmed = client.get(link.removeprefix("http://localhost"))
+    assert confirmed.headers["Location"] == "/sign-in"
+    assert "Your email address leah@example.org is confirmed" in text_of(client.get("/sign-in"))
+    with app.app_context():
+        assert accounts.find_user(db.session, "leah@example.org").email_verified_at is not None
+    assert client.post("/sign-in", data={"email": "leah@example.org", "password": PASSWORD}).status_code == 302
     page = client.get("/tests/")
     check_page(page, title="Your tests")
-    assert "Leah Mensah" in text_of(page)
+    assert "Leah Mensah" in text_of(page) and "Confirm your email address" not in text_of(page)
+
+
+def test_sign_up_with_an_existing_address_looks_the_same_and_emails_the_owner(app, client, users, mailbox):
+    """No enumeration: a new and an existing address get the same page; the owner of the existing
+    one gets an email saying so, with sign-in and reset links, and nothing about the account changes."""
+    existing = users["candidate"]["email"]
+    new = _sign_up(client, email="someone.new@example.org", name="A")
+    again = _sign_up(client, email=existing.upper(), name="A", password="another password entirely")
+    check_page(again, title="Check your email")
+    assert text_of(again).replace(existing, "someone.new@example.org") == text_of(new)
+    received = mailbox.only_to(existing)
+    assert received.subject == "You already have an account with Social work practice tests"
+    assert received.link("/sign-in").startswith("http://localhost/sign-in")
+    assert received.link("/forgot-password") == "http://localhost/forgot-password"
+    assert "/confirm-email/" not in received.text
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == existing)) == 1
+    assert client.post("/sign-in", data={"email": existing, "password": PASSWORD}).status_code == 302
+
+
+def test_an_unconfirmed_account_can_practise_but_not_join(app, client, users, mailbox):
+    """What an unconfirmed account may do (README): sign in, take tests, see results; not join an
+    organisation (the join page says why, offers the link again, and a POST is refused)."""
+    from quizapp.services import organisations
+    from quizapp.web import clock
+
+    _sign_up(client)
+    assert client.post("/sign-in", data={"email": "leah@example.org", "password": PASSWORD}).status_code == 302
+    home = client.get("/tests/")
+    check_page(home, title="Your tests")
+    assert "Confirm your email address" in text_of(home)
+    with app.app_context():
+        org = db.session.get(User, users["employer"]["id"]).organisation
+        invitation = organisations.create_invitation(db.session, org, None, clock.now(), 7)
+        db.session.commit()
+        code = invitation.code
+    page = client.get("/tests/join", query_string={"code": code})
+    check_page(page, status=403, title="Confirm your email address first")
+    refused = client.post("/tests/join", data={"code": code})
+    assert refused.status_code == 403
+    with app.app_context():
+        user = accounts.find_user(db.session, "leah@example.org")
+        assert user.organisation is None
+        with pytest.raises(organisations.MembershipError, match="Confirm your email address"):
+            organisations.join(db.session, user, organisations.usable_invitation(db.session, code, clock.now()), clock.now())
+    # The button sends the link again, and comes back to the invitation.
+    mailbox.clear()
+    resent = client.post("/confirm-email", query_string={"next": f"/tests/join?code={code}"})
+    assert resent.headers["Location"] == f"/tests/join?code={code}"
+    link = mailbox.only_to("leah@example.org").link("/confirm-email/")
+    assert client.get(link.removeprefix("http://localhost")).headers["Location"] == f"/tests/join?code={code}"
+    check_page(client.get("/tests/join", query_string={"code": code}), title=f"Join {org.name}")
+    assert client.post("/tests/join", data={"code": code}).status_code == 302
+
+
+@pytest.mark.parametrize("change", ["tampered", "expired", "account gone"])
+def test_a_confirmation_link_that_cannot_work_says_why(app, client, mailbox, change):
+    from datetime import timedelta
+
+    from quizapp.data.models._types import utcnow
+
+    _sign_up(client)
+    link = mailbox.only_to("leah@example.org").link("/confirm-email/").removeprefix("http://localhost")
+    if change == "tampered":
+        link = link[:-3] + ("xyz" if not link.endswith("xyz") else "abc")
+    elif change == "expired":
+        app.config["CLOCK"] = lambda: utcnow() + timedelta(hours=24, seconds=1)
+    else:
+        with app.app_context():
+            db.session.delete(accounts.find_user(db.session, "leah@example.org"))
+            db.session.commit()
+    page = client.get(link)
+    expected = {"tampered": "This link does not work", "expired": "This link has expired",
+                "account gone": "This link does not work"}[change]
+    check_page(page, title=expected)
+    if change != "account gone":
+        with app.app_context():
+            assert accounts.find_user(db.session, "leah@example.org").email_verified_at is None
 
 
 @pytest.mark.parametrize(
@@ -38,15 +138,6 @@ def test_sign_up_errors_are_summarised_and_linked(client, data, field, message):
     page = check_page(response, title="Create an account")
     assert field in page.error_links
     assert message in text_of(response)
-
-
-def test_sign_up_with_an_existing_address(client, users):
-    response = client.post(
-        "/sign-up",
-        data={"name": "A", "email": users["candidate"]["email"], "password": PASSWORD, "confirm": PASSWORD},
-    )
-    check_page(response)
-    assert "already exists" in text_of(response)
 
 
 @pytest.mark.parametrize("role", ["candidate", "trainer", "employer", "admin"])
@@ -172,13 +263,13 @@ UNSAFE_NEXT = ["https://evil.example/", "//evil.example/", "///evil.example/", "
 
 
 @pytest.mark.parametrize("next_url", UNSAFE_NEXT)
-def test_sign_up_never_redirects_off_site(client, next_url):
+def test_sign_up_never_redirects_off_site(client, mailbox, next_url):
     page = client.get("/sign-up", query_string={"next": next_url})
     check_page(page, title="Create an account")
     assert "evil.example" not in page.get_data(as_text=True)  # not carried on in links or the form
-    response = client.post("/sign-up", query_string={"next": next_url},
-                           data={"name": "A", "email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
-    assert response.headers["Location"] == "/home"
+    _sign_up(client, email="a@example.org", next_url=next_url)
+    link = mailbox.only_to("a@example.org").link("/confirm-email/")
+    assert client.get(link.removeprefix("http://localhost")).headers["Location"] == "/sign-in"
 
 
 @pytest.mark.parametrize("next_url", UNSAFE_NEXT)
@@ -190,10 +281,10 @@ def test_sign_in_never_redirects_off_site(client, users, next_url):
     assert response.headers["Location"] == "/home"
 
 
-def test_sign_up_follows_a_local_next(client):
-    response = client.post("/sign-up", query_string={"next": "/tests/history"},
-                           data={"name": "A", "email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD})
-    assert response.headers["Location"] == "/tests/history"
+def test_sign_up_follows_a_local_next_through_the_confirmation_link(client, mailbox):
+    _sign_up(client, email="a@example.org", next_url="/tests/history")
+    link = mailbox.only_to("a@example.org").link("/confirm-email/")
+    assert client.get(link.removeprefix("http://localhost")).headers["Location"] == "/sign-in?next=/tests/history"
 
 
 def test_sign_in_and_sign_up_link_to_each_other_keeping_next(client):

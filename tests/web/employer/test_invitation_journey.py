@@ -25,7 +25,7 @@ def _form_action(response) -> str:
     return html.unescape(re.search(r'<form method="post" action="([^"]+)"', response.get_data(as_text=True)).group(1))
 
 
-def test_a_signed_out_candidate_signs_up_from_an_invitation_link_and_joins(client, auth, users, cohort, app):
+def test_a_signed_out_candidate_signs_up_from_an_invitation_link_and_joins(client, auth, users, cohort, app, mailbox):
     # The employer creates an invitation for the team Blue and copies its link.
     auth.as_role("employer")
     assert client.post("/employer/invitations", data={"team": str(cohort["blue"]), "days": "7"}).status_code == 302
@@ -59,13 +59,20 @@ def test_a_signed_out_candidate_signs_up_from_an_invitation_link_and_joins(clien
 
     created = client.post(action, data={"name": "Hana Hale", "email": "hana@example.org", "password": PASSWORD,
                                         "confirm": PASSWORD})
-    assert created.status_code == 302 and created.headers["Location"] == path
+    check_page(created, title="Check your email")
+
+    # The link in the email confirms the address and carries the join page through sign-in.
+    confirm = mailbox.only_to("hana@example.org").link("/confirm-email/").removeprefix("http://localhost")
+    to_sign_in = client.get(confirm)
+    assert to_sign_in.status_code == 302
+    assert parse_qs(urlsplit(to_sign_in.headers["Location"]).query)["next"] == [path]
+    signed_in = client.post(to_sign_in.headers["Location"], data={"email": "hana@example.org", "password": PASSWORD})
+    assert signed_in.headers["Location"] == path
 
     # The join page: exactly what the employer will see, and nothing has changed yet.
     join_page = client.get(path)
     check_page(join_page, title="Join Org A")
     text = text_of(join_page)
-    assert "Your account has been created" in text
     assert "You have been invited to join Org A, in the team Blue." in text
     assert "your answers to individual questions" in text
     with app.app_context():
