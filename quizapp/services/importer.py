@@ -25,6 +25,7 @@ from quizapp.data import models as m
 from quizapp.banks import model as bm
 from quizapp.banks.model import item_version_hash
 from quizapp.data.models._types import utcnow
+from quizapp.services import pools
 
 
 class ImportRefused(Exception):
@@ -354,6 +355,7 @@ def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = Fal
     importer.frameworks_()
     importer.banks()
     importer.tests()
+    pools.bump(session)  # every process's kept pools are read again at their next start
     report = importer.report
     if report.changes:
         audit.record(session, "bank.imported", actor=by, now=importer.now, added=len(report.added),

@@ -153,3 +153,34 @@ def test_a_signed_link_is_refused_when_not_ours(change):
 def test_a_link_made_before_a_key_change_still_opens():
     token = signed_links.make(["old key"], signed_links.CONFIRM_EMAIL, {"u": 1}, NOW)
     assert signed_links.read(["new key", "old key"], signed_links.CONFIRM_EMAIL, token, 60, NOW) == {"u": 1}
+
+
+def test_no_transaction_is_open_while_the_mail_server_answers(app, client, auth, users, monkeypatch, mailbox):
+    """A slow mail server must never hold a database lock: every page that sends email ends its
+    transaction first (SQLite has one writer; sending up to 200 invitations takes a while)."""
+    from quizapp.web.extensions import db
+
+    open_during_send = []
+    real_send = mail.send
+
+    def send(message):
+        open_during_send.append((message.subject, db.session.in_transaction()))
+        return real_send(message)
+
+    monkeypatch.setattr(mail, "send", send)
+    data = {"name": "N", "password": "correct horse battery", "confirm": "correct horse battery"}
+    client.post("/sign-up", data={**data, "email": "new.person@example.org"})
+    client.post("/sign-up", data={**data, "email": users["candidate"]["email"]})
+    client.post("/forgot-password", data={"email": users["candidate"]["email"]})
+    client.post("/forgot-password", data={"email": "nobody@example.org"})
+    auth.as_role("employer")
+    client.post("/employer/invitations/email", data={"email-addresses": "a@example.org, b@example.org", "email-team": "",
+                                                     "email-days": "7"})
+    with app.app_context():
+        from sqlalchemy import select
+
+        from quizapp.data.models import Invitation
+        invitation_id = db.session.scalar(select(Invitation.id).where(Invitation.email == "a@example.org"))
+    client.post(f"/employer/invitations/{invitation_id}/resend")
+    assert len(open_during_send) == 7
+    assert [subject for subject, open_ in open_during_send if open_] == []

@@ -4,7 +4,17 @@ from ..db import Base
 from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User, UserSession
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
 from .audit import AuditEvent
-from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
+from .content import (
+    Bank,
+    ContentVersion,
+    Framework,
+    Item,
+    ItemVersion,
+    Scenario,
+    Statement,
+    TestForm,
+    item_version_statements,
+)
 from .employer import ExtraTimeChange, Invitation
 
 __all__ = [
@@ -13,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "AttemptQuestion",
     "Bank",
+    "ContentVersion",
     "Base",
     "Ending",
     "ExtraTimeChange",

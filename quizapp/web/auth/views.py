@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
@@ -172,6 +173,7 @@ def _check_email(kind: str, email: str) -> str:
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
+@reads_first
 @limiter.limit(_signup_limit, methods=["POST"], error_message=_signup_limit_message)
 @limiter.limit(_mail_limit, key_func=_mail_limit_key, methods=["POST"], deduct_when=_mailed,
                error_message=_mail_limit_message)
@@ -186,21 +188,24 @@ def sign_up() -> str | Response:
     form = SignUpForm()
     if form.validate_on_submit():
         email = accounts.normalise_email(form.email.data or "")
+        begin_writing(db.session)
         try:
             outcome = accounts.sign_up(db.session, email, form.password.data or "", form.name.data or "", clock.now())
         except accounts.AccountError as error:
             db.session.rollback()
             form.email.errors = [str(error)]
         else:
+            # What the email needs, read before the commit: it is sent with no transaction open.
+            person = outcome.user or outcome.existing
+            assert person is not None
+            who = SimpleNamespace(id=person.id, email=person.email, name=person.name)
             db.session.commit()
             if outcome.user is not None:
-                send_confirmation(outcome.user, email, next_url)
+                send_confirmation(who, email, next_url)  # type: ignore[arg-type]
             else:
-                existing = outcome.existing
-                assert existing is not None
                 g.mailed = True
                 mail.send(mail_messages.account_exists(
-                    _service(), existing.email, existing.name, mail.external_url("auth.sign_in", next=next_url),
+                    _service(), who.email, who.name, mail.external_url("auth.sign_in", next=next_url),
                     mail.external_url("auth.forgot_password")))
             return _check_email("sign-up", email)
     return render_template("auth/sign_up.html", title="Create an account", form=form, next_url=next_url,
@@ -245,6 +250,7 @@ def confirm_email(token: str) -> str | Response:
 
 
 @bp.route("/confirm-email", methods=["POST"])
+@reads_first
 @login_required
 @limiter.limit(_mail_limit, key_func=lambda: f"mail:{getattr(current_user, 'email', '')}", methods=["POST"], deduct_when=_mailed,
                error_message=_mail_limit_message)
@@ -269,6 +275,7 @@ def _reset_limit_message() -> str:
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@reads_first
 @limiter.limit(_reset_limit, methods=["POST"], error_message=_reset_limit_message)
 @limiter.limit(_mail_limit, key_func=_mail_limit_key, methods=["POST"], deduct_when=_mailed,
                error_message=_mail_limit_message)
@@ -283,11 +290,13 @@ def forgot_password() -> str | Response:
         if user is not None:
             token = signed_links.make(_secrets(), signed_links.RESET_PASSWORD, {
                 "u": user.id, "f": signed_links.account_fingerprint(user.password_hash, user.session_token)}, clock.now())
-            mail.send(mail_messages.reset_password(_service(), user.email, user.name,
+            message = mail_messages.reset_password(_service(), user.email, user.name,
                                                    mail.external_url("auth.reset_password", token=token),
-                                                   current_app.config["RESET_LINK_MINUTES"]))
+                                                   current_app.config["RESET_LINK_MINUTES"])
         else:
-            mail.send(mail_messages.no_account(_service(), email, mail.external_url("auth.sign_up")))
+            message = mail_messages.no_account(_service(), email, mail.external_url("auth.sign_up"))
+        db.session.commit()  # end the read: no transaction stays open while the mail server answers
+        mail.send(message)
         return _check_email("reset", email)
     return render_template("auth/forgot_password.html", title="Reset your password", form=form)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from quizapp.web.audit_pages import audit_page
@@ -18,6 +19,7 @@ from ..auth_session import roles_required
 from ..candidate.forms import ActionForm
 from ..extensions import db
 from ..extra_time import extra_time_page
+from quizapp.data.db import begin_writing, reads_first
 from quizapp.data.models import Invitation, Membership, Organisation, Team, User
 from quizapp.web.templating import format_datetime
 from . import bp
@@ -197,20 +199,31 @@ def _invitations_page(organisation: Organisation, form: InvitationForm, email_fo
                            max_emailed=organisations.MAX_EMAILED, page_errors=page_errors)
 
 
-def _send_invitation(invitation: Invitation) -> bool:
-    """Email the invitation's link to its address; on success it counts as sent now."""
+def _invitation_email(invitation: Invitation, sender: str | None) -> mail_messages.Email:
+    """The invitation's email, built while its rows are loaded: it is sent after the transaction
+    ends, so that no database lock is held while the mail server answers."""
     code = organisations.format_code(invitation.code)
-    sender = current_user.name if current_user.is_authenticated else None
-    sent = mail.send(mail_messages.invitation(
+    return mail_messages.invitation(
         current_app.config["SERVICE_NAME"], invitation.email or "", invitation.organisation.name,
         invitation.team.name if invitation.team else None, mail.external_url("candidate.join", code=code), code,
-        format_datetime(invitation.expires_at), sender))
+        format_datetime(invitation.expires_at), sender)
+
+
+def _send_and_record(messages: dict[int, mail_messages.Email]) -> list[str]:
+    """Send each invitation's email (outside any transaction), then record the ones that went.
+    Returns the addresses that could not be sent to."""
+    sent = [invitation_id for invitation_id, message in messages.items() if mail.send(message)]
     if sent:
-        organisations.record_sent(invitation, clock.now())
-    return sent
+        begin_writing(db.session)
+        now = clock.now()
+        for invitation in db.session.scalars(select(Invitation).where(Invitation.id.in_(sent))):
+            organisations.record_sent(invitation, now)
+        db.session.commit()
+    return [message.to for invitation_id, message in messages.items() if invitation_id not in sent]
 
 
 @bp.route("/invitations/email", methods=["POST"])
+@reads_first
 @roles_required("employer")
 def email_invitations() -> str | Response:
     """Invitations by email: one per address pasted or in the uploaded CSV file, each sent its link.
@@ -250,11 +263,12 @@ def email_invitations() -> str | Response:
         getattr(email_form, field).errors = [message]
         return _invitations_page(organisation, form, email_form, [{"text": message, "href": f"#{getattr(email_form, field).id}"}])
     team = organisations.team_in(db.session, organisation.id, int(email_form.team.data)) if email_form.team.data else None
+    begin_writing(db.session)
     made = organisations.invite_by_email(db.session, organisation, current_user, clock.now(),
                                          int(email_form.days.data or 0), team, addresses)
+    messages = {invitation.id: _invitation_email(invitation, current_user.name) for invitation in made}
     db.session.commit()
-    failed = [invitation.email for invitation in made if not _send_invitation(invitation)]
-    db.session.commit()
+    failed = _send_and_record(messages)
     sent = len(made) - len(failed)
     flash(f"Invitation{'s' if sent != 1 else ''} sent to {sent} email address{'es' if sent != 1 else ''}", "success")
     if failed:
@@ -263,6 +277,7 @@ def email_invitations() -> str | Response:
 
 
 @bp.route("/invitations/<int:invitation_id>/resend", methods=["POST"])
+@reads_first
 @roles_required("employer")
 def resend_invitation(invitation_id: int) -> Response:
     invitation = organisations.invitation_in(db.session, _organisation().id, invitation_id)
@@ -272,11 +287,13 @@ def resend_invitation(invitation_id: int) -> Response:
         abort(400)
     if invitation.email is None or organisations.invitation_status(invitation, clock.now()) != "active":
         flash("Only an emailed invitation that can still be used can be sent again", "info")
-    elif _send_invitation(invitation):
-        db.session.commit()
-        flash(f"Invitation sent again to {invitation.email}", "success")
+        return redirect(url_for(".invitations"))
+    message = _invitation_email(invitation, current_user.name)
+    db.session.commit()  # end the read: nothing is held while the mail server answers
+    if not _send_and_record({invitation_id: message}):
+        flash(f"Invitation sent again to {message.to}", "success")
     else:
-        flash(f"The invitation could not be sent to {invitation.email}: try again later", "info")
+        flash(f"The invitation could not be sent to {message.to}: try again later", "info")
     return redirect(url_for(".invitations"))
 
 
