@@ -263,9 +263,14 @@ def invite_by_email(session: Session, organisation: Organisation, created_by: Us
     return made
 
 
-def record_sent(invitation: Invitation, now: datetime) -> None:
+def record_sent(invitation: Invitation, now: datetime, by: User | None = None) -> None:
+    """The invitation's email went out (again, for a resend): kept on it and in the audit trail."""
     invitation.sent_at = now
     invitation.send_count = (invitation.send_count or 0) + 1
+    session = object_session(invitation)
+    if session is not None:
+        audit.record(session, "invitation.sent", actor=by, organisation=invitation.organisation_id, now=now,
+                     invitation=invitation.id, email=invitation.email, times=invitation.send_count)
 
 
 # -- joining and leaving ----------------------------------------------------------------------------

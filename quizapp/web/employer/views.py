@@ -217,7 +217,7 @@ def _send_and_record(messages: dict[int, mail_messages.Email]) -> list[str]:
         begin_writing(db.session)
         now = clock.now()
         for invitation in db.session.scalars(select(Invitation).where(Invitation.id.in_(sent))):
-            organisations.record_sent(invitation, now)
+            organisations.record_sent(invitation, now, by=current_user)
         db.session.commit()
     return [message.to for invitation_id, message in messages.items() if invitation_id not in sent]
 
