@@ -69,7 +69,8 @@ def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> 
 
 
 def _chosen(session: Session, f: CohortFilter) -> Subquery:
-    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (current team),
+    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (the team the
+    candidate was in when the attempt started: a later move does not re-attribute it),
     title, percent, passed, started_at, ended_at, ended_how, seconds (time taken)."""
     return _chosen_select(session, f).subquery("chosen")
 
@@ -82,7 +83,7 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
         Attempt.id.label("id"),
         Attempt.user_id.label("user_id"),
         Attempt.test_id.label("test_id"),
-        Membership.team_id.label("team_id"),
+        Attempt.team_id.label("team_id"),
         Attempt.title.label("title"),
         Attempt.percent.label("percent"),
         Attempt.passed.label("passed"),
@@ -105,9 +106,9 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
             select(TestForm.id).join(Framework, TestForm.framework_id == Framework.id).where(Framework.level == f.level)
         ))
     if f.team_id == NO_TEAM:
-        query = query.where(Membership.team_id.is_(None))
+        query = query.where(Attempt.team_id.is_(None))
     elif f.team_id is not None:
-        query = query.where(Membership.team_id == f.team_id)
+        query = query.where(Attempt.team_id == f.team_id)
     if f.candidate_id is not None:
         query = query.where(Attempt.user_id == f.candidate_id)
     if f.start is not None:
@@ -225,8 +226,9 @@ def _cell(total: float, candidates: int, attempts: int, bands: Sequence[Mapping[
 
 def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     """Rows are teams, or the candidates of one team when the filter names a team; columns are
-    statements, weakest first across the whole selection. Two queries: one GROUP BY row and
-    statement, one counting each row's candidates."""
+    statements, weakest first across the whole selection. Three queries: one GROUP BY row and
+    statement, one counting each row's candidates, one counting each statement's candidates
+    across the selection (a candidate whose results were taken in two teams is in two rows)."""
     chosen = _chosen(session, f)
     bands = bands_for(session, f)
     by = "candidate" if f.team_id is not None else "team"
@@ -241,15 +243,21 @@ def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     counts = dict(session.execute(
         select(group, func.count(distinct(chosen.c.user_id))).select_from(chosen).group_by(group)
     ).all())
-    # The whole selection's cell for a statement adds up its rows' sums and counts: a candidate
-    # is in exactly one row (one current team), so candidates add up too.
+    # The whole selection's cell for a statement adds up its rows' sums and attempts; its
+    # candidates are counted across the selection, each once.
+    overall = dict(session.execute(
+        select(StatementResult.statement_id, func.count(distinct(chosen.c.user_id)))
+        .select_from(chosen)
+        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .group_by(StatementResult.statement_id)
+    ).all())
     totals: dict[int, list[float]] = {}
     cells: dict[object, dict[int, Cell]] = {}
     for key, statement_id, total, candidates, attempts in per_group:
         cells.setdefault(key, {})[statement_id] = _cell(total, candidates, attempts, bands)
         t = totals.setdefault(statement_id, [0.0, 0, 0])
         t[0] += float(total)
-        t[1] += candidates
+        t[1] = overall.get(statement_id, 0)
         t[2] += attempts
     statements = {s.id: s for s in session.scalars(
         select(Statement).where(Statement.id.in_(list(totals))).options(selectinload(Statement.framework))

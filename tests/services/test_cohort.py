@@ -202,3 +202,22 @@ def test_filters_compose(s, data):
     assert c.headline(s, f).attempts == 3  # Ann's a2 and a3, Cat's c1
     assert replace(f, which="latest").which == "latest"
     assert c.headline(s, replace(f, which="latest")).attempts == 2
+
+
+def test_a_candidate_with_results_in_two_teams_counts_once_overall(s, data):
+    """Dan took his attempt in Red; moved to Blue, he takes another. Every attempt: he is in both
+    teams' rows (results stay with the team they were taken in), but one candidate overall."""
+    from quizapp.data.models import Membership
+    from sqlalchemy import select
+
+    membership = s.scalar(select(Membership).where(Membership.user_id == data["dan"], Membership.left_at.is_(None)))
+    membership.team_id = data["blue"]
+    A, B, C = (data["statements"][k] for k in "ABC")
+    add_attempt(data["dan"], data["org_a"], s.get(TestForm, data["mock"]), at(3, 6), 5, 60, {A: 60, B: 60, C: 60})
+    s.commit()
+    hm = c.heatmap(s, mock(data, which="all"))
+    rows = {r.label: r for r in hm.rows}
+    assert rows["Red"].candidates == 1 and rows["Blue"].candidates == 4  # Ann, Ben, Cat and Dan now
+    overall = {col.code: col.cell for col in hm.statements}
+    assert overall["A"].candidates == 5  # Ann, Ben, Cat, Dan, Eve: Dan once
+    assert overall["A"].attempts == 8

@@ -64,7 +64,8 @@ def dashboard_page(organisation: Organisation, links: Links, title: str, caption
 def export_response(organisation: Organisation, fmt: str) -> Response:
     f, form, _levels, _teams = _filters(organisation)
     table = cohort.export_table(db.session, f)
-    name = exports.filename(organisation.name, form.selection, clock.now().astimezone(filters.UK).date(), fmt)
+    name = exports.filename(organisation.name, form.selection, clock.now().astimezone(filters.UK).date(), fmt,
+                            team=form.team_label, which=form.which, date_from=form.date_from, date_to=form.date_to)
     if fmt == "csv":
         data, mimetype = exports.csv_bytes(table), "text/csv"
     else:
