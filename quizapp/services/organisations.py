@@ -353,14 +353,17 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
     return membership
 
 
-def leave(session: Session, user: User, now: datetime) -> Membership | None:
-    """End the candidate's current membership, if any. Their results stay theirs."""
+def leave(session: Session, user: User, now: datetime, by: User | None = None) -> Membership | None:
+    """End the candidate's current membership, if any. Their results stay theirs. `by`: the
+    employer who removed them (for the audit trail), when it was not the candidate."""
     current = user.current_membership
     if current is None:
         return None
     current.left_at = now
     session.flush()
-    audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now)
+    reason = {"reason": "removed by the organisation"} if by is not None else {}
+    audit.record(session, "organisation.left", actor=by if by is not None else user, user=user,
+                 organisation=current.organisation_id, now=now, **reason)
     session.expire(user, ["memberships"])
     return current
 

@@ -136,7 +136,7 @@ def remove_candidate(user_id: int) -> Response:
     user, _membership = _own_candidate(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    organisations.leave(db.session, user, clock.now())
+    organisations.leave(db.session, user, clock.now(), by=current_user)
     db.session.commit()
     flash(f"{user.name} has been removed from {_organisation().name}", "success")
     return redirect(url_for(".candidates"))
