@@ -52,6 +52,7 @@ EVENTS: dict[str, str] = {
     "organisation.joined": "Joined an organisation",
     "organisation.left": "Left an organisation",
     "invitation.created": "Invitation created",
+    "invitation.sent": "Invitation emailed",
     "invitation.withdrawn": "Invitation withdrawn",
     "extra_time.changed": "Extra time changed",
     "bank.imported": "Question banks imported",
@@ -60,7 +61,7 @@ EVENTS: dict[str, str] = {
 
 # Events an employer sees on its own audit page (those about its organisation and its people in it).
 ORGANISATION_EVENTS = ("organisation.created", "organisation.renamed", "organisation.joined", "organisation.left",
-                       "invitation.created", "invitation.withdrawn", "extra_time.changed")
+                       "invitation.created", "invitation.sent", "invitation.withdrawn", "extra_time.changed")
 
 
 def _canonical(seq: int, at: datetime, event: str, actor_id: int | None, user_id: int | None,

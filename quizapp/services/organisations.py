@@ -274,9 +274,14 @@ def invite_by_email(session: Session, organisation: Organisation, created_by: Us
     return made
 
 
-def record_sent(invitation: Invitation, now: datetime) -> None:
+def record_sent(invitation: Invitation, now: datetime, by: User | None = None) -> None:
+    """The invitation's email went out (again, for a resend): kept on it and in the audit trail."""
     invitation.sent_at = now
     invitation.send_count = (invitation.send_count or 0) + 1
+    session = object_session(invitation)
+    if session is not None:
+        audit.record(session, "invitation.sent", actor=by, organisation=invitation.organisation_id, now=now,
+                     invitation=invitation.id, email=invitation.email, times=invitation.send_count)
 
 
 # -- joining and leaving ----------------------------------------------------------------------------
@@ -348,14 +353,17 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
     return membership
 
 
-def leave(session: Session, user: User, now: datetime) -> Membership | None:
-    """End the candidate's current membership, if any. Their results stay theirs."""
+def leave(session: Session, user: User, now: datetime, by: User | None = None) -> Membership | None:
+    """End the candidate's current membership, if any. Their results stay theirs. `by`: the
+    employer who removed them (for the audit trail), when it was not the candidate."""
     current = user.current_membership
     if current is None:
         return None
     current.left_at = now
     session.flush()
-    audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now)
+    reason = {"reason": "removed by the organisation"} if by is not None else {}
+    audit.record(session, "organisation.left", actor=by if by is not None else user, user=user,
+                 organisation=current.organisation_id, now=now, **reason)
     session.expire(user, ["memberships"])
     return current
 

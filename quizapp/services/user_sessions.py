@@ -7,6 +7,10 @@ signed in only while the user's `session_token` is still that token (changing it
 session at once: a new password, "sign out everywhere else", disabling) and the key's row
 still exists (deleting it ends that one session at its next request). Login ids from before
 this table ("<user id>:<session token>") keep working until the token changes.
+
+An open question page's autosave token (quizapp/domain/save_tokens.py) names the session token,
+not the row: ending one session stops that browser's pages, and its autosaves only when the
+token changes (`end_other_sessions`, a new password, disabling the account).
 """
 
 from __future__ import annotations

@@ -13,7 +13,9 @@ It runs on the shipped question banks (the Markdown a trainer writes is there) w
 on top, and the demo candidate has a timed mock in progress, a finished timed mock and a finished
 practice, so that their pages are crawled too. Pages that only a form's POST button leads to (the
 check page and the practice feedback) are added as start points. Sign-out is a POST form and is
-never followed; downloads (CSV, Excel) are not pages and are skipped.
+never followed; downloads (CSV, Excel) are not pages and are skipped. Each role's crawl must reach the pages
+MUST_VISIT names (the account pages, the audit trail, the admin's forms), so a page that drops out of
+the menus fails too.
 
 A failure lists every problem found, on which page, then every page visited."""
 
@@ -85,6 +87,15 @@ OVERFLOW_JS = """() => {
     }
     return out.slice(0, 5);
 }"""
+
+
+# Pages each role's crawl must reach from the menus (a page that drops out of every menu fails).
+MUST_VISIT = {
+    "candidate": ["/account/", "/account/name", "/account/email", "/account/password"],
+    "trainer": ["/account/"],
+    "employer": ["/account/", "/employer/audit"],
+    "admin": ["/account/", "/admin/audit", "/admin/accounts/new", "/admin/organisations/new"],
+}
 
 
 def extra_starts(role: str, server: LiveServer) -> list[str]:
@@ -204,6 +215,8 @@ def test_every_page_reachable_from_the_home_page_passes(browser: Browser, shippe
         context.close()
     pages = "\n".join(f"  {p}" for p in crawl.visited)
     assert len(crawl.visited) >= 3, f"the crawl found almost nothing; it visited:\n{pages}"
+    missed = [path for path in MUST_VISIT[role] if path not in crawl.visited]
+    assert not missed, f"the crawl never reached {missed} from the menus; it visited:\n{pages}"
     assert not crawl.problems, (
         f"{len(crawl.problems)} problem(s) on the {role}'s pages at {width} px:\n"
         + "\n".join(f"- {p}" for p in crawl.problems)

@@ -264,3 +264,23 @@ def test_imports_and_rescores_are_recorded(app, runner):
     imported = events_of(app, "bank.imported")
     assert len(imported) == 1 and json.loads(imported[0].details)["added"] > 0
     assert verify(runner).exit_code == 0
+
+
+def test_an_applied_rescore_is_recorded_with_the_old_and_new_score(app, client, auth, users, runner):
+    from quizapp.services import rescore
+
+    assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
+    auth.as_role("candidate")
+    start = client.post("/tests/fx-mock/start", data={"mode": "timed"})
+    attempt_id = int(start.headers["Location"].split("/attempts/")[1].split("/")[0])
+    assert client.post(f"/tests/attempts/{attempt_id}/submit").status_code == 302
+    with app.app_context():
+        change = rescore.Change(attempt_id=attempt_id, user_email=users["candidate"]["email"], title="Fixture mock",
+                                old_percent=0.0, new_percent=12.5, old_passed=False, new_passed=False)
+        rescore.apply(db.session, [change], by=users["admin"]["id"])
+        db.session.commit()
+    applied = events_of(app, "rescore.applied")
+    assert len(applied) == 1
+    assert (applied[0].actor_id, applied[0].user_id) == (users["admin"]["id"], users["candidate"]["id"])
+    assert json.loads(applied[0].details)["attempt"] == attempt_id
+    assert "percent_before" in json.loads(applied[0].details)

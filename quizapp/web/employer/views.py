@@ -136,7 +136,7 @@ def remove_candidate(user_id: int) -> Response:
     user, _membership = _own_candidate(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    organisations.leave(db.session, user, clock.now())
+    organisations.leave(db.session, user, clock.now(), by=current_user)
     db.session.commit()
     flash(f"{user.name} has been removed from {_organisation().name}", "success")
     return redirect(url_for(".candidates"))
@@ -277,7 +277,7 @@ def _send_and_record(messages: dict[int, mail_messages.Email]) -> list[str]:
         begin_writing(db.session)
         now = clock.now()
         for invitation in db.session.scalars(select(Invitation).where(Invitation.id.in_(sent))):
-            organisations.record_sent(invitation, now)
+            organisations.record_sent(invitation, now, by=current_user)
         db.session.commit()
     return [message.to for invitation_id, message in messages.items() if invitation_id not in sent]
 

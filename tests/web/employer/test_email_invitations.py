@@ -120,3 +120,18 @@ def test_another_organisations_invitation_cannot_be_resent(client, auth, employe
 def app_ids(app) -> list[int]:
     with app.app_context():
         return list(db.session.scalars(select(Invitation.id).where(Invitation.email.is_not(None)).order_by(Invitation.id)))
+
+
+def test_each_invitation_emailed_is_in_the_organisations_audit_trail(app, client, employer, mailbox):
+    from quizapp.data.models import AuditEvent
+
+    _send(client, "ola@example.org")
+    [invitation_id] = app_ids(app)
+    client.post(f"/employer/invitations/{invitation_id}/resend")
+    with app.app_context():
+        sent = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "invitation.sent")
+                                  .order_by(AuditEvent.seq)).all()
+        assert [e.organisation_id for e in sent] == [employer["org_a"]] * 2
+        assert all(e.actor_id is not None for e in sent)
+    audit_page = text_of(client.get("/employer/audit"))
+    assert "Invitation emailed" in audit_page and "times: 2" in audit_page

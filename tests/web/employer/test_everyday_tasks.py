@@ -124,3 +124,17 @@ def test_a_dead_invitations_link_says_so_before_asking_anyone_to_sign_in(client,
     check_page(response, title="This invitation cannot be used")
     said = "has been withdrawn" if state == "withdrawn" else "has expired"
     assert f"This invitation to Org A {said}" in text_of(response)  # said at once, not after signing in
+
+
+def test_a_removal_is_in_the_audit_trail_as_the_employers_doing(client, employer, app, users):
+    import json
+
+    from quizapp.data.models import AuditEvent
+
+    assert client.post(f"/employer/candidates/{employer['ann']}/remove").status_code == 302
+    with app.app_context():
+        left = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "organisation.left",
+                                                           AuditEvent.user_id == employer["ann"])
+                                  .order_by(AuditEvent.seq.desc())).first()
+    assert (left.actor_id, left.organisation_id) == (users["employer"]["id"], employer["org_a"])
+    assert json.loads(left.details) == {"reason": "removed by the organisation"}
