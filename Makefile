@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test imports install assets db banks demo serve bench clean check-python postgres redis chromium screenshots wrk
+.PHONY: run test imports install assets db banks schema demo serve bench clean check-python postgres redis chromium screenshots wrk
 
 run: install assets db banks demo ## set up everything, then serve on http://127.0.0.1:5000
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
@@ -72,6 +72,9 @@ db: install ## migrate the database (DATABASE_URL, default instance/quizapp.sqli
 
 banks: db ## validate and import question_banks/
 	$(BIN)/quizapp import --quiet
+
+schema: install ## rewrite docs/bank-format.schema.json from quizapp/banks/bank_format.py
+	$(BIN)/python -m quizapp.banks.schema
 
 demo: db ## create the demo organisation and one account per role
 	$(BIN)/quizapp demo

@@ -78,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     fragments.init_app(app)
 
     from quizapp.web import assets, errors
+    from quizapp.web.account import bp as account_bp
     from quizapp.web.admin import bp as admin_bp
     from quizapp.web.auth import bp as auth_bp
     from quizapp.web.candidate import bp as candidate_bp
@@ -85,7 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizapp.web.main import bp as main_bp
     from quizapp.web.trainer import bp as trainer_bp
 
-    for blueprint in (assets.bp, main_bp, auth_bp, candidate_bp, trainer_bp, employer_bp, admin_bp):
+    for blueprint in (assets.bp, main_bp, auth_bp, account_bp, candidate_bp, trainer_bp, employer_bp, admin_bp):
         app.register_blueprint(blueprint)
     errors.init_app(app)
 

@@ -59,8 +59,10 @@ def table_commands(readme: str) -> list[str]:
 
 def quoted_commands(text: str) -> list[str]:
     """`quizapp COMMAND` (or `.venv/bin/quizapp COMMAND`) quoted in code anywhere in a document."""
-    code = " ".join(re.findall(r"`([^`\n]+)`", text) + re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S))
-    return re.findall(rf"(?<![\w/:.-])(?:\.venv/bin/)?quizapp ({WORD})", code)
+    pieces = re.findall(r"`([^`\n]+)`", text) + re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S)
+    # each code span on its own: joined, "the `quizapp` command" next to `make imports` would read
+    # as "quizapp make"
+    return [c for piece in pieces for c in re.findall(rf"(?<![\w/:.-])(?:\.venv/bin/)?quizapp ({WORD})", piece)]
 
 
 def make_targets(text: str) -> list[str]:

@@ -219,9 +219,43 @@ def rescore_command(attempt_id: int | None, test_key: str | None, dry_run: bool)
         if changes:
             click.echo("Dry run: nothing was changed. Run again with --apply to store the new scores.")
         return
-    rescore.apply(db.session, changes)
+    rescore.apply(db.session, changes)  # (from the command line: no account did it)
     db.session.commit()
     click.echo(f"Stored new scores for {len(changes)} attempts.")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail (quizapp/services/audit.py)."""
+
+
+@audit_group.command("verify")
+@click.option("--expect", metavar="SEQ:HASH", help="A row's number and hash printed by an earlier verify: "
+              "it must still be there, unchanged (catches the newest rows being removed).")
+@with_appcontext
+def audit_verify_command(expect: str | None) -> None:
+    """Check the audit trail's hash chain: report any row edited, inserted or deleted (exit 1)."""
+    from quizapp.services import audit
+
+    expected = None
+    if expect:
+        seq, _, digest = expect.partition(":")
+        if not seq.isdigit() or len(digest) != 64:
+            raise click.UsageError("--expect takes SEQ:HASH, as an earlier verify printed it")
+        expected = (int(seq), digest.lower())
+    result = audit.verify(db.session, expected)
+    db.session.rollback()
+    for problem in result.problems:
+        click.echo(problem)
+    if result.last_seq is None:
+        click.echo("The audit trail is empty." if result.ok else "The audit trail is empty: rows were deleted.")
+    else:
+        click.echo(f"{result.rows} rows; the newest is row {result.last_seq} with hash {result.last_hash}")
+        click.echo(f"Keep it to check later: quizapp audit verify --expect {result.last_seq}:{result.last_hash}")
+    if not result.ok:
+        click.echo(f"The audit trail has been tampered with: {len(result.problems)} problem(s).", err=True)
+        sys.exit(1)
+    click.echo("The chain is intact.")
 
 
 @click.command("serve")
@@ -258,7 +292,7 @@ def register_commands(app: Flask) -> None:
 
     for command in (db_group, validate_command, lint_command, coverage_command, import_command,
                     create_user_command, demo_command, finalise_expired_command, rescore_command,
-                    serve_command, stats_command, convert_group):
+                    serve_command, stats_command, convert_group, audit_group):
         app.cli.add_command(command)
 
 

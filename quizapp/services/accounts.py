@@ -1,4 +1,5 @@
-"""Account rules, free of Flask: creating users, checking passwords, sign-in lockout.
+"""Account rules, free of Flask: creating users, checking passwords, sign-in lockout, and the
+account page's changes (name, password). Each change is recorded in the audit trail.
 
 Passwords are hashed with scrypt (Werkzeug's default). Between 12 and 64 characters, as
 NCSC guidance suggests: length over composition rules.
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.services import audit, user_sessions
 from quizapp.data.models import (
     ROLES,
     ExtraTimeChange,
@@ -63,7 +65,7 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def get_or_create_organisation(session: Session, name: str) -> Organisation:
+def get_or_create_organisation(session: Session, name: str, *, by: User | None = None) -> Organisation:
     name = " ".join(name.split())
     if not name:
         raise AccountError("Enter the organisation's name")
@@ -72,6 +74,7 @@ def get_or_create_organisation(session: Session, name: str) -> Organisation:
         org = Organisation(name=name)
         session.add(org)
         session.flush()
+        audit.record(session, "organisation.created", actor=by, organisation=org, name=name)
     return org
 
 
@@ -85,6 +88,7 @@ def create_user(
     organisation: Organisation | None = None,
     verified: bool = True,
     now: datetime | None = None,
+    by: User | None = None,
 ) -> User:
     """Create an account. Raises AccountError with a message for the person on any broken rule.
 
@@ -110,9 +114,13 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(session, "account.created", actor=by if by is not None else user, user=user, role=role,
+                 organisation=organisation)
     if organisation is not None:
         session.add(Membership(user_id=user.id, organisation_id=organisation.id))
         session.flush()
+        audit.record(session, "organisation.joined", actor=by if by is not None else user, user=user,
+                     organisation=organisation)
     return user
 
 
@@ -150,6 +158,7 @@ def confirm_email(session: Session, user_id: int, email: str, now: datetime | No
     if user.email != email:
         if find_user(session, email) is not None:
             raise AccountError("Another account now uses this email address, so it cannot become yours")
+        audit.record(session, "email.changed", actor=user, user=user, now=now, before=user.email, after=email)
         user.email = email
         user.email_verified_at = now or utcnow()
     elif user.email_verified_at is None:
@@ -158,13 +167,18 @@ def confirm_email(session: Session, user_id: int, email: str, now: datetime | No
     return user
 
 
-def set_password(user: User, password: str, hashed: str | None = None) -> None:
-    """A new password (`hashed`: its hash, made beforehand outside a write transaction)."""
+def set_password(user: User, password: str, hashed: str | None = None, *, by: User | None = None) -> None:
+    """A new password (`hashed`: its hash, made beforehand outside a write transaction); every
+    session of the account ends (the caller may start a new one). `by`: who set it, if not the
+    account's owner (for the audit trail)."""
     problem = password_problem(password)
     if problem:
         raise AccountError(problem)
     user.password_hash = hashed or hash_password(password)
     user.session_token = secrets.token_hex(16)  # ends every other session
+    session = object_session(user)
+    if session is not None:
+        audit.record(session, "password.changed", actor=by if by is not None else user, user=user)
 
 
 def reset_password(session: Session, user: User, password: str, now: datetime | None = None,
@@ -184,6 +198,7 @@ def reset_password(session: Session, user: User, password: str, now: datetime | 
 class SigninResult:
     user: User | None
     locked_until: datetime | None = None
+    disabled: bool = False  # the right password, for an account an administrator disabled
 
 
 def check_credentials(session: Session, email: str, password: str, *, now: datetime | None = None) -> SigninResult:
@@ -196,15 +211,26 @@ def check_credentials(session: Session, email: str, password: str, *, now: datet
         return SigninResult(None, failures.locked_until)
     user = find_user(session, email)
     ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    if ok and user is not None and user.disabled_at is not None:
+        return SigninResult(None, disabled=True)
     return SigninResult(user if ok else None)
 
 
 def record_signin(session: Session, email: str, result: SigninResult, *, threshold: int, lockout: timedelta,
-                  now: datetime | None = None) -> SigninResult:
+                  now: datetime | None = None, ip: str | None = None) -> SigninResult:
     """The writing half: clear the failure count on success, count a failure (and lock the address
-    after `threshold` in a row) otherwise. Returns the final result (a failure may lock)."""
+    after `threshold` in a row) otherwise. Returns the final result (a failure may lock).
+    Either way the audit trail gets the outcome (and the network address `ip`, when given)."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
+    where = {"ip": ip} if ip else {}
+    if result.user is not None:
+        audit.record(session, "signin.succeeded", actor=result.user, user=result.user, now=now, **where)
+    else:
+        account = find_user(session, email)  # the account the attempt was on, if one has this address
+        reason = ("locked" if result.locked_until is not None else "account disabled" if result.disabled
+                  else "wrong password" if account is not None else "no account with this address")
+        audit.record(session, "signin.failed", user=account, now=now, reason=reason, **where)
     if result.locked_until is not None:
         return result
     failures = session.get(SigninFailures, email, populate_existing=True)
@@ -222,7 +248,7 @@ def record_signin(session: Session, email: str, result: SigninResult, *, thresho
     failures.count += 1
     if failures.count >= threshold:
         failures.locked_until = now + lockout
-        return SigninResult(None, failures.locked_until)
+        return SigninResult(None, failures.locked_until, disabled=result.disabled)
     return result
 
 
@@ -254,6 +280,7 @@ def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | 
         raise AccountError("Extra time can only be set for candidates")
     if not 0 <= percent <= EXTRA_TIME_MAX:
         raise AccountError(f"Extra time must be between 0% and {EXTRA_TIME_MAX}%")
+    before = candidate.extra_time_percent
     candidate.extra_time_percent = percent
     candidate.extra_time_set_by_id = set_by.id
     candidate.extra_time_set_at = now or utcnow()
@@ -261,3 +288,44 @@ def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | 
     if session is not None:  # the history of changes, shown on the employer's candidate page
         session.add(ExtraTimeChange(candidate_id=candidate.id, percent=percent, set_by_id=set_by.id,
                                     set_at=candidate.extra_time_set_at))
+        audit.record(session, "extra_time.changed", actor=set_by, user=candidate, organisation=candidate.organisation,
+                     now=candidate.extra_time_set_at, percent_before=before, percent=percent)
+
+
+# -- the account page: changes a person makes to their own account ---------------------------------
+
+NAME_MAX = 200
+WRONG_CURRENT_PASSWORD = "Your current password is not right"
+
+
+def change_name(user: User, name: str) -> bool:
+    """Whether the name changed (the old and new names are not kept in the audit trail)."""
+    name = " ".join(name.split())
+    if not name:
+        raise AccountError("Enter your full name")
+    if len(name) > NAME_MAX:
+        raise AccountError(f"Name must be {NAME_MAX} characters or fewer")
+    if name == user.name:
+        return False
+    user.name = name
+    session = object_session(user)
+    if session is not None:
+        audit.record(session, "name.changed", actor=user, user=user)
+    return True
+
+
+def password_is_right(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """A new password, given the current one. Every other session of the account ends (this one,
+    `user.session_key`, goes on: the caller signs it in again with the new session token)."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError(WRONG_CURRENT_PASSWORD)
+    if new == current:
+        raise AccountError("Your new password must be different from your current one")
+    set_password(user, new)
+    session = object_session(user)
+    if session is not None:
+        user_sessions.end_other_sessions(session, user, record=False)

@@ -40,6 +40,7 @@ from quizapp.data.models import (
     User,
     item_version_statements,
 )
+from quizapp.services.pools import PoolCache
 
 DEFAULT_BANDS = [
     {"min_percent": 75.0, "label": "Secure"},
@@ -151,12 +152,13 @@ def open_attempt(session: Session, user: User, test: TestForm, mode: str) -> Att
 
 
 def start(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None,
-          before_write: Callable[[], None] | None = None) -> Attempt:
+          before_write: Callable[[], None] | None = None, pools: PoolCache | None = None) -> Attempt:
     """Start a new attempt, or return the candidate's open attempt at this test in this mode
     (so a second click, a second tab or a returning candidate all resume the same attempt).
 
     `before_write` is called after the draw and before anything is written (the web view uses
-    it to take SQLite's write lock only for the insert)."""
+    it to take SQLite's write lock only for the insert). `pools`, the process's PoolCache,
+    spares reading the pool again while no import has changed it."""
     if mode not in (Mode.TIMED, Mode.PRACTICE):
         raise AttemptError("Choose a timed mock or practice")
     existing = open_attempt(session, user, test, mode)
@@ -164,13 +166,15 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
         return existing
     specs = draw_specs(test)
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    pool = load_pool(session, {s.framework for s in specs})
+    frameworks = {s.framework for s in specs}
+    pool = pools.get(session, frameworks, load_pool) if pools is not None else load_pool(session, frameworks)
     drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
     extra = user.extra_time_percent if mode == Mode.TIMED else 0
+    membership = user.current_membership  # its organisation's id, without loading the organisation
     attempt = Attempt(
         user_id=user.id,
         test_id=test.id,
-        organisation_id=user.organisation.id if user.organisation else None,
+        organisation_id=membership.organisation_id if membership is not None else None,
         title=test.title,
         mode=str(mode),
         seed=seed,

@@ -33,6 +33,7 @@ from quizapp.banks import model as bm
 from quizapp.banks.validate import BANK_SUFFIXES, find_bank_files, load_bank_set
 from quizapp.banks.yamlsafe import MAX_FILE_BYTES
 from .importer import ImportRefused, ImportReport, import_bank_set
+from quizapp.data.models import User
 
 UPLOAD_LIFETIME = timedelta(hours=2)
 MAX_FILES = 20
@@ -234,13 +235,13 @@ def preview_import(session: Session, result: UploadCheck) -> None:
         session.rollback()
 
 
-def run_import(session: Session, result: UploadCheck) -> ImportReport | None:
+def run_import(session: Session, result: UploadCheck, by: User | None = None) -> ImportReport | None:
     """Import for real, in the caller's transaction (the caller commits). None when refused
     (result.refused says why; nothing is written)."""
     if not result.ok or result.import_set is None:
         return None
     try:
-        return import_bank_set(session, result.import_set, context=result.context)
+        return import_bank_set(session, result.import_set, context=result.context, by=by)
     except ImportRefused as refused:
         session.rollback()
         result.refused = refused.problems

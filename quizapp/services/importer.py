@@ -20,10 +20,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from quizapp.services import audit
 from quizapp.data import models as m
 from quizapp.banks import model as bm
 from quizapp.banks.model import item_version_hash
 from quizapp.data.models._types import utcnow
+from quizapp.services import pools
 
 
 class ImportRefused(Exception):
@@ -336,12 +338,14 @@ def _ownership_problems(session: Session, bank_set: bm.BankSet) -> list[str]:
 
 
 def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = False,
-                    now: datetime | None = None, context: bm.BankSet | None = None) -> ImportReport:
+                    now: datetime | None = None, context: bm.BankSet | None = None,
+                    by: m.User | None = None) -> ImportReport:
     """Import a valid BankSet in the caller's transaction. Raises ImportRefused (writing nothing)
     if the set has problems. The caller commits (or rolls back on any exception).
 
     `context` is the whole set `bank_set` was validated in, when `bank_set` is only part of it
-    (the trainer's upload): a test's question count is worked out from every bank in it."""
+    (the trainer's upload): a test's question count is worked out from every bank in it.
+    An import that changes something is recorded in the audit trail (`by`: the trainer)."""
     if bank_set.problems:
         raise ImportRefused([str(p) for p in bank_set.problems])
     problems = _ownership_problems(session, bank_set)
@@ -351,4 +355,10 @@ def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = Fal
     importer.frameworks_()
     importer.banks()
     importer.tests()
-    return importer.report
+    pools.bump(session)  # every process's kept pools are read again at their next start
+    report = importer.report
+    if report.changes:
+        audit.record(session, "bank.imported", actor=by, now=importer.now, added=len(report.added),
+                     changed=len(report.changed), restored=len(report.restored), retired=len(report.retired),
+                     full_sync=prune)
+    return report

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
+from quizapp.services import audit
 from quizapp.data.models import (
     Attempt,
     ExtraTimeChange,
@@ -166,6 +167,8 @@ def create_invitation(session: Session, organisation: Organisation, created_by: 
     )
     session.add(invitation)
     session.flush()
+    audit.record(session, "invitation.created", actor=created_by, organisation=organisation, now=now,
+                 invitation=invitation.id, team=team.id if team is not None else None, days=days)
     return invitation
 
 
@@ -192,9 +195,13 @@ def invitation_in(session: Session, organisation_id: int, invitation_id: int) ->
     return invitation if invitation is not None and invitation.organisation_id == organisation_id else None
 
 
-def revoke(invitation: Invitation, now: datetime) -> None:
+def revoke(invitation: Invitation, now: datetime, by: User | None = None) -> None:
     if invitation.revoked_at is None:
         invitation.revoked_at = now
+        session = object_session(invitation)
+        assert session is not None, "revoke a stored invitation"
+        audit.record(session, "invitation.withdrawn", actor=by, organisation=invitation.organisation_id, now=now,
+                     invitation=invitation.id)
 
 
 def usable_invitation(session: Session, code: str, now: datetime) -> Invitation:
@@ -317,11 +324,15 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
     if current is not None:
         current.left_at = now
         session.flush()  # one current membership per user: end this one before adding the next
+        audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now,
+                     reason="joined another organisation")
     membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id,
                             team_id=invitation.team_id, joined_at=now)
     session.add(membership)
     invitation.uses = (invitation.uses or 0) + 1
     session.flush()
+    audit.record(session, "organisation.joined", actor=user, user=user, organisation=invitation.organisation_id, now=now,
+                 invitation=invitation.id)
     session.expire(user, ["memberships"])
     return membership
 
@@ -333,6 +344,7 @@ def leave(session: Session, user: User, now: datetime) -> Membership | None:
         return None
     current.left_at = now
     session.flush()
+    audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now)
     session.expire(user, ["memberships"])
     return current
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from quizapp.services import audit
 from quizapp.domain import question_types, scoring
 from .attempts import store_scores
 from quizapp.data.models import Attempt, AttemptQuestion, Item, ItemVersion, TestForm
@@ -68,8 +69,9 @@ def select_attempts(session: Session, attempt_id: int | None = None, test_key: s
     return list(session.scalars(query))
 
 
-def apply(session: Session, changes: list[Change]) -> None:
-    """Re-mark the changed attempts with the corrected keys and store the new scores."""
+def apply(session: Session, changes: list[Change], by: int | None = None) -> None:
+    """Re-mark the changed attempts with the corrected keys and store the new scores (each one
+    recorded in the audit trail, with its old and new score)."""
     for change in changes:
         attempt = session.get(Attempt, change.attempt_id)
         if attempt is None:
@@ -82,3 +84,6 @@ def apply(session: Session, changes: list[Change]) -> None:
         session.flush()
         session.expire(attempt)
         store_scores(session, attempt)
+        audit.record(session, "rescore.applied", actor=by, user=attempt.user_id, organisation=attempt.organisation_id,
+                     attempt=attempt.id, percent_before=round(change.old_percent, 1),
+                     percent=round(change.new_percent, 1), passed_before=change.old_passed, passed=change.new_passed)

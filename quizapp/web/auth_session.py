@@ -3,6 +3,7 @@ blueprint, the cookie session, and the save tokens that authenticate the answer 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -12,6 +13,7 @@ from flask import Flask, Request, abort, current_app
 from flask.globals import request_ctx
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from itsdangerous import BadSignature
 from sqlalchemy import bindparam, select
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -19,24 +21,38 @@ from werkzeug.routing import RequestRedirect
 from quizapp.web import clock
 from quizapp.domain import save_tokens
 from .extensions import csrf, db, limiter, login_manager
-from quizapp.data.models import User
+from quizapp.data.models import User, UserSession
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# A signed-in session's cookie is re-signed (and so its lifetime restarted) on the first request
+# at least this long after it was last signed, not on every request (SessionInterface).
+SESSION_REFRESH_SECONDS = 60
 
 
 # Built once: SQLAlchemy computes a statement's cache key once per statement object, and this
 # runs on every signed-in request (Session.get builds a new statement each time).
 _USER_BY_ID = select(User).where(User.id == bindparam("id"))
+# The user, only while the session's row exists (one statement, as before the rows were kept).
+_USER_BY_SESSION = (select(User).join(UserSession, UserSession.user_id == User.id)
+                    .where(User.id == bindparam("id"), UserSession.key == bindparam("key")))
 
 
 def load_user(login_id: str) -> User | None:
-    """The login id is "<user id>:<session token>": changing the token ends every session."""
-    user_id, _, token = login_id.partition(":")
+    """The login id is "<user id>:<session token>:<session key>" (quizapp/services/user_sessions.py):
+    changing the token ends every session, deleting the key's row ends that one, and a disabled
+    account has none. An id from before session rows were kept has no key."""
+    user_id, _, rest = login_id.partition(":")
+    token, _, key = rest.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
-    if user is None or user.session_token != token:
+    if key:
+        user = db.session.scalar(_USER_BY_SESSION, {"id": int(user_id), "key": key})
+    else:
+        user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
+    if user is None or user.session_token != token or user.disabled_at is not None:
         return None
+    user.session_key = key or None
     return user
 
 
@@ -61,7 +77,15 @@ def roles_required(*roles: str) -> Callable[[F], F]:
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie session, with its serializer kept between requests, and no session
     at all for `sessionless` views (the answer autosave): their requests neither read nor send
-    the cookie."""
+    the cookie.
+
+    The cookie is re-signed and sent at most once a minute. Flask re-signs a permanent session
+    on every response (SESSION_REFRESH_EACH_REQUEST), which cost every page view about 0.13 ms
+    (an HMAC, JSON and base64, and the Set-Cookie header). Here an unchanged session is sent
+    again only when its signature is SESSION_REFRESH_SECONDS old or more; a changed one always
+    is. So an idle session ends PERMANENT_SESSION_LIFETIME after the cookie was last signed,
+    which is between that lifetime less a minute and that lifetime after the last request
+    (tests/auth/test_session_refresh.py)."""
 
     def get_signing_serializer(self, app: Flask) -> Any:
         # Flask builds (and probes) a new serializer for every request; one per key set will do.
@@ -76,13 +100,37 @@ class SessionInterface(SecureCookieSessionInterface):
         # (A request without cookies, as the autosave script sends, needs no URL match here.)
         if request.method == "POST" and "HTTP_COOKIE" in request.environ and _is_sessionless(app):
             return None  # Flask's null session: empty, and never saved
-        return super().open_session(app, request)
+        # As Flask's, keeping when the cookie was signed (for should_set_cookie).
+        serializer = self.get_signing_serializer(app)
+        value = request.cookies.get(self.get_cookie_name(app))
+        if serializer is None or not value:
+            return self.session_class()
+        try:
+            data, signed_at = serializer.loads(value, max_age=int(app.permanent_session_lifetime.total_seconds()),
+                                               return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.signed_at = signed_at.timestamp()
+        return session
+
+    def should_set_cookie(self, app: Flask, session: Any) -> bool:
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "signed_at", None)
+        return signed_at is None or time.time() - signed_at >= SESSION_REFRESH_SECONDS
 
     def save_session(self, app: Flask, session: Any, response: Any) -> None:
         # An empty session nobody read or changed (every cookieless request: the autosave) has
         # nothing to send or delete; Flask would still work out every cookie attribute first.
         # (What Flask itself does for such a session is nothing else, so the outcome is the same.)
         if not session and not session.modified and not session.accessed:
+            return
+        if session and not self.should_set_cookie(app, session):
+            if session.accessed:  # what Flask does for a session it does not send
+                response.vary.add("Cookie")
             return
         super().save_session(app, session, response)
 
@@ -115,8 +163,10 @@ def _save_token_secrets() -> list[str | bytes]:
 
 def issue_save_token(attempt_id: int, user: User) -> str:
     """The token a question page gives its script for saving answers to `attempt_id`; it expires
-    when a session started now would."""
-    expires = int(clock.now().timestamp() + current_app.permanent_session_lifetime.total_seconds())
+    no later than the session it was issued in (whose cookie may have been signed up to
+    SESSION_REFRESH_SECONDS before this request)."""
+    lifetime = current_app.permanent_session_lifetime.total_seconds() - SESSION_REFRESH_SECONDS
+    expires = int(clock.now().timestamp() + lifetime)
     return save_tokens.issue(current_app.secret_key, attempt_id, user.id, user.session_token, expires)  # type: ignore[arg-type]
 
 
@@ -142,9 +192,28 @@ def _skip_limiter_for_sessionless_views(app: Flask) -> None:
     hooks[hooks.index(limiter._check_request_limit)] = check_request_limit
 
 
+def _skip_remember_cookie_hook_for_sessionless_views(app: Flask) -> None:
+    """Flask-Login's `after_request` hook (for its remember-me cookie, which this app never
+    sets) reads the session on every response, which marks it accessed: each autosave's reply
+    then went through the session's save, working out every cookie attribute, and said
+    `Vary: Cookie` of a reply that no cookie changes. Sessionless views skip the hook."""
+    hooks = app.after_request_funcs.get(None, [])
+    if login_manager._update_remember_cookie not in hooks:
+        raise RuntimeError("Flask-Login's remember-cookie hook was not found: has Flask-Login changed?")
+
+    def update_remember_cookie(response: Any) -> Any:
+        rule = request_ctx.request.url_rule
+        if rule is not None and _view_is_sessionless(app, rule.endpoint):
+            return response
+        return login_manager._update_remember_cookie(response)
+
+    hooks[hooks.index(login_manager._update_remember_cookie)] = update_remember_cookie
+
+
 def init_app(app: Flask) -> None:
-    """After `limiter.init_app(app)`."""
+    """After `limiter.init_app(app)` and `login_manager.init_app(app)`."""
     _skip_limiter_for_sessionless_views(app)
+    _skip_remember_cookie_hook_for_sessionless_views(app)
     app.session_interface = SessionInterface()
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"

@@ -162,8 +162,8 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
                   ("Your organisation", "candidate.organisation")],
     "trainer": [("Question banks", "trainer.home")],
     "employer": [("Cohort results", "employer.home"), ("Candidates", "employer.candidates"), ("Teams", "employer.teams"),
-                 ("Invitations", "employer.invitations")],
-    "admin": [("Users and organisations", "admin.home"), ("Question banks", "trainer.home")],
+                 ("Invitations", "employer.invitations"), ("Audit trail", "employer.audit")],
+    "admin": [("Users and organisations", "admin.home"), ("Question banks", "trainer.home"), ("Audit trail", "admin.audit")],
 }
 
 

@@ -11,13 +11,19 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
+from quizapp.data.models import UserSession
 from quizapp.services import accounts, organisations
 from quizapp.web.extensions import db
 from tests.web.candidate.conftest import FIXTURE_BANKS
 
 VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
 CANDIDATES = {"candidate": None, "other_candidate": None}
+
+
+def SIGNED_IN(status: int) -> dict[str, int]:  # noqa: N802  (reads as a constant in ACCESS)
+    return {v: status for v in VISITORS[1:]}
 
 
 def only(statuses: dict[str, int]) -> dict[str, int]:
@@ -103,6 +109,25 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.export": ("GET", "/admin/organisations/{organisation}/export.xlsx", {"admin": 200}),
     "admin.candidate": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}", {"admin": 200}),
     "admin.candidate_extra_time": ("GET", "/admin/organisations/{organisation}/candidates/{candidate}/extra-time", {"admin": 200}),
+    # Your account: every signed-in role, about their own account only (another's session key is 404).
+    "account.home": ("GET", "/account/", SIGNED_IN(200)),
+    "account.name": ("GET", "/account/name", SIGNED_IN(200)),
+    "account.password": ("GET", "/account/password", SIGNED_IN(200)),
+    "account.email": ("GET", "/account/email", SIGNED_IN(200)),
+    "account.end_session": ("POST", "/account/sessions/{session_key}/end", {**SIGNED_IN(404), "candidate": 302}),
+    "account.end_other_sessions": ("POST", "/account/sessions/end-others", SIGNED_IN(302)),
+    # The administrator's account and organisation pages; the audit trail (an employer's: its own
+    # organisation's events, with no ids in the URL to try).
+    "admin.new_account": ("GET", "/admin/accounts/new", {"admin": 200}),
+    "admin.account": ("GET", "/admin/accounts/{candidate}", {"admin": 200}),
+    "admin.change_role": ("POST", "/admin/accounts/{candidate}/role", {"admin": 400}),  # no role chosen
+    "admin.attach_employer": ("POST", "/admin/accounts/{candidate}/organisation", {"admin": 400}),  # none chosen
+    "admin.disable": ("POST", "/admin/accounts/{candidate}/disable", {"admin": 302}),
+    "admin.enable": ("POST", "/admin/accounts/{candidate}/enable", {"admin": 302}),
+    "admin.new_organisation": ("GET", "/admin/organisations/new", {"admin": 200}),
+    "admin.rename_organisation": ("GET", "/admin/organisations/{organisation}/rename", {"admin": 200}),
+    "admin.audit": ("GET", "/admin/audit", {"admin": 200}),
+    "employer.audit": ("GET", "/employer/audit", {"employer": 200, "other_employer": 200}),
     "candidate.join": ("GET", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
@@ -130,7 +155,13 @@ def objects(app, runner, client, auth, users):
         invitation = organisations.create_invitation(db.session, org, None, datetime.now(UTC), 7, team)
         db.session.commit()
         ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
-    return {"attempt": attempt, "candidate": users["candidate"]["id"], **ids}
+    # A session of "candidate" in another browser: only "candidate" may end it.
+    from .helpers import AuthActions
+
+    AuthActions(app.test_client(), users).as_role("candidate")
+    with app.app_context():
+        session_key = db.session.scalars(select(UserSession.key).where(UserSession.user_id == users["candidate"]["id"])).first()
+    return {"attempt": attempt, "candidate": users["candidate"]["id"], "session_key": session_key, **ids}
 
 
 @pytest.mark.parametrize("visitor", VISITORS)

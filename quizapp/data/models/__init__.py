@@ -1,16 +1,29 @@
 """The database models (SQLAlchemy 2.0, typed). Import them from here."""
 
 from ..db import Base
-from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User
+from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User, UserSession
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
-from .content import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
+from .audit import AuditEvent
+from .content import (
+    Bank,
+    ContentVersion,
+    Framework,
+    Item,
+    ItemVersion,
+    Scenario,
+    Statement,
+    TestForm,
+    item_version_statements,
+)
 from .employer import ExtraTimeChange, Invitation
 
 __all__ = [
     "ROLES",
     "Attempt",
+    "AuditEvent",
     "AttemptQuestion",
     "Bank",
+    "ContentVersion",
     "Base",
     "Ending",
     "ExtraTimeChange",
@@ -30,5 +43,6 @@ __all__ = [
     "Team",
     "TestForm",
     "User",
+    "UserSession",
     "item_version_statements",
 ]

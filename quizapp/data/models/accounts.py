@@ -1,4 +1,4 @@
-"""Users, organisations, teams and memberships."""
+"""Users, organisations, teams and memberships, and each user's signed-in sessions."""
 
 from __future__ import annotations
 
@@ -68,6 +68,8 @@ class User(Base):
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
     extra_time_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     extra_time_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Set by an administrator: a disabled account cannot sign in, and its sessions have ended.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", foreign_keys="Membership.user_id", order_by="Membership.joined_at"
@@ -78,8 +80,12 @@ class User(Base):
     is_active = True
     is_anonymous = False
 
+    # The key of the session this object was loaded for (set by the sign-in and the user loader).
+    session_key = None  # type: str | None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """The login id kept in the session cookie: "<user id>:<session token>:<session key>"."""
+        return f"{self.id}:{self.session_token}:{self.session_key or ''}"
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -145,3 +151,18 @@ class SigninFailures(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
     first_failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class UserSession(Base):
+    """One signed-in browser: listed on the account page, where it can be ended.
+
+    The key is the third part of the login id in the session cookie; a request whose key has no
+    row here (ended, or the account disabled) is treated as signed out. Changing the user's
+    `session_token` ends every session at once."""
+
+    __tablename__ = "user_sessions"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    browser: Mapped[str] = mapped_column(String(100), default="")  # "Chrome on Windows", from the User-Agent

@@ -165,3 +165,16 @@ class TestForm(Base):
     def item_count(self) -> int:
         """Number of questions a form of this test has (scenario draws count their items at assembly)."""
         return int(self.blueprint.get("item_count", 0))
+
+
+class ContentVersion(Base):
+    """One row whose number every import of question banks raises, in the import's own
+    transaction (the `quizapp import` command and the trainer's upload both import through
+    quizapp.services.importer). A process that keeps content in memory between requests (the pool of
+    drawable items: quizapp.services.pools) reads it in one statement to know whether what it keeps is
+    still current, so every app server sees an import made through any of them."""
+
+    __tablename__ = "content_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)

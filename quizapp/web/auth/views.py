@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from limits import parse as parse_limit
 from werkzeug.wrappers import Response
 
+from quizapp.services import user_sessions
 from quizapp.data.db import begin_writing, reads_first
 from quizapp.domain import mail_messages, signed_links
 from quizapp.services import accounts
@@ -42,6 +43,12 @@ def _next() -> str | None:
     """The safe `next` of this request's query string. The sign-in and sign-up forms post to
     their own URL with it, and each page's link to the other carries it on."""
     return _safe_next(request.args.get("next"))
+
+
+def _open_session(user: accounts.User) -> None:
+    """The account's row for this browser (listed on the account page), in the caller's
+    transaction: call before committing, then `_start_session`."""
+    user_sessions.open_session(db.session, user, request.headers.get("User-Agent", ""))
 
 
 def _start_session(user: accounts.User) -> None:
@@ -106,7 +113,10 @@ def sign_in() -> str | Response:
             result,
             threshold=current_app.config["LOCKOUT_THRESHOLD"],
             lockout=timedelta(minutes=current_app.config["LOCKOUT_MINUTES"]),
+            ip=request.remote_addr,
         )
+        if result.user is not None:
+            _open_session(result.user)
         db.session.commit()
         if result.user is not None:
             _start_session(result.user)
@@ -115,6 +125,8 @@ def sign_in() -> str | Response:
         if result.locked_until is not None:
             minutes = max(1, round(current_app.config["LOCKOUT_MINUTES"]))
             message = f"There have been too many failed attempts to sign in with these details. Try again in {minutes} minutes."
+        elif result.disabled:
+            message = "This account has been disabled. Ask your organisation's administrator if you need it again."
         else:
             message = "Enter a correct email address and password"
         form.email.errors = [message]
@@ -328,6 +340,7 @@ def reset_password(token: str) -> str | Response:
             db.session.rollback()
             return user
         accounts.reset_password(db.session, user, form.password.data or "", clock.now(), hashed=new_hash)
+        _open_session(user)
         db.session.commit()
         _start_session(user)
         flash("Your password has been changed. You have been signed out on every other device.", "success")
@@ -339,6 +352,9 @@ def reset_password(token: str) -> str | Response:
 def sign_out() -> Response:
     form = SignOutForm()
     if form.validate_on_submit() or not current_user.is_authenticated:
+        if current_user.is_authenticated:
+            user_sessions.close_session(db.session, current_user)
+            db.session.commit()
         logout_user()
         session.clear()
     return redirect(url_for("main.index"))

@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from quizapp.web.audit_pages import audit_page
 from quizapp.domain import mail_messages
 from quizapp.services import organisations
 from quizapp.web import clock, mail
@@ -323,7 +324,14 @@ def revoke_invitation(invitation_id: int) -> Response:
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    organisations.revoke(invitation, clock.now())
+    organisations.revoke(invitation, clock.now(), by=current_user)
     db.session.commit()
     flash(f"Invitation {organisations.format_code(invitation.code)} withdrawn: it can no longer be used", "success")
     return redirect(url_for(".invitations"))
+
+
+@bp.route("/audit")
+@roles_required("employer")
+def audit() -> str:
+    """The audit trail of the employer's own organisation (nothing else, whatever the query says)."""
+    return audit_page("employer.audit", only_organisation=_organisation())

@@ -300,7 +300,7 @@ def upload_result(token: str) -> str:
 def upload_import(token: str) -> Response | str:
     stored = _own_upload(token)
     result = bank_upload.check(stored, _banks_dir())  # the folder or the database may have changed since
-    report = bank_upload.run_import(db.session, result)
+    report = bank_upload.run_import(db.session, result, by=current_user)
     if report is None:
         db.session.rollback()
         return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,

@@ -53,6 +53,7 @@ def test_the_question_page_carries_a_token_that_saves_without_any_cookie(client,
     reply = _post(app, attempt, info.position, {**answer_form(info), "seq": "3"}, token)
     assert reply.status_code == 200 and reply.get_json()["status"] == "saved"
     assert "Set-Cookie" not in reply.headers
+    assert "Cookie" not in reply.headers.get("Vary", "")  # nothing read the session (Flask-Login's hook skips it)
     assert _stored(app, attempt, info.position) == ([info.correct[0]], 3)
 
 

@@ -2,7 +2,7 @@
 sent_at, send_count)
 
 Revision ID: 0004_mail
-Revises: 0003
+Revises: 0004_perf2
 Create Date: 2026-12-06 03:30:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import quizapp.data.models._types  # noqa: F401  (UTCDateTime columns)
 
 revision: str = '0004_mail'
-down_revision: str | None = '0003'
+down_revision: str | None = '0004_perf2'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,7 @@
+"""Your account: every role's own page (name, password, signed-in sessions)."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+from . import views  # noqa: E402,F401
