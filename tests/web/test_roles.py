@@ -156,7 +156,7 @@ def objects(app, runner, client, auth, users):
         db.session.commit()
         ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
     # A session of "candidate" in another browser: only "candidate" may end it.
-    from .helpers import AuthActions
+    from tests.helpers import AuthActions
 
     AuthActions(app.test_client(), users).as_role("candidate")
     with app.app_context():
