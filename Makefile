@@ -95,6 +95,7 @@ bench: install wrk postgres ## run the benchmarks (not part of CI)
 	$(BIN)/python bench/bench_save_inprocess.py
 	$(BIN)/python bench/bench_save_inprocess.py --db postgresql
 	$(BIN)/python bench/bench_question_page.py
+	$(BIN)/python bench/bench_start_inprocess.py
 	$(BIN)/python bench/saturation.py
 	$(BIN)/python bench/saturation.py --db postgresql
 	$(BIN)/python bench/stampede.py

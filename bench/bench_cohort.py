@@ -31,7 +31,7 @@ from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quizapp.services import accounts, cohort, exports  # noqa: E402
+from quizapp.services import accounts, cohort, cohort_export, exports  # noqa: E402
 from quizapp.data import migrate as migrations  # noqa: E402
 from quizapp.data.db import make_engine, make_sessionmaker  # noqa: E402
 from quizapp.data.models import (
@@ -164,9 +164,9 @@ def main() -> None:
             run(f"distribution ({which})", lambda f=f: cohort.distribution(session, f))
             run(f"pass rate over time ({which})", lambda f=f: cohort.pass_rate_over_time(session, f),
                 lambda p: f"{len(p)} months")  # type: ignore[arg-type]
-            run(f"export query ({which})", lambda f=f: cohort.export_table(session, f),
+            run(f"export query ({which})", lambda f=f: cohort_export.export_table(session, f),
                 lambda t: f"{len(t.rows):,} rows")  # type: ignore[attr-defined]
-            table = cohort.export_table(session, f)
+            table = cohort_export.export_table(session, f)
             run(f"  write CSV ({which})", lambda t=table: exports.csv_bytes(t), lambda b: f"{len(b) / 1e6:.1f} MB")  # type: ignore[arg-type]
             run(f"  write Excel ({which})", lambda t=table: exports.xlsx_bytes(t), lambda b: f"{len(b) / 1e6:.1f} MB")  # type: ignore[arg-type]
         person = cohort.CohortFilter(organisation_id=ids["org"], candidate_id=ids["candidate"], which="all")

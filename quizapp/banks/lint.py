@@ -35,6 +35,11 @@ The rules (the name in brackets ends each warning, so a reviewer can grep for on
     Two options of one item that are the same once normalised, or near-duplicates (a
     ``difflib`` ratio of at least 0.9 over the normalised characters), unless their numbers
     differ: "26 weeks ..." against "40 weeks ..." is a deliberate distractor, not a copy.
+``placeholder``
+    An item that still holds what ``quizapp convert`` leaves for a person to fill in: a
+    rationale starting ``TODO`` (the source had no general feedback) or ``CHANGE-ME`` in any
+    of its texts. This one is an error where it matters: a trainer's upload with one cannot be
+    published (:data:`PUBLISH_BLOCKERS`).
 ``missing-feedback``
     An option with no feedback (every option should say why it is right or wrong).
 ``missing-reference``
@@ -145,6 +150,7 @@ def lint(bank_set: BankSet, *, house_style: bool = True) -> list[LintWarning]:
         check_option_feedback,
         check_references,
         check_negative_stems,
+        check_placeholders,
     ]
     if house_style:
         rules.append(check_house_style)
@@ -236,6 +242,30 @@ def check_option_feedback(bank_set: BankSet) -> Warnings:
             which = f"option {missing[0]} has" if len(missing) == 1 else f"options {', '.join(missing)} have"
             yield _at_item(item, "missing-feedback",
                            f"item '{item.key}': {which} no feedback: say why each option is right or wrong")
+
+
+PLACEHOLDER_TEXT = "CHANGE-ME"
+PUBLISH_BLOCKERS = frozenset({"placeholder"})
+"""Rules whose warnings stop a trainer's upload from being published."""
+
+
+def check_placeholders(bank_set: BankSet) -> Warnings:
+    """Rule ``placeholder``: see the module docstring."""
+    for item in bank_set.items():
+        texts = [item.stem, item.rationale, *item.references]
+        for option in item.options:
+            texts += [option.text, option.feedback]
+        if item.rationale.lstrip().upper().startswith("TODO"):
+            yield _at_item(item, "placeholder", f"item '{item.key}': the rationale still reads TODO: write why the "
+                                                f"correct answer is right")
+        elif any(PLACEHOLDER_TEXT in text for text in texts):
+            yield _at_item(item, "placeholder", f"item '{item.key}' still has a {PLACEHOLDER_TEXT} placeholder: "
+                                                f"replace it")
+
+
+def placeholders(bank_set: BankSet) -> list[LintWarning]:
+    """The ``placeholder`` warnings alone (what stops publishing)."""
+    return sorted(set(check_placeholders(bank_set)))
 
 
 def check_references(bank_set: BankSet) -> Warnings:
@@ -380,8 +410,10 @@ def _percent(part: int | Fraction, whole: int = 1) -> str:
 __all__ = [
     "LintWarning",
     "NEAR_DUPLICATE_RATIO",
+    "PUBLISH_BLOCKERS",
     "lint",
     "normalise",
+    "placeholders",
     "question_sentences",
     "summary",
     "unemphasised_negative",

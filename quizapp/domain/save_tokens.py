@@ -5,7 +5,7 @@ nothing else. The browser's script sends it in an ``X-Save-Token`` header; the a
 session cookie, checks no CSRF form token and loads no user (those cost more than the save
 itself, on the request every candidate sends every few seconds), and checks the token against
 the attempt's owner, read with the question (or cached: the write then checks that the owner
-and their session token are still the same, see `attempts.store_answer`).
+and their session token are still the same, see `answers.store_answer`).
 
 The token is ``<expires>.<mac>``: an HMAC-SHA256, under a key derived from the app's secret key,
 of the attempt id, the owner's user id, the owner's session token and the expiry time.

@@ -1,131 +1,123 @@
-"""Bank files uploaded by a trainer: kept in a temporary store, validated together with the
-banks folder, previewed as an import, and imported all or nothing. No Flask here.
+"""Bank files uploaded by a trainer in the browser: kept in the database as a draft, checked,
+previewed, and published all or nothing. No Flask here.
 
-How an upload is checked: the uploaded files are validated *with the banks folder*, so that a
-bank can name a framework, and a test the banks, that live there. A file in the folder that
-defines the same framework, bank or test id as an uploaded file is left out: the upload takes
-its place. Every problem in the resulting set is reported, wherever it is.
+Draft, check, publish. An upload is stored as it was sent (`WebUpload`: the files as the trainer
+named them, who uploaded them and when, for which owner: quizapp.services.ownership). It stays a draft,
+whose content is in no table a candidate's draw reads, until a trainer of the same owner
+publishes it; publishing checks it again, refuses placeholders a converter left (lint's
+`placeholder` rule: a rationale reading TODO, a CHANGE-ME), imports it with origin "web" and the
+owner, and records who published it and what changed. A full `quizapp import` of the banks
+folder never retires web content (quizapp.services.importer).
 
-What an import loads: the uploaded frameworks, banks and tests, plus the framework files they
-refer to (from the folder), as `quizapp import FILES` would; items missing from an uploaded bank
-are retired, other banks are left alone. The database changes; the folder does not, so the files
-must also be committed to version control, or the next full `quizapp import` undoes the change.
+How an upload is checked: the files are validated together with the banks folder and with the
+files of the owner's earlier published uploads (oldest first), so that a bank can name a
+framework, and a test the banks, that live there. A file of an earlier layer that defines a
+framework, bank or test id that a later layer defines too is left out: the later one takes its
+place (the page lists the folder files an upload stands in for; publishing over the folder's
+content is refused: it changes in the folder). Every problem in the resulting set is reported.
 
-The store: one directory per upload under the instance folder, named by a random token, with
-the files and a small meta file (who uploaded them, when). Only the uploader can use a token,
-and tokens expire (UPLOAD_LIFETIME); expired uploads are deleted whenever an upload is made.
+Files are checked in a temporary folder that is deleted at once; problems name the files as the
+trainer named them and the folder's files by their path in it, never a path on the server.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
-import shutil
+import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from werkzeug.utils import secure_filename
 
 from quizapp.banks import model as bm
+from quizapp.banks.lint import placeholders
 from quizapp.banks.validate import BANK_SUFFIXES, find_bank_files, load_bank_set
 from quizapp.banks.yamlsafe import MAX_FILE_BYTES
 from .importer import ImportRefused, ImportReport, import_bank_set
-from quizapp.data.models import User
+from quizapp.data.models import Framework, User, WebUpload
+from .ownership import Scope
 
-UPLOAD_LIFETIME = timedelta(hours=2)
 MAX_FILES = 20
 CONTEXT_LINES = 2
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+UPLOAD_DIR = "your-upload"
+PUBLISHED_DIR = "published"
 
 
 class UploadError(ValueError):
     """The upload itself is unacceptable (no files, wrong kind, too large); the message says why."""
 
 
-@dataclass(frozen=True)
-class Upload:
-    token: str
-    directory: Path
-    files: list[str]
-    user_id: int
-    created_at: datetime
-
-    @property
-    def paths(self) -> list[Path]:
-        return [self.directory / name for name in self.files]
+def _display_name(raw: str) -> str:
+    """The file's name as the trainer named it, without any folders their browser sent."""
+    return raw.replace("\\", "/").rsplit("/", 1)[-1].strip()
 
 
-class UploadStore:
-    def __init__(self, root: Path, lifetime: timedelta = UPLOAD_LIFETIME) -> None:
-        self.root = root
-        self.lifetime = lifetime
+def _safe(name: str) -> bool:
+    return bool(name) and name not in {".", ".."} and not name.startswith(".") and "\x00" not in name
 
-    def save(self, user_id: int, files: list[tuple[str, bytes]], now: datetime) -> Upload:
-        """Keep the files under a new token. Raises UploadError for an unacceptable upload."""
-        if not files:
-            raise UploadError("Choose one or more YAML files to upload")
-        if len(files) > MAX_FILES:
-            raise UploadError(f"Upload at most {MAX_FILES} files at a time")
-        names: list[str] = []
-        for raw_name, data in files:
-            name = secure_filename(raw_name or "")
-            if not name.lower().endswith(BANK_SUFFIXES):
-                raise UploadError(f"'{raw_name}' is not a YAML file: the file name must end in .yaml or .yml")
-            if len(data) > MAX_FILE_BYTES:
-                raise UploadError(f"'{raw_name}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-            stem, dot, suffix = name.rpartition(".")
-            candidate, n = name, 2
-            while candidate in names:
-                candidate, n = f"{stem}-{n}{dot}{suffix}", n + 1
-            names.append(candidate)
-        self.purge(now)
-        token = secrets.token_urlsafe(24)
-        directory = self.root / token
-        directory.mkdir(parents=True, mode=0o700)
-        for name, (_raw, data) in zip(names, files, strict=True):
-            (directory / name).write_bytes(data)
-        meta = {"user_id": user_id, "created_at": now.isoformat(), "files": names}
-        (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-        return Upload(token, directory, names, user_id, now)
 
-    def get(self, token: str, user_id: int, now: datetime) -> Upload | None:
-        """The upload, if the token is well formed, exists, belongs to this user and has not expired."""
-        if not _TOKEN.fullmatch(token):
-            return None
-        directory = self.root / token
+def save(session: Session, user: User, owner_id: int | None, files: list[tuple[str, bytes]], now: datetime) -> WebUpload:
+    """Keep the files as a new draft (the caller commits). Raises UploadError for an unacceptable upload."""
+    if not files:
+        raise UploadError("Choose one or more YAML files to upload")
+    if len(files) > MAX_FILES:
+        raise UploadError(f"Upload at most {MAX_FILES} files at a time")
+    kept: list[dict[str, str]] = []
+    names: list[str] = []
+    for raw_name, data in files:
+        name = _display_name(raw_name or "")
+        if not _safe(name) or not name.lower().endswith(BANK_SUFFIXES):
+            raise UploadError(f"'{name or raw_name}' is not a YAML file: the file name must end in .yaml or .yml")
+        if len(data) > MAX_FILE_BYTES:
+            raise UploadError(f"'{name}' is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
         try:
-            meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        created = datetime.fromisoformat(meta["created_at"])
-        if meta.get("user_id") != user_id or now - created > self.lifetime:
-            return None
-        return Upload(token, directory, list(meta["files"]), user_id, created)
-
-    def discard(self, upload: Upload) -> None:
-        shutil.rmtree(upload.directory, ignore_errors=True)
-
-    def purge(self, now: datetime) -> int:
-        """Delete expired uploads; how many."""
-        if not self.root.exists():
-            return 0
-        removed = 0
-        for directory in self.root.iterdir():
-            try:
-                meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
-                expired = now - datetime.fromisoformat(meta["created_at"]) > self.lifetime
-            except (OSError, ValueError, KeyError):
-                expired = True  # a broken or half-written upload
-            if expired and directory.is_dir() and _TOKEN.fullmatch(directory.name):
-                shutil.rmtree(directory, ignore_errors=True)
-                removed += 1
-        return removed
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UploadError(f"'{name}' is not UTF-8 text: save it as UTF-8 and upload it again") from None
+        stem, dot, suffix = name.rpartition(".")
+        candidate, n = name, 2
+        while candidate in names:
+            candidate, n = f"{stem}-{n}{dot}{suffix}", n + 1
+        names.append(candidate)
+        kept.append({"name": candidate, "text": text})
+    upload = WebUpload(token=secrets.token_urlsafe(24), organisation_id=owner_id, uploaded_by_id=user.id,
+                       uploaded_at=now, files=kept, status="draft", changes=[])
+    session.add(upload)
+    session.flush()
+    return upload
 
 
-# -- checking and importing ---------------------------------------------------------------------------
+def get(session: Session, token: str, scope: Scope) -> WebUpload | None:
+    """The upload, if the token is well formed and its owner is the viewer's (admins: any)."""
+    if not _TOKEN.fullmatch(token):
+        return None
+    upload = session.scalar(select(WebUpload).where(WebUpload.token == token))
+    if upload is None or not (scope.everything or upload.organisation_id == scope.organisation_id):
+        return None
+    return upload
+
+
+def uploads_of(session: Session, scope: Scope) -> list[WebUpload]:
+    """The owner's uploads, newest first (admins: every upload)."""
+    query = select(WebUpload).order_by(WebUpload.uploaded_at.desc(), WebUpload.id.desc())
+    if not scope.everything:
+        query = query.where(WebUpload.organisation_id.is_(None) if scope.organisation_id is None
+                            else WebUpload.organisation_id == scope.organisation_id)
+    return list(session.scalars(query))
+
+
+def _published(session: Session, owner_id: int | None, before: WebUpload) -> list[WebUpload]:
+    query = (select(WebUpload).where(WebUpload.status == "published", WebUpload.id != before.id)
+             .order_by(WebUpload.published_at, WebUpload.id))
+    query = query.where(WebUpload.organisation_id.is_(None) if owner_id is None else WebUpload.organisation_id == owner_id)
+    return list(session.scalars(query))
+
+
+# -- checking and publishing ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -156,6 +148,7 @@ class UploadCheck:
     summary: str = ""
     report: ImportReport | None = None
     refused: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)  # what stops publishing
     import_set: bm.BankSet | None = None
     context: bm.BankSet | None = None
 
@@ -163,86 +156,158 @@ class UploadCheck:
     def ok(self) -> bool:
         return not self.problems and not self.refused and self.import_set is not None
 
+    @property
+    def publishable(self) -> bool:
+        return self.ok and not self.placeholders and self.report is not None and bool(self.report.changes)
 
-def _context(path: Path, line: int) -> list[SourceLine]:
+
+def _context(text: str, line: int) -> list[SourceLine]:
     if line < 1:
         return []
-    try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
+    lines = text.splitlines()
     first, last = max(1, line - CONTEXT_LINES), min(len(lines), line + CONTEXT_LINES)
     return [SourceLine(n, lines[n - 1], n == line) for n in range(first, last + 1)]
 
 
-def check(upload: Upload, banks_dir: Path) -> UploadCheck:
-    """Validate the upload with the banks folder (see the module docstring). Touches no database."""
-    base = banks_dir.parent
-    uploaded_alone = load_bank_set(upload.paths, base=upload.directory)
-    ids = {("framework", k) for k in uploaded_alone.frameworks} | {("bank", k) for k in uploaded_alone.banks} | {
-        ("test", k) for k in uploaded_alone.tests}
-    result = UploadCheck(files=list(upload.files))
-    kept: list[Path] = []
-    if banks_dir.exists():
-        folder = load_bank_set([banks_dir], base=base)
-        redefined = {entity.file for kind, entities in (("framework", folder.frameworks), ("bank", folder.banks),
-                                                        ("test", folder.tests))
-                     for key, entity in entities.items() if (kind, key) in ids}
-        for label, path in find_bank_files([banks_dir], base):
-            if label in redefined:
-                result.replaced.append(label)
-            else:
+def _ids(bank_set: bm.BankSet) -> dict[str, set[tuple[str, str]]]:
+    """The framework, bank and test ids each file defines."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for kind, entities in (("framework", bank_set.frameworks), ("bank", bank_set.banks), ("test", bank_set.tests)):
+        for key, entity in entities.items():
+            out.setdefault(entity.file, set()).add((kind, key))
+    return out
+
+
+def check(session: Session, upload: WebUpload, banks_dir: Path) -> UploadCheck:
+    """Validate the upload with the banks folder and the owner's published uploads (see the
+    module docstring), and find what publishing would change (nothing is written)."""
+    result = UploadCheck(files=[f["name"] for f in upload.files])
+    with tempfile.TemporaryDirectory(prefix="quizapp-check-") as tmp:
+        root = Path(tmp)
+        shown: dict[str, tuple[str, str, bool]] = {}  # label -> (shown name, text, uploaded)
+        layers: list[list[Path]] = []
+        if banks_dir.exists():
+            link = root / banks_dir.name
+            link.symlink_to(banks_dir.resolve(), target_is_directory=True)
+            layers.append([link])
+        for earlier in _published(session, upload.organisation_id, upload):
+            folder = root / PUBLISHED_DIR / str(earlier.id)
+            layers.append(_write(folder, earlier.files, root, shown, uploaded=False,
+                                 suffix=f" (published {earlier.published_at:%d %b %Y})" if earlier.published_at else ""))
+        mine = _write(root / UPLOAD_DIR, upload.files, root, shown, uploaded=True)
+        layers.append(mine)
+        alone = [load_bank_set(layer, base=root) for layer in layers]
+        later: set[tuple[str, str]] = set()
+        kept: list[Path] = []
+        for layer, loaded in reversed(list(zip(layers, alone, strict=True))):
+            defined = _ids(loaded)
+            for label, path in find_bank_files(layer, root):
+                if defined.get(label, set()) & later:
+                    if layer is layers[0] and banks_dir.exists():
+                        result.replaced.append(label)
+                    continue
                 kept.append(path)
-    combined = load_bank_set([*kept, *upload.paths], base=base)
-    labels = {label: path for label, path in find_bank_files([*kept, *upload.paths], base)}
-    uploaded_labels = {label for label, path in labels.items() if path.parent == upload.directory}
-    for problem in combined.problems:
-        path = labels.get(problem.file)
-        is_upload = problem.file in uploaded_labels
-        shown = path.name if is_upload and path is not None else problem.file
-        result.problems.append(ShownProblem(shown, is_upload, problem.line, problem.column, problem.message,
-                                            _context(path, problem.line) if path is not None else []))
-    result.summary = combined.summary()
-    result.context = combined
-    if combined.ok:
-        result.import_set = _import_part(combined, uploaded_alone)
+            later |= {key for keys in defined.values() for key in keys}
+        result.replaced.sort()
+        combined = load_bank_set(kept, base=root)
+        rename = {label: name for label, (name, _text, _up) in shown.items()}
+        for problem in combined.problems:
+            name, text, uploaded = shown.get(problem.file, (problem.file, "", False))
+            lines = _context(text, problem.line) if text else _folder_context(root / problem.file, problem.line)
+            result.problems.append(ShownProblem(name, uploaded, problem.line, problem.column,
+                                                _renamed(problem.message, rename), lines))
+        result.summary = combined.summary()
+        result.context = combined
+        uploaded_alone = alone[-1]
+        if combined.ok:
+            result.import_set = _import_part(combined, uploaded_alone)
+            result.placeholders = [_renamed(str(w), rename) for w in placeholders(result.import_set)]
+            _preview(session, result, upload.organisation_id, rename)
     return result
 
 
+def _write(folder: Path, files: list[dict[str, str]], root: Path, shown: dict[str, tuple[str, str, bool]], *,
+           uploaded: bool, suffix: str = "") -> list[Path]:
+    folder.mkdir(parents=True)
+    paths = []
+    for n, entry in enumerate(files):
+        # Numbered on disk (names are the trainer's, shown as they were given, never used as paths).
+        path = folder / f"{n:03d}{'.yml' if entry['name'].lower().endswith('.yml') else '.yaml'}"
+        path.write_text(entry["text"], encoding="utf-8")
+        shown[path.relative_to(root).as_posix()] = (entry["name"] + suffix, entry["text"], uploaded)
+        paths.append(path)
+    return paths
+
+
+def _folder_context(path: Path, line: int) -> list[SourceLine]:
+    try:
+        return _context(path.read_text(encoding="utf-8", errors="replace"), line)
+    except OSError:
+        return []
+
+
+def _renamed(text: str, rename: dict[str, str]) -> str:
+    for label in sorted(rename, key=len, reverse=True):
+        text = text.replace(label, rename[label])
+    return text
+
+
 def _import_part(combined: bm.BankSet, uploaded: bm.BankSet) -> bm.BankSet:
-    """The uploaded frameworks, banks and tests (as validated with the folder), plus the
-    frameworks they refer to."""
+    """The uploaded frameworks, banks and tests, as validated with the rest (the frameworks
+    they refer to must already be in the service)."""
+    frameworks = {k: combined.frameworks[k] for k in uploaded.frameworks if k in combined.frameworks}
     banks = {k: combined.banks[k] for k in uploaded.banks if k in combined.banks}
     tests = {k: combined.tests[k] for k in uploaded.tests if k in combined.tests}
-    needed = set(uploaded.frameworks) | {b.framework for b in banks.values()}
-    for test in tests.values():
-        needed.add(test.framework)
-        needed.update(section.framework for section in test.sections)
-    frameworks = {k: combined.frameworks[k] for k in sorted(needed) if k in combined.frameworks}
     return bm.BankSet(frameworks=frameworks, banks=banks, tests=tests, files=list(uploaded.files))
 
 
-def preview_import(session: Session, result: UploadCheck) -> None:
-    """Run the import and roll it back, to show what it would change (fills result.report or
-    result.refused). The caller's session is rolled back afterwards."""
-    if result.import_set is None:
+def _missing_frameworks(session: Session, result: UploadCheck) -> list[str]:
+    assert result.import_set is not None
+    needed = {b.framework for b in result.import_set.banks.values()}
+    for test in result.import_set.tests.values():
+        needed.add(test.framework)
+        needed.update(section.framework for section in test.sections)
+    needed -= set(result.import_set.frameworks)
+    present = set(session.scalars(select(Framework.key).where(Framework.key.in_(sorted(needed)))))
+    return [f"framework '{key}' is not in the service yet: ask an administrator to import it first"
+            for key in sorted(needed - present)]
+
+
+def _preview(session: Session, result: UploadCheck, owner_id: int | None, rename: dict[str, str]) -> None:
+    """Run the import and roll it back, to show what publishing would change."""
+    result.refused = _missing_frameworks(session, result)
+    if result.refused or result.import_set is None:
         return
     try:
-        result.report = import_bank_set(session, result.import_set, context=result.context)
+        result.report = import_bank_set(session, result.import_set, context=result.context,
+                                        owner_id=owner_id, origin="web")
     except ImportRefused as refused:
-        result.refused = refused.problems
+        result.refused = [_renamed(line, rename) for line in refused.problems]
     finally:
         session.rollback()
 
 
-def run_import(session: Session, result: UploadCheck, by: User | None = None) -> ImportReport | None:
-    """Import for real, in the caller's transaction (the caller commits). None when refused
-    (result.refused says why; nothing is written)."""
-    if not result.ok or result.import_set is None:
-        return None
+def publish(session: Session, upload: WebUpload, banks_dir: Path, user: User, now: datetime) -> tuple[UploadCheck, ImportReport | None]:
+    """Check the draft again and publish it in the caller's transaction (the caller commits).
+    The report is None when it cannot be published (the check says why; nothing is written)."""
+    result = check(session, upload, banks_dir)
+    if upload.status != "draft" or not result.publishable or result.import_set is None:
+        return result, None
     try:
-        return import_bank_set(session, result.import_set, context=result.context, by=by)
+        report = import_bank_set(session, result.import_set, context=result.context,
+                                 owner_id=upload.organisation_id, origin="web", now=now, by=user)
     except ImportRefused as refused:
         session.rollback()
         result.refused = refused.problems
-        return None
+        return result, None
+    upload.status = "published"
+    upload.published_by_id = user.id
+    upload.published_at = now
+    upload.changes = report.lines()
+    return result, report
+
+
+def discard(upload: WebUpload) -> None:
+    """A draft nobody will publish: kept in the history, marked discarded."""
+    if upload.status == "draft":
+        upload.status = "discarded"

@@ -165,7 +165,7 @@ def for_test(session: Session, test: object, *, draws: int = DEFAULT_DRAWS, seed
     from .attempts import draw_specs, load_pool
 
     specs = draw_specs(test)  # type: ignore[arg-type]
-    pool = load_pool(session, {spec.framework for spec in specs})
+    pool = load_pool(session, {spec.framework for spec in specs}, test.organisation_id)
     coverage = simulate(pool, specs, shuffle_options=bool(test.blueprint.get("shuffle_options", True)),  # type: ignore[attr-defined]
                         draws=draws, seed=seed)
     titles = [s.get("title", "") for s in test.blueprint["sections"]]  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quizapp.data.models import Bank, Framework, Item, TestForm
+from quizapp.services.ownership import Scope
 
 LEVEL_ORDER = {"practitioner": 0, "practice-supervisor": 1, "practice-leader": 2}
 LEVEL_TITLES = {
@@ -28,11 +29,12 @@ class LevelTests:
     tests: list[TestForm]
 
 
-def tests_by_level(session: Session) -> list[LevelTests]:
+def tests_by_level(session: Session, scope: Scope) -> list[LevelTests]:
+    """The live tests `scope` sees (the service's, and its organisation's), by level."""
     rows = session.execute(
         select(TestForm, Framework.level)
         .join(Framework, TestForm.framework_id == Framework.id)
-        .where(TestForm.retired_at.is_(None))
+        .where(TestForm.retired_at.is_(None), scope.where(TestForm.organisation_id))
         .order_by(TestForm.title)
     ).all()
     grouped: dict[str, list[TestForm]] = {}
@@ -51,7 +53,7 @@ class BankSummary:
     retired: int
 
 
-def bank_summaries(session: Session) -> list[BankSummary]:
+def bank_summaries(session: Session, scope: Scope) -> list[BankSummary]:
     rows = session.execute(
         select(
             Bank,
@@ -59,6 +61,7 @@ def bank_summaries(session: Session) -> list[BankSummary]:
             func.count(Item.id).filter(Item.retired_at.is_not(None)),
         )
         .outerjoin(Item, Item.bank_id == Bank.id)
+        .where(scope.where(Bank.organisation_id))
         .group_by(Bank.id)
         .order_by(Bank.key)
     ).all()

@@ -69,12 +69,13 @@ def _seconds_between(dialect: str, start: ColumnElement, end: ColumnElement) -> 
 
 
 def _chosen(session: Session, f: CohortFilter) -> Subquery:
-    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (current team),
+    """The attempts the filter selects, one row each: id, user_id, test_id, team_id (the team the
+    candidate was in when the attempt started: a later move does not re-attribute it),
     title, percent, passed, started_at, ended_at, ended_how, seconds (time taken)."""
-    return _chosen_select(session, f).subquery("chosen")
+    return chosen_select(session, f).subquery("chosen")
 
 
-def _chosen_select(session: Session, f: CohortFilter) -> Select:
+def chosen_select(session: Session, f: CohortFilter) -> Select:
     dialect = session.get_bind().dialect.name
     # Time taken stops at the deadline: answers saved after it do not count (quizapp.services.attempts).
     end = case((Attempt.deadline_at < Attempt.ended_at, Attempt.deadline_at), else_=Attempt.ended_at)
@@ -82,7 +83,7 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
         Attempt.id.label("id"),
         Attempt.user_id.label("user_id"),
         Attempt.test_id.label("test_id"),
-        Membership.team_id.label("team_id"),
+        Attempt.team_id.label("team_id"),
         Attempt.title.label("title"),
         Attempt.percent.label("percent"),
         Attempt.passed.label("passed"),
@@ -105,9 +106,9 @@ def _chosen_select(session: Session, f: CohortFilter) -> Select:
             select(TestForm.id).join(Framework, TestForm.framework_id == Framework.id).where(Framework.level == f.level)
         ))
     if f.team_id == NO_TEAM:
-        query = query.where(Membership.team_id.is_(None))
+        query = query.where(Attempt.team_id.is_(None))
     elif f.team_id is not None:
-        query = query.where(Membership.team_id == f.team_id)
+        query = query.where(Attempt.team_id == f.team_id)
     if f.candidate_id is not None:
         query = query.where(Attempt.user_id == f.candidate_id)
     if f.start is not None:
@@ -165,7 +166,7 @@ def headline(session: Session, f: CohortFilter) -> Headline:
         func.avg(case((middle(ranked.c.by_percent), ranked.c.percent))),
         func.avg(case((middle(ranked.c.by_seconds), ranked.c.seconds))),
     )).one()
-    return Headline(candidates, attempts, passed, _float(median_percent), _float(median_seconds))
+    return Headline(candidates, attempts, passed, as_float(median_percent), as_float(median_seconds))
 
 
 # -- the statement heatmap ------------------------------------------------------------------------------
@@ -225,8 +226,9 @@ def _cell(total: float, candidates: int, attempts: int, bands: Sequence[Mapping[
 
 def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     """Rows are teams, or the candidates of one team when the filter names a team; columns are
-    statements, weakest first across the whole selection. Two queries: one GROUP BY row and
-    statement, one counting each row's candidates."""
+    statements, weakest first across the whole selection. Three queries: one GROUP BY row and
+    statement, one counting each row's candidates, one counting each statement's candidates
+    across the selection (a candidate whose results were taken in two teams is in two rows)."""
     chosen = _chosen(session, f)
     bands = bands_for(session, f)
     by = "candidate" if f.team_id is not None else "team"
@@ -241,15 +243,21 @@ def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     counts = dict(session.execute(
         select(group, func.count(distinct(chosen.c.user_id))).select_from(chosen).group_by(group)
     ).all())
-    # The whole selection's cell for a statement adds up its rows' sums and counts: a candidate
-    # is in exactly one row (one current team), so candidates add up too.
+    # The whole selection's cell for a statement adds up its rows' sums and attempts; its
+    # candidates are counted across the selection, each once.
+    overall = dict(session.execute(
+        select(StatementResult.statement_id, func.count(distinct(chosen.c.user_id)))
+        .select_from(chosen)
+        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .group_by(StatementResult.statement_id)
+    ).all())
     totals: dict[int, list[float]] = {}
     cells: dict[object, dict[int, Cell]] = {}
     for key, statement_id, total, candidates, attempts in per_group:
         cells.setdefault(key, {})[statement_id] = _cell(total, candidates, attempts, bands)
         t = totals.setdefault(statement_id, [0.0, 0, 0])
         t[0] += float(total)
-        t[1] += candidates
+        t[1] = overall.get(statement_id, 0)
         t[2] += attempts
     statements = {s.id: s for s in session.scalars(
         select(Statement).where(Statement.id.in_(list(totals))).options(selectinload(Statement.framework))
@@ -380,7 +388,7 @@ def attempt_lines(session: Session, f: CohortFilter) -> list[AttemptLine]:
     chosen = _chosen(session, f)
     rows = session.execute(select(chosen).order_by(chosen.c.started_at.desc(), chosen.c.id.desc())).mappings()
     return [AttemptLine(r["id"], r["test_id"], r["title"], _utc(r["started_at"]), _utc(r["ended_at"]), r["ended_how"],
-                        _float(r["seconds"]), float(r["percent"]), r["passed"]) for r in rows]
+                        as_float(r["seconds"]), float(r["percent"]), r["passed"]) for r in rows]
 
 
 @dataclass(frozen=True)
@@ -394,62 +402,6 @@ def statement_profile(session: Session, f: CohortFilter) -> list[ProfileLine]:
     """Mean result per statement over the chosen attempts, weakest first (a candidate's profile
     when the filter names a candidate)."""
     return [ProfileLine(c.code, c.title, c.cell) for c in heatmap(session, f).statements]
-
-
-# -- export -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ExportRow:
-    candidate: str
-    email: str
-    team: str
-    test: str
-    started_at: datetime
-    ended_at: datetime
-    ended_how: str
-    seconds: float | None
-    percent: float
-    passed: bool | None
-    statements: list[float | None]  # in the order of ExportTable.statements
-
-
-@dataclass(frozen=True)
-class ExportTable:
-    statements: list[tuple[str, str]]  # (code, title)
-    rows: list[ExportRow]
-
-
-def export_table(session: Session, f: CohortFilter) -> ExportTable:
-    """One row per chosen attempt with one column per statement, pivoted in SQL."""
-    chosen = _chosen_select(session, f).cte("chosen")
-    statement_ids = list(session.scalars(
-        select(StatementResult.statement_id).distinct().join(chosen, StatementResult.attempt_id == chosen.c.id)
-    ))
-    statements = sorted(
-        session.scalars(select(Statement).where(Statement.id.in_(statement_ids)).options(selectinload(Statement.framework))),
-        key=lambda s: (LEVEL_ORDER.get(s.framework.level, 99), s.framework.key, s.position, s.code),
-    ) if statement_ids else []
-    # One column per statement: a scalar subquery on the (attempt, statement) unique index.
-    pivot_columns = [
-        select(StatementResult.percent)
-        .where(StatementResult.attempt_id == chosen.c.id, StatementResult.statement_id == s.id)
-        .scalar_subquery().label(f"s{n}")
-        for n, s in enumerate(statements)
-    ]
-    query = (
-        select(chosen, User.name.label("candidate"), User.email.label("email"), Team.name.label("team"), *pivot_columns)
-        .join(User, User.id == chosen.c.user_id)
-        .outerjoin(Team, Team.id == chosen.c.team_id)
-        .order_by(User.name, chosen.c.user_id, chosen.c.started_at, chosen.c.id)
-    )
-    n = len(statements)
-    rows = [
-        ExportRow(r[-n - 3], r[-n - 2], r[-n - 1] or "", r.title, r.started_at, r.ended_at, r.ended_how or "",
-                  _float(r.seconds), float(r.percent), r.passed, [_float(v) for v in r[len(r) - n:]])
-        for r in session.connection().execute(query)
-    ]
-    return ExportTable([(s.code, s.title) for s in statements], rows)
 
 
 # -- choices for the filter form -------------------------------------------------------------------------
@@ -488,6 +440,6 @@ def _utc(value: datetime) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _float(value: object) -> float | None:
+def as_float(value: object) -> float | None:
     """PostgreSQL gives numerics as Decimal; SQLite as float."""
     return float(value) if value is not None else None  # type: ignore[arg-type]

@@ -4,11 +4,11 @@ simulated candidates' attempts so that the trainer's item analysis has figures t
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import accounts, organisations, simulation
-from quizapp.data.models import Membership, Organisation, User
+from quizapp.data.models import Attempt, Membership, Organisation, User
 from quizapp.data.models._types import utcnow
 
 DEMO_ORGANISATION = "Demo Borough Council"
@@ -59,7 +59,9 @@ def create_demo_attempts(session: Session, candidates: int = DEMO_SIMULATED_CAND
 
 def put_in_teams(session: Session, organisation: Organisation, emails: list[str]) -> None:
     """The demo's teams (created if missing); the n-th of `emails` goes in team n mod 2, unless they
-    are in a team already. So the employer's dashboard has teams to compare."""
+    are in a team already, with the simulated attempts they have in no team (the story is that
+    they took them in it: results stay with the team they were taken in). So the employer's
+    dashboard has teams to compare."""
     teams = {t.name: t for t in organisations.teams_of(session, organisation.id)}
     chosen = [teams.get(name) or organisations.create_team(session, organisation, name) for name in DEMO_TEAMS]
     members = dict(session.execute(
@@ -70,4 +72,8 @@ def put_in_teams(session: Session, organisation: Organisation, emails: list[str]
     for n, email in enumerate(emails):
         membership = members.get(email)
         if membership is not None and membership.team_id is None:
-            organisations.set_team(session, membership, chosen[n % len(chosen)])
+            team = chosen[n % len(chosen)]
+            organisations.set_team(session, membership, team)
+            session.execute(update(Attempt).where(
+                Attempt.user_id == membership.user_id, Attempt.organisation_id == organisation.id,
+                Attempt.team_id.is_(None)).values(team_id=team.id))

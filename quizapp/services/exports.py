@@ -1,8 +1,9 @@
-"""Writing a cohort export (quizapp.services.cohort.ExportTable) as CSV or Excel. No Flask.
+"""Writing a cohort export (quizapp.services.cohort_export.ExportTable) as CSV or Excel. No Flask.
 
-Text that a spreadsheet could take for a formula (starting with = + - @, a tab or a carriage
-return) gets a leading apostrophe, in both formats (OWASP's advice on CSV injection): a
-candidate's name such as "=HYPERLINK(...)" is shown as text, never run.
+In the CSV, text that a spreadsheet could take for a formula (starting with = + - @, a tab or
+a carriage return) gets a leading apostrophe (OWASP's advice on CSV injection): a candidate's
+name such as "=HYPERLINK(...)" is shown as text, never run. The Excel file needs no apostrophe:
+every text cell is written as an inline string, which Excel never runs ("-North" stays "-North").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import IO
 from zoneinfo import ZoneInfo
 
 from . import xlsx
-from .cohort import ExportRow, ExportTable
+from .cohort_export import ExportRow, ExportTable
 
 UK = ZoneInfo("Europe/London")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,10 +46,12 @@ def _passed(value: bool | None) -> str:
     return "" if value is None else ("Yes" if value else "No")
 
 
-def _values(row: ExportRow) -> list[object]:
-    """One row as typed values: text made safe, times in UK local time, numbers rounded."""
+def _values(row: ExportRow, protect: bool = True) -> list[object]:
+    """One row as typed values: text made safe (for CSV: `protect`), times in UK local time,
+    numbers rounded."""
+    text = safe_text if protect else str
     return [
-        safe_text(row.candidate), safe_text(row.email), safe_text(row.team), safe_text(row.test),
+        text(row.candidate), text(row.email), text(row.team), text(row.test),
         _local(row.started_at), _local(row.ended_at), ENDINGS.get(row.ended_how, row.ended_how),
         round(row.seconds / 60, 1) if row.seconds is not None else None,
         round(row.percent, 1), _passed(row.passed),
@@ -80,8 +83,8 @@ def xlsx_bytes(table: ExportTable, sheet_title: str = "Results") -> bytes:
     names = headers(table)
     return xlsx.workbook_bytes(
         xlsx.sheet_name(sheet_title, default="Results"),
-        [safe_text(name) for name in names],
-        (_values(row) for row in table.rows),
+        names,
+        (_values(row, protect=False) for row in table.rows),
         widths=[28 if n < 4 else 14 for n in range(len(names))],
     )
 
@@ -92,6 +95,17 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "all"
 
 
-def filename(organisation: str, selection: str, on: date, extension: str) -> str:
-    """e.g. org-a-fixture-mock-2026-03-02.csv: says the organisation, the test and the date."""
-    return f"{slug(organisation)}-{slug(selection)}-{on.isoformat()}.{extension}"
+WHICH_WORDS = {"latest": "latest-attempts", "first": "first-attempts", "best": "best-attempts", "all": "every-attempt"}
+
+
+def filename(organisation: str, selection: str, on: date, extension: str, *, team: str = "All teams",
+             which: str = "latest", date_from: date | None = None, date_to: date | None = None) -> str:
+    """Says what was chosen and when it was downloaded: the organisation, the test, the team,
+    which attempts, the date range if any, then the day, e.g.
+    org-a-fixture-mock-blue-best-attempts-from-2026-01-01-to-2026-01-31-2026-03-02.csv."""
+    parts = [slug(organisation), slug(selection), slug(team), WHICH_WORDS.get(which, slug(which))]
+    if date_from is not None:
+        parts.append(f"from-{date_from.isoformat()}")
+    if date_to is not None:
+        parts.append(f"to-{date_to.isoformat()}")
+    return "-".join([*parts, on.isoformat()]) + f".{extension}"

@@ -9,7 +9,11 @@ Rules (see docs/bank-format.md, "Versions"):
   attempts keep pointing at the versions they showed.
 - A partial import (some paths only) retires items missing from the banks it contains, but
   does not retire banks, tests or frameworks it does not mention; a full import (`prune=True`)
-  retires those too.
+  retires those too, but only what came from the same source (`origin`): a full sync of
+  `question_banks/` never retires what trainers published from the browser.
+- Content has an owner (quizapp.services.ownership) and an origin ("folder" or "web"). An import may
+  change only rows of its own owner and origin: an id that exists with another owner or origin
+  is refused, so an upload can never change the folder's content or another organisation's.
 """
 
 from __future__ import annotations
@@ -79,8 +83,10 @@ def _by_key(session: Session, model: type) -> dict[str, object]:
 
 class _Importer:
     def __init__(self, session: Session, bank_set: bm.BankSet, prune: bool, now: datetime,
-                 context: bm.BankSet | None = None) -> None:
+                 context: bm.BankSet | None = None, owner_id: int | None = None, origin: str = "folder") -> None:
         self.session = session
+        self.owner = dict(organisation_id=owner_id, origin=origin)
+        self.origin = origin
         self.set = bank_set
         self.context = context or bank_set
         self.prune = prune
@@ -96,7 +102,7 @@ class _Importer:
             values = dict(title=fw.title, level=fw.level, description=fw.description,
                           content_hash=fw.content_hash(), source_file=fw.file)
             if row is None:
-                row = m.Framework(key=key, **values)
+                row = m.Framework(key=key, **values, **self.owner)
                 self.session.add(row)
                 self.frameworks[key] = row
                 self.report.added.append(f"framework {key}")
@@ -125,7 +131,7 @@ class _Importer:
         self.session.flush()
         if self.prune:
             for key, row in self.frameworks.items():
-                if key not in self.set.frameworks and row.retired_at is None:
+                if key not in self.set.frameworks and row.retired_at is None and row.origin == self.origin:
                     row.retired_at = self.now
                     self.report.retired.append(f"framework {key}")
         for key, row in self.frameworks.items():
@@ -150,7 +156,7 @@ class _Importer:
             values = dict(framework_id=framework.id, title=bank.title, description=bank.description, source_file=bank.file)
             row = banks.get(key)
             if row is None:
-                row = m.Bank(key=key, **values)
+                row = m.Bank(key=key, **values, **self.owner)
                 self.session.add(row)
                 banks[key] = row
                 self.report.added.append(f"bank {key}")
@@ -171,21 +177,22 @@ class _Importer:
                     seen_items.add(item.key)
 
         imported_banks = {banks[key].id for key in self.set.banks}
+        own_banks = {row.id for row in banks.values() if row.origin == self.origin}
         for key, irow in items.items():
             if key in seen_items or irow.retired_at is not None:
                 continue
-            if self.prune or irow.bank_id in imported_banks:
+            if (self.prune and irow.bank_id in own_banks) or irow.bank_id in imported_banks:
                 irow.retired_at = self.now
                 self.report.retired.append(f"item {key}")
         for key, srow in scenarios.items():
             if key in seen_scenarios or srow.retired_at is not None:
                 continue
-            if self.prune or srow.bank_id in imported_banks:
+            if (self.prune and srow.bank_id in own_banks) or srow.bank_id in imported_banks:
                 srow.retired_at = self.now
                 self.report.retired.append(f"scenario {key}")
         if self.prune:
             for key, brow in banks.items():
-                if key not in self.set.banks and brow.retired_at is None:
+                if key not in self.set.banks and brow.retired_at is None and brow.origin == self.origin:
                     brow.retired_at = self.now
                     self.report.retired.append(f"bank {key}")
         self.session.flush()
@@ -274,7 +281,7 @@ class _Importer:
             )
             row = tests.get(key)
             if row is None:
-                self.session.add(m.TestForm(key=key, updated_at=self.now, **values))
+                self.session.add(m.TestForm(key=key, updated_at=self.now, **values, **self.owner))
                 self.report.added.append(f"test {key}")
                 continue
             if row.retired_at is not None:
@@ -286,7 +293,7 @@ class _Importer:
                 row.updated_at = self.now
         if self.prune:
             for key, row in tests.items():
-                if key not in self.set.tests and row.retired_at is None:
+                if key not in self.set.tests and row.retired_at is None and row.origin == self.origin:
                     row.retired_at = self.now
                     self.report.retired.append(f"test {key}")
         self.session.flush()
@@ -321,37 +328,67 @@ def _item_count_range(bank_set: bm.BankSet, test: bm.TestBlueprint) -> tuple[int
     return low, high
 
 
-def _ownership_problems(session: Session, bank_set: bm.BankSet) -> list[str]:
-    """Ids that already belong to a bank this (partial) import does not contain."""
+def _source_name(organisation_id: int | None, origin: str) -> str:
+    if origin == "folder":
+        return "the question_banks/ folder (change it there, then run quizapp import)"
+    return "the service" if organisation_id is None else "another organisation"
+
+
+def _ownership_problems(session: Session, bank_set: bm.BankSet, owner_id: int | None = None,
+                        origin: str = "folder") -> list[str]:
+    """Ids that already belong to a bank this (partial) import does not contain, and frameworks,
+    banks and tests that exist with another owner or origin (this import may not change them)."""
     problems = []
+    for kind, model, entities in (("framework", m.Framework, bank_set.frameworks), ("bank", m.Bank, bank_set.banks),
+                                  ("test", m.TestForm, bank_set.tests)):
+        if not entities:
+            continue
+        for key, organisation_id, row_origin in session.execute(
+                select(model.key, model.organisation_id, model.origin).where(model.key.in_(list(entities)))):
+            if (organisation_id, row_origin) != (owner_id, origin):
+                entity = entities[key]
+                problems.append(f"{entity.file}:{entity.line}:1: {kind} id '{key}' is already used by "
+                                f"{_source_name(organisation_id, row_origin)}: choose another id")
+    if problems:
+        return problems
     bank_of_item = {key: bank_key for key, bank_key in session.execute(
         select(m.Item.key, m.Bank.key).join(m.Bank, m.Item.bank_id == m.Bank.id))}
+    bank_owner = dict(session.execute(select(m.Bank.key, m.Bank.organisation_id)).all())
     for bank in bank_set.banks.values():
         for item in bank.all_items():
             owner = bank_of_item.get(item.key)
             if owner is not None and owner != bank.key and owner not in bank_set.banks:
                 problems.append(
-                    f"{item.file}:{item.line}:1: item id '{item.key}' already belongs to bank '{owner}', "
+                    f"{item.file}:{item.line}:1: item id '{item.key}' already belongs to "
+                    f"{_bank_name(owner, bank_owner.get(owner), owner_id)}, "
                     "which is not part of this import (item ids are unique across all banks)"
                 )
     return problems
 
 
+def _bank_name(key: str, organisation_id: int | None, viewer: int | None) -> str:
+    """A bank's name for a message, unless it is another organisation's (never named)."""
+    if organisation_id is not None and organisation_id != viewer:
+        return "another organisation's bank"
+    return f"bank '{key}'"
+
+
 def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = False,
                     now: datetime | None = None, context: bm.BankSet | None = None,
-                    by: m.User | None = None) -> ImportReport:
+                    owner_id: int | None = None, origin: str = "folder", by: m.User | None = None) -> ImportReport:
     """Import a valid BankSet in the caller's transaction. Raises ImportRefused (writing nothing)
     if the set has problems. The caller commits (or rolls back on any exception).
 
     `context` is the whole set `bank_set` was validated in, when `bank_set` is only part of it
     (the trainer's upload): a test's question count is worked out from every bank in it.
+    `owner_id` and `origin` say whose content this is and where it came from (see above).
     An import that changes something is recorded in the audit trail (`by`: the trainer)."""
     if bank_set.problems:
         raise ImportRefused([str(p) for p in bank_set.problems])
-    problems = _ownership_problems(session, bank_set)
+    problems = _ownership_problems(session, bank_set, owner_id, origin)
     if problems:
         raise ImportRefused(problems)
-    importer = _Importer(session, bank_set, prune, now or utcnow(), context)
+    importer = _Importer(session, bank_set, prune, now or utcnow(), context, owner_id, origin)
     importer.frameworks_()
     importer.banks()
     importer.tests()

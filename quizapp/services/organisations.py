@@ -224,6 +224,17 @@ def usable_invitation(session: Session, code: str, now: datetime) -> Invitation:
     return invitation
 
 
+def ended_invitation(session: Session, code: str, now: datetime) -> str | None:
+    """Why the invitation with this code can no longer be used, if it was withdrawn or has
+    expired (None for a usable or unknown code): said before anyone is asked to sign in."""
+    try:
+        usable_invitation(session, code, now)
+    except MembershipError as error:
+        found = session.scalar(select(Invitation).where(Invitation.code == normalise_code(code)))
+        return str(error) if found is not None else None
+    return None
+
+
 # -- invitations by email ---------------------------------------------------------------------------
 
 MAX_EMAILED = 200  # addresses in one go

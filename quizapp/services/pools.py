@@ -49,22 +49,25 @@ class PoolCache:
     the starts served from memory and those that read the pool."""
 
     def __init__(self) -> None:
-        self._pools: dict[frozenset[str], tuple[int, Pool]] = {}
+        self._pools: dict[tuple[frozenset[str], int | None], tuple[int, Pool]] = {}
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get(self, session: Session, framework_keys: Iterable[str],
-            load: Callable[[Session, set[str]], Pool]) -> Pool:
-        """The pool of these frameworks, read by `load` only if the content changed since."""
-        key = frozenset(framework_keys)
+            load: Callable[[Session, set[str], int | None], Pool], owner_id: int | None = None) -> Pool:
+        """The pool of these frameworks for a test of this owner (the service's banks, and the
+        organisation's when `owner_id` is one: quizapp.services.ownership), read by `load` only if
+        the content changed since."""
+        frameworks = frozenset(framework_keys)
+        key = (frameworks, owner_id)
         version = current(session)
         with self._lock:
             kept = self._pools.get(key)
             if kept is not None and kept[0] == version:
                 self.hits += 1
                 return kept[1]
-        pool = load(session, set(key))  # outside the lock: two threads may both read, harmlessly
+        pool = load(session, set(frameworks), owner_id)  # outside the lock: two threads may both read, harmlessly
         with self._lock:
             self.misses += 1
             self._pools[key] = (version, pool)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from quizapp.banks import model as bm
 from quizapp.domain import question_types
 from quizapp.services import results
 from quizapp.domain.assembly import DrawError, PoolItem, assemble, option_order
@@ -138,7 +139,7 @@ def form_for_test(session: Session, test: TestForm, seed: int) -> FormPreview:
     from .attempts import draw_specs, load_pool
 
     specs = draw_specs(test)
-    pool = load_pool(session, {spec.framework for spec in specs})
+    pool = load_pool(session, {spec.framework for spec in specs}, test.organisation_id)
     try:
         drawn = assemble(pool, specs, seed, bool(test.blueprint.get("shuffle_options", True)))
     except DrawError as error:
@@ -154,3 +155,54 @@ def form_for_test(session: Session, test: TestForm, seed: int) -> FormPreview:
     ]
     return FormPreview(test, seed, questions)
 
+
+
+# -- drafts: previews of an upload that is not published (nothing of it is in the database) ---------
+
+
+def draft_version(item: bm.Item, scenario: bm.Scenario | None, number: int) -> ItemVersion:
+    """A transient ItemVersion (never added to a session) holding a draft item's content."""
+    return ItemVersion(
+        id=-number, number=0, type=item.type, section=item.section, difficulty=item.difficulty, scoring=item.scoring,
+        stem=item.stem, options=[{"text": o.text, "correct": o.correct, "feedback": o.feedback} for o in item.options],
+        rationale=item.rationale, references=list(item.references),
+        scenario_title=scenario.title if scenario else None, scenario_text=scenario.text if scenario else None,
+        statements=[],
+    )
+
+
+def _draft_versions(bank_set: bm.BankSet) -> dict[str, ItemVersion]:
+    out: dict[str, ItemVersion] = {}
+    for bank in bank_set.banks.values():
+        scenarios = {s.key: s for s in bank.scenarios}
+        for item in bank.all_items():
+            out[item.key] = draft_version(item, scenarios.get(item.scenario) if item.scenario else None, len(out) + 1)
+    return out
+
+
+def draft_questions(draft: bm.BankSet, seed: int) -> list[PreviewQuestion]:
+    """Every item of a draft's banks, in file order, with option orders drawn from one seed."""
+    rng = random.Random(seed)
+    out = []
+    for n, (key, version) in enumerate(_draft_versions(draft).items(), start=1):
+        pool_item = PoolItem(version.id, key, "", version.section, (), version.type, len(version.options))
+        out.append(PreviewQuestion(version, list(option_order(rng, pool_item, True)), position=n,
+                                   section=version.section, item_key=key))
+    return out
+
+
+def draft_form(context: bm.BankSet, test: bm.TestBlueprint, seed: int) -> tuple[list[PreviewQuestion], str | None]:
+    """A form of a draft test drawn from the whole checked set (the folder, the owner's published
+    files and the draft), as it would be drawn once published."""
+    from quizapp.banks.forms import draw_specs as blueprint_specs
+    from quizapp.banks.forms import pool_from_bank_set
+
+    pool = pool_from_bank_set(context)
+    try:
+        drawn = assemble(pool, blueprint_specs(test), seed, test.shuffle_options)
+    except DrawError as error:
+        return [], f"The banks cannot make a form of this test: {error}"
+    versions = _draft_versions(context)
+    return [PreviewQuestion(versions[q.key], list(q.option_order), position=n, section=q.section,
+                            scenario_key=q.scenario, item_key=q.key)
+            for n, q in enumerate(drawn, start=1)], None

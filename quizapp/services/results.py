@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import question_types
-from .attempts import next_seq, time_taken_seconds
+from .answers import next_seq
+from .attempts import time_taken_seconds
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,

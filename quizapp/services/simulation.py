@@ -34,7 +34,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from quizapp.services import accounts, attempts
+from quizapp.services import accounts, answers, attempts
 from quizapp.domain import question_types
 from quizapp.data.models import (
     Attempt,
@@ -189,7 +189,7 @@ def simulate(session: Session, organisation: Organisation, candidates: int, now:
             clock += per_question * rng.uniform(0.5, 1.2)
             answer = simulated_answer(rng, theta, version, model)
             if answer is not None:
-                attempts.save_answer(session, attempt, question, answer, 1, clock, 0.0, explicit=True)
+                answers.save_answer(session, attempt, question, answer, 1, clock, 0.0, explicit=True)
         attempts.finish(session, attempt, min(clock + timedelta(seconds=30), attempt.started_at + limit))
     session.flush()
     return SimulationReport(test, candidates, len(started))

@@ -1,5 +1,6 @@
 """What the trainer's workspace shows: frameworks, banks, scenarios and items with their versions,
-and the item search. Read-only SQL (SQLAlchemy 2.0 select()); no Flask."""
+and the item search. Read-only SQL (SQLAlchemy 2.0 select()); no Flask. Every query takes the
+viewer's `Scope` (quizapp.services.ownership): another organisation's content is never found."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+
+from quizapp.services.ownership import Scope
 
 from quizapp.data.models import (
     Attempt,
@@ -65,19 +68,22 @@ class StatementCoverage:
     total: int
 
 
-def framework(session: Session, key: str) -> Framework | None:
-    return session.scalar(select(Framework).where(Framework.key == key).options(selectinload(Framework.statements)))
+def framework(session: Session, key: str, scope: Scope) -> Framework | None:
+    """The framework, if `scope` sees it (another organisation's is None, as if it did not exist)."""
+    return session.scalar(select(Framework).where(Framework.key == key, scope.where(Framework.organisation_id))
+                          .options(selectinload(Framework.statements)))
 
 
-def statement_coverage(session: Session, fw: Framework) -> list[StatementCoverage]:
-    """Live items keyed to each statement of the framework, by section."""
+def statement_coverage(session: Session, fw: Framework, scope: Scope) -> list[StatementCoverage]:
+    """Live items keyed to each statement of the framework, by section, in the banks `scope` sees."""
     counts = session.execute(
         select(Statement.id, ItemVersion.section, func.count(Item.id))
         .join(item_version_statements, item_version_statements.c.statement_id == Statement.id)
         .join(ItemVersion, ItemVersion.id == item_version_statements.c.item_version_id)
         .join(Item, Item.current_version_id == ItemVersion.id)
         .join(Bank, Bank.id == Item.bank_id)
-        .where(Statement.framework_id == fw.id, Item.retired_at.is_(None), Bank.retired_at.is_(None))
+        .where(Statement.framework_id == fw.id, Item.retired_at.is_(None), Bank.retired_at.is_(None),
+               scope.where(Bank.organisation_id))
         .group_by(Statement.id, ItemVersion.section)
     ).all()
     by_statement: dict[int, dict[str, int]] = {}
@@ -91,12 +97,15 @@ def statement_coverage(session: Session, fw: Framework) -> list[StatementCoverag
     return out
 
 
-def banks_of(session: Session, fw: Framework) -> list[Bank]:
-    return list(session.scalars(select(Bank).where(Bank.framework_id == fw.id).order_by(Bank.key)))
+def banks_of(session: Session, fw: Framework, scope: Scope) -> list[Bank]:
+    return list(session.scalars(select(Bank).where(Bank.framework_id == fw.id, scope.where(Bank.organisation_id))
+                                .order_by(Bank.key)))
 
 
-def tests_of(session: Session, fw: Framework) -> list[TestForm]:
-    return list(session.scalars(select(TestForm).where(TestForm.framework_id == fw.id).order_by(TestForm.key)))
+def tests_of(session: Session, fw: Framework, scope: Scope) -> list[TestForm]:
+    return list(session.scalars(select(TestForm).where(TestForm.framework_id == fw.id,
+                                                       scope.where(TestForm.organisation_id))
+                                .order_by(TestForm.key)))
 
 
 # -- banks and scenarios ----------------------------------------------------------------------------
@@ -115,8 +124,8 @@ class BankDetail:
     scenarios: list[ScenarioBlock]
 
 
-def bank(session: Session, key: str) -> BankDetail | None:
-    row = session.scalar(select(Bank).where(Bank.key == key))
+def bank(session: Session, key: str, scope: Scope) -> BankDetail | None:
+    row = session.scalar(select(Bank).where(Bank.key == key, scope.where(Bank.organisation_id)))
     if row is None:
         return None
     items = _item_rows(session, _item_select().where(Item.bank_id == row.id).order_by(Item.position, Item.key))
@@ -131,8 +140,9 @@ def bank(session: Session, key: str) -> BankDetail | None:
     return BankDetail(row, standalone, list(blocks.values()))
 
 
-def scenario(session: Session, key: str) -> ScenarioBlock | None:
-    row = session.scalar(select(Scenario).where(Scenario.key == key))
+def scenario(session: Session, key: str, scope: Scope) -> ScenarioBlock | None:
+    row = session.scalar(select(Scenario).join(Bank, Bank.id == Scenario.bank_id)
+                         .where(Scenario.key == key, scope.where(Bank.organisation_id)))
     if row is None:
         return None
     items = _item_rows(session, _item_select().where(Item.scenario_id == row.id).order_by(Item.position))
@@ -161,9 +171,9 @@ class ItemDetail:
         return self.item.current_version
 
 
-def item(session: Session, key: str) -> ItemDetail | None:
+def item(session: Session, key: str, scope: Scope) -> ItemDetail | None:
     row = session.scalar(
-        select(Item).where(Item.key == key)
+        select(Item).join(Bank, Bank.id == Item.bank_id).where(Item.key == key, scope.where(Bank.organisation_id))
         .options(selectinload(Item.versions).selectinload(ItemVersion.statements), selectinload(Item.bank))
     )
     if row is None:
@@ -225,10 +235,11 @@ def _like(value: str) -> str:
     return f"%{escaped}%"
 
 
-def search(session: Session, query: SearchQuery) -> SearchResult:
+def search(session: Session, query: SearchQuery, scope: Scope) -> SearchResult:
     """Items whose current version matches every field given: text in the stem, options,
-    rationale or references; part of the id; a statement code; a section; a type; a framework."""
-    statement = _item_select()
+    rationale or references; part of the id; a statement code; a section; a type; a framework.
+    Only in the banks `scope` sees."""
+    statement = _item_select().where(scope.where(Bank.organisation_id))
     if query.text:
         like = _like(query.text)
         statement = statement.where(or_(
@@ -260,5 +271,11 @@ def search(session: Session, query: SearchQuery) -> SearchResult:
     return SearchResult(query, rows, total)
 
 
-def framework_keys(session: Session) -> list[str]:
-    return list(session.scalars(select(Framework.key).order_by(Framework.key)))
+def framework_keys(session: Session, scope: Scope) -> list[str]:
+    return list(session.scalars(select(Framework.key).where(scope.where(Framework.organisation_id))
+                                .order_by(Framework.key)))
+
+
+def test(session: Session, key: str, scope: Scope) -> TestForm | None:
+    """The test, if `scope` sees it."""
+    return session.scalar(select(TestForm).where(TestForm.key == key, scope.where(TestForm.organisation_id)))

@@ -17,8 +17,17 @@ from .extensions import db
 from quizapp.data.models import User
 
 
+class PercentField(IntegerField):
+    """A whole number of percent, written as people write it: "25", "25%", "+25 %"."""
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        if valuelist:
+            valuelist = [str(valuelist[0]).strip().removesuffix("%").strip().removeprefix("+").strip()]
+        super().process_formdata(valuelist)
+
+
 class ExtraTimeForm(FlaskForm):
-    percent = IntegerField(
+    percent = PercentField(
         "Extra time",
         widget=GovTextInput(),
         validators=[
@@ -39,7 +48,9 @@ def extra_time_page(candidate: User, back_url: str, done_url: str) -> str | Resp
         flash(f"Extra time for {candidate.name} is now {candidate.extra_time_percent}%", "success")
         return redirect(done_url)
     # WTForms' own message for "abc" ("Not a valid integer value") is not one to show a person.
-    if form.percent.errors and form.percent.raw_data and not str(form.percent.raw_data[0]).strip().lstrip("-").isdigit():
+    written = str(form.percent.raw_data[0]).strip().removesuffix("%").strip().removeprefix("+").strip() \
+        if form.percent.raw_data else ""
+    if form.percent.errors and form.percent.raw_data and not written.lstrip("-").isdigit():
         form.percent.errors = ["Enter the extra time as a whole number, like 25"]
     return render_template("shared/extra_time.html", title=f"Extra time for {candidate.name}", form=form,
                            candidate=candidate, back_url=back_url)

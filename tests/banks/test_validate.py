@@ -672,3 +672,32 @@ def test_yamlish_text_never_raises(fuzz_dir: Path, text: str) -> None:
 def test_mutated_banks_never_raise(fuzz_dir: Path, position: int, insert: str, cut: int) -> None:
     text = BANK[:position] + insert + BANK[position + cut:]
     _load_never_raises(fuzz_dir, text.encode("utf-8", "surrogatepass"))
+
+
+@pytest.mark.parametrize("enabled", [True, False], ids=["collector on", "collector off"])
+@pytest.mark.parametrize("fails", [False, True], ids=["loads", "raises"])
+def test_loading_leaves_the_cycle_collector_as_it_found_it(tmp_path: Path, monkeypatch, enabled: bool,
+                                                          fails: bool) -> None:
+    """load_bank_set pauses the cycle collector for speed; afterwards it is on or off as before,
+    even when loading raises."""
+    import gc
+
+    from quizapp.banks import validate
+
+    write_files(tmp_path, {"f.yaml": "framework: f\n"})
+    if fails:
+        def broken(*args, **kwargs):
+            assert not gc.isenabled()
+            raise OSError("disk gone")
+        monkeypatch.setattr(validate, "load_path", broken)
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        if fails:
+            with pytest.raises(OSError):
+                load_bank_set([tmp_path], base=tmp_path)
+        else:
+            load_bank_set([tmp_path], base=tmp_path)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()

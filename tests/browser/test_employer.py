@@ -332,11 +332,14 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
 
     with step(page, "withdraw the invitation"):
         page.get_by_role("link", name="Invitations", exact=True).click()
-        page.get_by_role("button", name=f"Withdraw invitation {code}").click()
+        page.get_by_role("link", name=f"Withdraw invitation {code}").click()
+        expect(page.locator("h1")).to_have_text(f"Withdraw invitation {code}")  # asked first
+        audit(page, "withdraw an invitation")
+        page.get_by_role("button", name="Withdraw invitation").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Invitation {code} withdrawn")
         row = page.locator("tbody tr", has=page.locator("th", has_text=code))
         expect(row.locator(".govuk-tag")).to_have_text("Withdrawn")
-        expect(row.get_by_role("button")).to_have_count(0)
+        expect(row.get_by_role("link", name=re.compile("Withdraw"))).to_have_count(0)
 
     late = open_page(base_url=demo_server.url)
     sign_in(late, demo_server.new_user("candidate"))
@@ -377,14 +380,15 @@ def test_the_downloads_are_the_results_shown(open_page, demo_server, tmp_path) -
     apply_filters(page, team=NORTH, which="all")
     with step(page, "download as CSV"):
         name, path = download(page, tmp_path, "Download as CSV")
-        assert re.fullmatch(r"demo-borough-council-all-tests-\d{4}-\d\d-\d\d\.csv", name)
+        # The name says the test, team and attempts chosen, then the day.
+        assert re.fullmatch(r"demo-borough-council-all-tests-north-locality-every-attempt-\d{4}-\d\d-\d\d\.csv", name)
         rows = read_csv_file(path)
         assert rows[0] == CSV_HEADER
         assert len(rows) - 1 == len(north)
         assert {r[1] for r in rows[1:]} == {a.email for a in north} and {r[2] for r in rows[1:]} == {NORTH}
     with step(page, "download as Excel"):
         name, path = download(page, tmp_path, "Download as Excel (.xlsx)")
-        assert name.endswith(".xlsx")
+        assert name.endswith("-north-locality-every-attempt-" + name[-15:-5] + ".xlsx")
         sheet = openpyxl.load_workbook(path, read_only=True).active
         cells = [[c for c in r] for r in sheet.iter_rows(values_only=True)]
         assert list(cells[0]) == CSV_HEADER

@@ -1,7 +1,7 @@
 """The trainer's journey in a real browser, on the demo data (`quizapp demo` on the fixture banks:
 the demo_server fixture): browse the workspace (a framework, a bank, an item and its versions),
 search items, preview an item, a case scenario and a whole test form (a fresh draw, then the
-same draw again from its seed), upload a bank file with mistakes and then a valid one and import
+same draw again from its seed), upload a bank file with mistakes and then a valid one (a draft), preview it and publish
 it, read the item analysis with its figures and flags, and download it as CSV. Every distinct
 page is audited (axe-core, one h1, a unique title), the upload's error states included."""
 
@@ -196,8 +196,8 @@ def test_the_trainers_journey(open_page, demo_server, audit, tmp_path) -> None:
 
     with step(page, "check the files with none chosen"):
         page.goto("/trainer/")
-        page.get_by_role("link", name="Check and import bank files").click()
-        expect(page.locator("h1")).to_have_text("Check and import bank files")
+        page.get_by_role("link", name="Upload bank files").click()
+        expect(page.locator("h1")).to_have_text("Upload bank files")
         audit(page, "upload")
         page.get_by_role("button", name="Check the files").click()
         summary = page.locator(".govuk-error-summary")
@@ -219,33 +219,36 @@ def test_the_trainers_journey(open_page, demo_server, audit, tmp_path) -> None:
             expect(target).to_have_count(1)
             expect(target).to_contain_text(f"{where.split(':')[1]} > ")
             expect(target).to_contain_text(line)
-        expect(page.get_by_role("button", name="Import these changes")).to_have_count(0)
+        expect(page.get_by_role("button", name="Publish these changes")).to_have_count(0)
         audit(page, "upload result", state="problems")
 
-    stem = f"Single one, edited {uuid.uuid4().hex[:8]}?"
-    edited = (FIXTURE_BANKS / "bank.yaml").read_text().replace("stem: Single one?", f"stem: {stem}")
-    with step(page, "upload a valid bank file: what importing would change, then import it"):
-        page.get_by_role("link", name="Upload other files").click()
-        page.get_by_label("YAML files").set_input_files(yaml_file("bank.yaml", edited))
+    tag = uuid.uuid4().hex[:8]
+    stem = f"A web question {tag}?"
+    web_bank = (f"bank: web-{tag}\nframework: fx\ntitle: Web bank {tag}\nitems:\n  - id: web-{tag}\n"
+                f"    type: single\n    section: knowledge\n    statements: [A]\n    stem: {stem}\n"
+                "    options:\n      - {text: Right, correct: true, feedback: Yes.}\n      - {text: Wrong, feedback: No.}\n"
+                "    rationale: Because.\n    references: [Children Act 1989]\n")
+    with step(page, "upload a valid bank file: a draft, what publishing would change, a preview, then publish it"):
+        page.get_by_role("link", name="Upload bank files").click()
+        page.get_by_label("YAML files").set_input_files(yaml_file("web.yaml", web_bank))
         page.get_by_role("button", name="Check the files").click()
         expect(page.locator("h1")).to_have_text("Your bank files")
         main = page.locator("main")
-        expect(main).to_contain_text("in place of banks/bank.yaml")
-        expect(main).to_contain_text(f"changed item fx-s1 (version {current + 1})")
-        expect(main).to_contain_text("0 added, 1 changed, 0 restored, 0 retired")
+        expect(main).to_contain_text("Status: Draft")
+        expect(main).to_contain_text(f"added item web-{tag}")
+        expect(main).to_contain_text("2 added, 0 changed, 0 restored, 0 retired")
         audit(page, "upload result", state="what would change")
-        page.get_by_role("button", name="Import these changes").click()
-        expect(page.locator("h1")).to_have_text("Question banks")
-        expect(page.locator(".govuk-notification-banner")).to_contain_text("Imported: 0 added, 1 changed")
+        page.get_by_role("link", name="every question").click()
+        expect(page.locator("main")).to_contain_text(stem)
+        audit(page, "draft preview")
+        page.get_by_role("link", name="Back to the draft").click()
+        page.get_by_role("button", name="Publish these changes").click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Published: 2 added, 0 changed")
+        expect(page.locator("main")).to_contain_text("Status: Published")
+        audit(page, "upload result", state="published")
 
-    with step(page, "the item now has a new current version, and the old one keeps its attempts"):
-        page.goto("/trainer/items/fx-s1")
-        rows = page.get_by_role("table", name="Versions, newest first").locator("tbody tr")
-        expect(rows).to_have_count(len(versions_before) + 1)
-        expect(rows.first.locator("td").first).to_have_text(f"{current + 1} Current")
-        expect(rows.first.locator("td").nth(3)).to_have_text("0")
-        expect(rows.last.locator("td").nth(3)).to_have_text(str(versions_before[1]))
-        expect(page.get_by_role("heading", name=f"Version {current + 1} (current)")).to_be_visible()
+    with step(page, "the published item is in the workspace"):
+        page.goto(f"/trainer/items/web-{tag}")
         expect(page.locator("main")).to_contain_text(stem)
 
     with step(page, "the item analysis: the form's figures, every item, and flags"):

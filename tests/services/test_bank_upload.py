@@ -1,64 +1,51 @@
-"""The upload store: names made safe, tokens checked, owners and expiry honoured."""
+"""Saving an upload as a draft: names kept as the trainer gave them, deduplicated, tokens
+checked, owners honoured, unacceptable uploads refused with a message."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
-from quizapp.services import bank_upload
+from quizapp.services import accounts, bank_upload, ownership
+from quizapp.web.extensions import db
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path):
-    return bank_upload.UploadStore(tmp_path / "uploads")
+def trainer(app, users):
+    with app.app_context():
+        yield accounts.find_user(db.session, users["trainer"]["email"])
 
 
-def test_save_and_get(store):
-    saved = store.save(7, [("../../etc/bank.yaml", b"bank: x\n"), ("bank.yaml", b"bank: y\n")], NOW)
-    assert saved.files == ["etc_bank.yaml", "bank.yaml"]  # no way out of the upload's folder
-    assert all(path.parent == saved.directory for path in saved.paths)
-    again = store.get(saved.token, 7, NOW + timedelta(minutes=5))
-    assert again is not None and again.files == saved.files
-    assert [p.read_bytes() for p in again.paths] == [b"bank: x\n", b"bank: y\n"]
-
-
-def test_names_are_deduplicated(store):
-    assert store.save(1, [("bank.yaml", b"x"), ("bank.yaml", b"y"), ("bank.yaml", b"z")], NOW).files == [
-        "bank.yaml", "bank-2.yaml", "bank-3.yaml"]
-
-
-def test_nothing_uploaded(store):
-    with pytest.raises(bank_upload.UploadError, match="Choose one or more"):
-        store.save(1, [], NOW)
+def test_names_are_kept_without_folders_and_deduplicated(trainer):
+    saved = bank_upload.save(db.session, trainer, None, [("../../etc/My bank.yaml", b"bank: x\n"),
+                                                         ("My bank.yaml", b"bank: y\n"), ("My bank.yaml", b"z")], NOW)
+    assert [f["name"] for f in saved.files] == ["My bank.yaml", "My bank-2.yaml", "My bank-3.yaml"]
+    assert saved.files[0]["text"] == "bank: x\n" and saved.status == "draft"
+    assert bank_upload.get(db.session, saved.token, ownership.scope_of(trainer)) is saved
 
 
 @pytest.mark.parametrize("token", ["../../etc", "short", "x" * 100, "bad token with spaces!!!!!!!"])
-def test_malformed_tokens_are_never_looked_up(store, token):
-    assert store.get(token, 1, NOW) is None
+def test_malformed_tokens_are_never_looked_up(trainer, token):
+    assert bank_upload.get(db.session, token, ownership.scope_of(trainer)) is None
 
 
-def test_only_the_owner_and_only_until_it_expires(store):
-    saved = store.save(7, [("a.yaml", b"x")], NOW)
-    assert store.get(saved.token, 8, NOW) is None
-    assert store.get(saved.token, 7, NOW + bank_upload.UPLOAD_LIFETIME) is not None
-    assert store.get(saved.token, 7, NOW + bank_upload.UPLOAD_LIFETIME + timedelta(seconds=1)) is None
-
-
-def test_expired_uploads_are_purged_by_the_next_upload(store):
-    old = store.save(7, [("a.yaml", b"x")], NOW)
-    store.save(7, [("b.yaml", b"y")], NOW + timedelta(hours=3))
-    assert not old.directory.exists()
+def test_another_owners_upload_is_not_found(trainer):
+    saved = bank_upload.save(db.session, trainer, None, [("a.yaml", b"x")], NOW)
+    other = ownership.Scope(everything=False, organisation_id=12345)
+    assert bank_upload.get(db.session, saved.token, other) is None
 
 
 @pytest.mark.parametrize(
     ("files", "message"),
-    [([("a.txt", b"x")], "is not a YAML file"),
+    [([], "Choose one or more"),
+     ([("a.txt", b"x")], "is not a YAML file"),
      ([("a.yaml", b"x" * (bank_upload.MAX_FILE_BYTES + 1))], "larger than 2 MiB"),
+     ([("a.yaml", b"\xff\xfe")], "is not UTF-8 text"),
      ([(f"f{i}.yaml", b"x") for i in range(bank_upload.MAX_FILES + 1)], "at most 20 files")],
 )
-def test_unacceptable(store, files, message):
+def test_unacceptable(trainer, files, message):
     with pytest.raises(bank_upload.UploadError, match=message):
-        store.save(1, files, NOW)
+        bank_upload.save(db.session, trainer, None, files, NOW)

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from quizapp.services import cohort as c
+from quizapp.services import cohort_export
 from quizapp.web.extensions import db
 from quizapp.data.models import TestForm
 
@@ -186,7 +187,7 @@ def test_other_organisations_see_only_their_own(s, data):
 
 
 def test_export_table_one_row_per_attempt_with_a_column_per_statement(s, data):
-    table = c.export_table(s, c.CohortFilter(organisation_id=data["org_a"], which="all"))
+    table = cohort_export.export_table(s, c.CohortFilter(organisation_id=data["org_a"], which="all"))
     assert table.statements == [("A", "Statement A"), ("B", "Statement B"), ("C", "Statement C"), ("S1", "Statement S1")]
     assert len(table.rows) == 8
     ann = [r for r in table.rows if r.candidate == "Ann Archer"]
@@ -202,3 +203,22 @@ def test_filters_compose(s, data):
     assert c.headline(s, f).attempts == 3  # Ann's a2 and a3, Cat's c1
     assert replace(f, which="latest").which == "latest"
     assert c.headline(s, replace(f, which="latest")).attempts == 2
+
+
+def test_a_candidate_with_results_in_two_teams_counts_once_overall(s, data):
+    """Dan took his attempt in Red; moved to Blue, he takes another. Every attempt: he is in both
+    teams' rows (results stay with the team they were taken in), but one candidate overall."""
+    from quizapp.data.models import Membership
+    from sqlalchemy import select
+
+    membership = s.scalar(select(Membership).where(Membership.user_id == data["dan"], Membership.left_at.is_(None)))
+    membership.team_id = data["blue"]
+    A, B, C = (data["statements"][k] for k in "ABC")
+    add_attempt(data["dan"], data["org_a"], s.get(TestForm, data["mock"]), at(3, 6), 5, 60, {A: 60, B: 60, C: 60})
+    s.commit()
+    hm = c.heatmap(s, mock(data, which="all"))
+    rows = {r.label: r for r in hm.rows}
+    assert rows["Red"].candidates == 1 and rows["Blue"].candidates == 4  # Ann, Ben, Cat and Dan now
+    overall = {col.code: col.cell for col in hm.statements}
+    assert overall["A"].candidates == 5  # Ann, Ben, Cat, Dan, Eve: Dan once
+    assert overall["A"].attempts == 8

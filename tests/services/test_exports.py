@@ -19,13 +19,26 @@ def test_safe_text(value, written):
 
 
 @pytest.mark.parametrize(("organisation", "selection", "expected"), [
-    ("Org A", "Fixture mock", "org-a-fixture-mock-2026-03-10.csv"),
-    ("Brent & Harrow Council", "All practitioner tests", "brent-harrow-council-all-practitioner-tests-2026-03-10.csv"),
-    ('"; rm -rf /', "../../etc", "rm-rf-etc-2026-03-10.csv"),
-    ("Ünïcödé", "<script>", "unicode-script-2026-03-10.csv"), ("Org", "¿?", "org-all-2026-03-10.csv"),
+    ("Org A", "Fixture mock", "org-a-fixture-mock-all-teams-latest-attempts-2026-03-10.csv"),
+    ("Brent & Harrow Council", "All practitioner tests",
+     "brent-harrow-council-all-practitioner-tests-all-teams-latest-attempts-2026-03-10.csv"),
+    ('"; rm -rf /', "../../etc", "rm-rf-etc-all-teams-latest-attempts-2026-03-10.csv"),
+    ("Ünïcödé", "<script>", "unicode-script-all-teams-latest-attempts-2026-03-10.csv"),
+    ("Org", "¿?", "org-all-all-teams-latest-attempts-2026-03-10.csv"),
 ])
 def test_filenames_are_plain_and_say_what_and_when(organisation, selection, expected):
     assert exports.filename(organisation, selection, date(2026, 3, 10), "csv") == expected
+
+
+@pytest.mark.parametrize(("team", "which", "dates", "expected"), [
+    ("Blue", "best", (None, None), "org-a-fixture-mock-blue-best-attempts-2026-03-10.csv"),
+    ("Candidates in no team", "all", (date(2026, 1, 1), date(2026, 1, 31)),
+     "org-a-fixture-mock-candidates-in-no-team-every-attempt-from-2026-01-01-to-2026-01-31-2026-03-10.csv"),
+    ("Red", "first", (date(2026, 2, 1), None), "org-a-fixture-mock-red-first-attempts-from-2026-02-01-2026-03-10.csv"),
+])
+def test_filenames_say_the_team_attempts_and_dates_chosen(team, which, dates, expected):
+    assert exports.filename("Org A", "Fixture mock", date(2026, 3, 10), "csv", team=team, which=which,
+                            date_from=dates[0], date_to=dates[1]) == expected
 
 
 @pytest.mark.parametrize(("selection", "sheet"), [("Fixture mock", "Fixture mock"), ("???", "Results"), ("", "Results")])
@@ -34,7 +47,7 @@ def test_the_workbook_sheet_is_named_after_the_selection(selection, sheet):
 
     from openpyxl import load_workbook
 
-    from quizapp.services.cohort import ExportTable
+    from quizapp.services.cohort_export import ExportTable
 
     data = exports.xlsx_bytes(ExportTable(statements=[("P1", "One")], rows=[]), sheet_title=selection)
     workbook = load_workbook(io.BytesIO(data))

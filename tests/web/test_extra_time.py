@@ -33,13 +33,24 @@ def test_employer_or_admin_sets_extra_time_and_the_next_attempt_honours_it(app, 
     auth.sign_out()
     auth.as_role("candidate")
     assert "extra time of 25%" in text_of(client.get("/tests/fx-mock"))
+    # Your tests shows the candidate's own limit (10 minutes plus 25%), as the start page does.
+    assert "12 minutes 30 seconds (with your extra time of 25%)" in text_of(client.get("/tests/"))
     client.post("/tests/fx-mock/start", data={"mode": "timed"})
     with app.app_context():
         attempt = db.session.query(Attempt).one()
         assert attempt.deadline_at - attempt.started_at == timedelta(minutes=12.5)
 
 
-@pytest.mark.parametrize(("value", "message"), [("250", "between 0% and 200%"), ("-5", "between 0% and 200%"),
+@pytest.mark.parametrize("written", ["25%", " 25 % ", "+25%", "25"])
+def test_extra_time_is_read_as_people_write_it(app, client, auth, users, written):
+    auth.as_role("employer")
+    response = client.post(f"/employer/candidates/{users['candidate']['id']}/extra-time", data={"percent": written})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, users["candidate"]["id"]).extra_time_percent == 25
+
+
+@pytest.mark.parametrize(("value", "message"), [("250", "between 0% and 200%"), ("250%", "between 0% and 200%"), ("-5", "between 0% and 200%"),
                                                 ("abc", "whole number"), ("", "whole number")])
 def test_bad_extra_time_is_refused_and_changes_nothing(app, client, auth, users, value, message):
     auth.as_role("employer")

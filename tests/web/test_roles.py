@@ -69,8 +69,9 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.submit": ("POST", A + "/submit", owner(302)),
     "candidate.result": ("GET", A + "/result", owner(302)),
     "trainer.home": ("GET", "/trainer/", {"trainer": 200, "admin": 200}),
-    # Trainers and admins: the bank workspace. Content belongs to no one, so both get the same
-    # answer; an upload token belongs to its uploader (an unknown one is 404 for everyone).
+    # Trainers and admins: the bank workspace. The fixture content is the service's, so both get
+    # the same answer (another organisation's content is 404: tests/trainer/test_org_content.py);
+    # an upload belongs to its owner's trainers (an unknown token is 404 for everyone).
     "trainer.framework": ("GET", "/trainer/frameworks/fx", TRAINERS),
     "trainer.bank": ("GET", "/trainer/banks/fx-bank", TRAINERS),
     "trainer.scenario": ("GET", "/trainer/scenarios/fx-sc1", TRAINERS),
@@ -86,7 +87,17 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.upload": ("GET", "/trainer/upload", TRAINERS),
     "trainer.upload_post": ("POST", "/trainer/upload", {"trainer": 400, "admin": 400}),  # no files chosen
     "trainer.upload_result": ("GET", "/trainer/uploads/" + "x" * 32, {"trainer": 404, "admin": 404}),
-    "trainer.upload_import": ("POST", "/trainer/uploads/" + "x" * 32 + "/import", {"trainer": 404, "admin": 404}),
+    # Retire, restore and delete are for banks published from the browser: the fixture's bank
+    # comes from the folder, so they are refused (403) even to trainers and admins.
+    "trainer.bank_retire": ("POST", "/trainer/banks/fx-bank/retire", {"trainer": 403, "admin": 403}),
+    "trainer.bank_restore": ("POST", "/trainer/banks/fx-bank/restore", {"trainer": 403, "admin": 403}),
+    "trainer.bank_delete": ("GET", "/trainer/banks/fx-bank/delete", {"trainer": 403, "admin": 403}),
+    "trainer.upload_publish": ("POST", "/trainer/uploads/" + "x" * 32 + "/publish", {"trainer": 404, "admin": 404}),
+    "trainer.upload_discard": ("POST", "/trainer/uploads/" + "x" * 32 + "/discard", {"trainer": 404, "admin": 404}),
+    "trainer.upload_file": ("GET", "/trainer/uploads/" + "x" * 32 + "/files/1", {"trainer": 404, "admin": 404}),
+    "trainer.draft_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/preview", {"trainer": 404, "admin": 404}),
+    "trainer.draft_test_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/tests/fx-mock/preview",
+                                   {"trainer": 404, "admin": 404}),
     "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
     "admin.home": ("GET", "/admin/", {"admin": 200}),
     "employer.extra_time": ("GET", "/employer/candidates/{candidate}/extra-time", {"employer": 200, "other_employer": 404}),
@@ -102,6 +113,11 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "employer.delete_team_confirmed": ("POST", "/employer/teams/{team}/delete", {"employer": 302, "other_employer": 404}),
     "employer.invitations": ("GET", "/employer/invitations", {"employer": 200, "other_employer": 200}),
     "employer.revoke_invitation": ("POST", "/employer/invitations/{invitation}/revoke", {"employer": 302, "other_employer": 404}),
+    "employer.confirm_revoke": ("GET", "/employer/invitations/{invitation}/revoke", {"employer": 200, "other_employer": 404}),
+    "employer.confirm_remove": ("GET", "/employer/candidates/{candidate}/remove", {"employer": 200, "other_employer": 404}),
+    "employer.remove_candidate": ("POST", "/employer/candidates/{candidate}/remove", {"employer": 302, "other_employer": 404}),
+    # No candidate chosen: the candidates page again with an error (each employer in their own organisation).
+    "employer.move_candidates": ("POST", "/employer/candidates/team", {"employer": 400, "other_employer": 400}),
     "employer.resend_invitation": ("POST", "/employer/invitations/{invitation}/resend", {"employer": 302, "other_employer": 404}),
     # No addresses given: the page again, with the error (for each employer's own organisation).
     "employer.email_invitations": ("POST", "/employer/invitations/email", {"employer": 200, "other_employer": 200}),
@@ -132,6 +148,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.join_confirmed": ("POST", "/tests/join", {"candidate": 200, "other_candidate": 200}),
     "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
     "candidate.leave": ("POST", "/tests/organisation/leave", {"candidate": 302, "other_candidate": 302}),
+    "candidate.confirm_leave": ("GET", "/tests/organisation/leave", {"candidate": 200, "other_candidate": 200}),
 }
 PUBLIC_ASSETS = {"static", "assets.static"}
 

@@ -13,6 +13,7 @@ from .content import (
     Scenario,
     Statement,
     TestForm,
+    WebUpload,
     item_version_statements,
 )
 from .employer import ExtraTimeChange, Invitation
@@ -44,5 +45,6 @@ __all__ = [
     "TestForm",
     "User",
     "UserSession",
+    "WebUpload",
     "item_version_statements",
 ]

@@ -66,6 +66,8 @@ class Attempt(Base):
     test_id: Mapped[int | None] = mapped_column(ForeignKey("tests.id"), index=True, default=None)
     # The organisation the candidate belonged to when starting (what an employer may see).
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), default=None)
+    # The team the candidate was in when starting: results stay with it after a move.
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), default=None)
     title: Mapped[str] = mapped_column(String(300))
     mode: Mapped[str] = mapped_column(String(20))
     seed: Mapped[int] = mapped_column(Integer)
@@ -133,7 +135,7 @@ class Response(Base):
     kept for them to finish, which never counts (`complete` false; see question_types.Choice).
 
     `seq` is the client's sequence number for this question (0 to 2^31 - 1, compared as serial
-    numbers: see attempts.SEQ_MODULUS): a save is applied only when its seq is newer than the
+    numbers: see answers.SEQ_MODULUS): a save is applied only when its seq is newer than the
     stored one, so a late or repeated save never overwrites a newer answer.
     """
 

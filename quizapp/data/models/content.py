@@ -3,6 +3,11 @@
 Items and scenarios are never deleted: an item removed from the YAML is *retired*, and an
 edited item gets a new `ItemVersion` (identified by its content hash). Attempts point at the
 versions they showed, so a past result never changes under a candidate.
+
+Who owns content: frameworks, banks and tests have an `organisation_id` (None: the service's,
+seen by everyone; else an organisation's, seen only by its members and trainers) and an
+`origin` ("folder": imported from `question_banks/`, "web": published from a trainer's upload,
+whose files are kept in `WebUpload`). A full `quizapp import` retires only folder content.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -26,6 +31,8 @@ class Framework(Base):
     level: Mapped[str] = mapped_column(String(80), index=True)
     description: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True, default=None)
+    origin: Mapped[str] = mapped_column(String(10), default="folder", server_default="folder")
     source_file: Mapped[str] = mapped_column(String(500), default="")
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
@@ -58,6 +65,8 @@ class Bank(Base):
     framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True, default=None)
+    origin: Mapped[str] = mapped_column(String(10), default="folder", server_default="folder")
     source_file: Mapped[str] = mapped_column(String(500), default="")
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
@@ -156,6 +165,8 @@ class TestForm(Base):
     blueprint: Mapped[dict[str, Any]] = mapped_column(JSONType)
     content_hash: Mapped[str] = mapped_column(String(64))
     source_file: Mapped[str] = mapped_column(String(500), default="")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True, default=None)
+    origin: Mapped[str] = mapped_column(String(10), default="folder", server_default="folder")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
@@ -178,3 +189,26 @@ class ContentVersion(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WebUpload(Base):
+    """Bank files a trainer uploaded in the browser, kept as they were sent, with their history.
+
+    An upload is a draft until a trainer publishes it (its content is imported then, never
+    before, so a draft is never drawn for a candidate); `status` is draft, published or
+    discarded. `files` is [{"name", "text"}] as the trainer named them."""
+
+    __tablename__ = "web_uploads"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'published', 'discarded')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True, default=None)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    files: Mapped[list[dict[str, str]]] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # What publishing changed: ["added item x", "changed item y (version 2)", ...]
+    changes: Mapped[list[str]] = mapped_column(JSONType, default=list)

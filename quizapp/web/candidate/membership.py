@@ -34,8 +34,20 @@ def _confirm_first() -> tuple[str, int]:
 
 @bp.route("/join", methods=["GET"])
 @limiter.limit(JOIN_LIMIT)
+def join() -> str | tuple[str, int] | Response:
+    """The invitation's link. A withdrawn or expired invitation says so to anyone, signed in or
+    not, before anybody is asked to sign in or create an account."""
+    code = request.args.get("code", "").strip()
+    if code and not current_user.is_authenticated:
+        ended = organisations.ended_invitation(db.session, code, clock.now())
+        if ended is not None:
+            return render_template("candidate/invitation_unusable.html", title="This invitation cannot be used",
+                                   message=ended)
+    return _join()
+
+
 @roles_required("candidate")
-def join() -> str | tuple[str, int]:
+def _join() -> str | tuple[str, int]:
     if current_user.email_verified_at is None:
         return _confirm_first()
     code = request.args.get("code", "").strip()
@@ -78,6 +90,21 @@ def join_confirmed() -> Response | tuple[str, int]:
 def organisation() -> str:
     return render_template("candidate/organisation.html", title="Your organisation",
                            membership=current_user.current_membership, form=ActionForm())
+
+
+@bp.route("/organisation/leave", methods=["GET"])
+@roles_required("candidate")
+def confirm_leave() -> str | Response:
+    """Asks first: leaving cannot be undone without a new invitation."""
+    membership = current_user.current_membership
+    if membership is None:
+        return redirect(url_for(".organisation"))
+    name = membership.organisation.name
+    return render_template(
+        "shared/confirm.html", title=f"Leave {name}", caption="Your organisation", form=ActionForm(),
+        warning=f"{name} will stop seeing your results straight away.",
+        paragraphs=["Your results stay in your account. To join again you need a new invitation."],
+        action=url_for(".leave"), button=f"Leave {name}", cancel=url_for(".organisation"))
 
 
 @bp.route("/organisation/leave", methods=["POST"])

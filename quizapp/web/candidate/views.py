@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from quizapp.services import attempts, catalogue, pools, question_page, results
+from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
@@ -55,8 +55,8 @@ def _question(attempt: Attempt, position: int) -> AttemptQuestion:
 
 def _live_test(key: str) -> TestForm:
     test = db.session.scalar(select(TestForm).where(TestForm.key == key, TestForm.retired_at.is_(None)))
-    if test is None:
-        abort(404)
+    if test is None or not ownership.scope_of(current_user).sees(test.organisation_id):
+        abort(404)  # another organisation's test is not there for this candidate
     return test
 
 
@@ -66,7 +66,7 @@ def home() -> str:
     return render_template(
         "candidate/home.html",
         title="Your tests",
-        levels=catalogue.tests_by_level(db.session),
+        levels=catalogue.tests_by_level(db.session, ownership.scope_of(current_user)),
         attempts=results.attempt_rows(db.session, current_user),
         open_attempts=results.open_attempts(db.session, current_user),
     )
@@ -181,9 +181,9 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     action = "goto" if request.form.get("goto") else request.form.get("action", "save")
     qtype = question_types.of(question.item_version.type)
     choice, problem = qtype.read_form(request.form, question.option_order, question.item_version.options)
-    seq = attempts.parse_seq(request.form.get("seq"))
+    seq = answers.parse_seq(request.form.get("seq"))
     if seq is None:
-        problem = attempts.BAD_SEQ_MESSAGE
+        problem = answers.BAD_SEQ_MESSAGE
     now = clock.now()
     begin_writing(db.session)  # the write lock from here on, with the attempt read again inside it
     db.session.refresh(attempt)
@@ -196,7 +196,7 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     final = attempt.mode == Mode.PRACTICE and action == "save"
     if problem is None and choice is not None and not (choice.empty and question.response is None):
         # An incomplete choice is kept too (not an answer), so that moving on never loses it.
-        outcome = attempts.save_answer(db.session, attempt, question, choice.answer, seq, now, _grace(), explicit=True,
+        outcome = answers.save_answer(db.session, attempt, question, choice.answer, seq, now, _grace(), explicit=True,
                                        complete=choice.complete, final=final)
         if outcome.status == "closed":
             db.session.rollback()
@@ -213,7 +213,7 @@ def save(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
         db.session.rollback()
         return _question_page(attempt, question, error=problem, submitted=qtype.form_state(request.form, question.option_order), status=400)
     if action in ("flag", "unflag"):
-        attempts.set_flag(question, action == "flag")
+        answers.set_flag(question, action == "flag")
     db.session.commit()
     if action == "save" and choice is not None and not choice.complete and not choice.empty:
         # Save and continue with an incomplete choice: kept, and the page says what is missing
@@ -249,7 +249,7 @@ def autosave(attempt_id: int, position: int) -> Response:
     session: no token, a wrong one or an expired one is 401, whether or not the attempt exists.
     The answer is written by one conditional upsert that the database refuses if the attempt
     ended meanwhile or its owner is no longer that candidate with that session token
-    (attempts.store_answer). This is the app's busiest request: the speed tricks it uses are
+    (answers.store_answer). This is the app's busiest request: the speed tricks it uses are
     the functions below it, each with its measured reason (docs/performance.md)."""
     now = clock.now()
     with _autosave_connection() as connection:
@@ -261,16 +261,16 @@ def autosave(attempt_id: int, position: int) -> Response:
             return _json_reply(404, status="not-found", message="This question could not be found")
         form = _autosave_form()
         remaining = timing.remaining_seconds(target.deadline_at, now)
-        seq = attempts.parse_seq(form.get("seq"))
+        seq = answers.parse_seq(form.get("seq"))
         if seq is None:
-            return _json_reply(400, status="invalid", message=attempts.BAD_SEQ_MESSAGE, remaining_seconds=remaining)
+            return _json_reply(400, status="invalid", message=answers.BAD_SEQ_MESSAGE, remaining_seconds=remaining)
         qtype = question_types.of(target.item_type)
         choice, problem = qtype.read_form(form, target.option_order, target.options)
         if choice is None:
             return _json_reply(200, status="invalid", message=problem or "", remaining_seconds=remaining)
         # Always a draft in practice (final only when the candidate asks for feedback); an
         # incomplete choice is kept but is not an answer ("complete": false says so).
-        outcome = attempts.store_answer(connection, target, choice.answer, seq, now, _grace(), owner=owner,
+        outcome = answers.store_answer(connection, target, choice.answer, seq, now, _grace(), owner=owner,
                                         complete=choice.complete)
     if outcome.status == "signed-out":
         _autosave_targets().forget(attempt_id, position)
@@ -299,10 +299,10 @@ def _autosave_connection() -> AbstractContextManager[Connection]:
 
 
 def _save_target(connection: Connection, attempt_id: int, position: int, token: str,
-                 now: datetime) -> tuple[attempts.AttemptOwner, attempts.SaveTarget | None] | None:
+                 now: datetime) -> tuple[answers.AttemptOwner, answers.SaveTarget | None] | None:
     """The attempt's owner and the question to save to, if `token` lets its bearer save to
     this attempt (else None). Taken from this process's cache of earlier reads
-    (attempts.AutosaveTargets) when it can be: a save to a question saved to before then runs
+    (answers.AutosaveTargets) when it can be: a save to a question saved to before then runs
     one statement, not two (the read costs about 0.12 ms, the cache lookup 0.1 µs). The cache's
     owner is only a hint: a token it refuses is checked again against a fresh read (a new
     session token, a changed role), and the upsert itself re-checks the owner in the database."""
@@ -310,7 +310,7 @@ def _save_target(connection: Connection, attempt_id: int, position: int, token: 
     cached = cache.get(attempt_id, position)
     if cached is not None and _may_save(cached[0], token, attempt_id, now):
         return cached
-    found = attempts.autosave_target(connection, attempt_id, position, cache)
+    found = answers.autosave_target(connection, attempt_id, position, cache)
     return found if found is not None and _may_save(found[0], token, attempt_id, now) else None
 
 
@@ -343,8 +343,8 @@ CHANGED_ELSEWHERE_MESSAGE = ("Your answer to this question was changed in anothe
                              "chose here was not saved. This page now shows the saved answer: change it if you want to.")
 
 
-def _stale(stored: attempts.StoredAnswer, answer: list[int], qtype: question_types.QuestionType,
-           target: attempts.SaveTarget, remaining: float | None) -> Response:
+def _stale(stored: answers.StoredAnswer, answer: list[int], qtype: question_types.QuestionType,
+           target: answers.SaveTarget, remaining: float | None) -> Response:
     """A save refused because the question holds a newer one (another tab's, or this page's own
     save repeated after its answer was lost): what the question holds, as form fields for the
     page to show, with its sequence number for the page's next save. `changed` says whether it
@@ -360,7 +360,7 @@ def _saved_at(when: datetime) -> dict[str, str]:
     return {"saved_at": when.isoformat(), "saved_at_text": f"Saved at {clock_time_seconds(when)}"}
 
 
-def _autosave_targets() -> attempts.AutosaveTargets:
+def _autosave_targets() -> answers.AutosaveTargets:
     return current_app.extensions["quizapp_autosave_targets"]  # type: ignore[no-any-return]
 
 
@@ -370,11 +370,11 @@ def _pool_cache() -> pools.PoolCache:
 
 @bp.record_once
 def _make_process_caches(state) -> None:  # type: ignore[no-untyped-def]
-    state.app.extensions["quizapp_autosave_targets"] = attempts.AutosaveTargets()
+    state.app.extensions["quizapp_autosave_targets"] = answers.AutosaveTargets()
     state.app.extensions["quizapp_pools"] = pools.PoolCache()
 
 
-def _may_save(owner: attempts.AttemptOwner, token: str, attempt_id: int, now: datetime) -> bool:
+def _may_save(owner: answers.AttemptOwner, token: str, attempt_id: int, now: datetime) -> bool:
     return owner.role == "candidate" and save_token_is_valid(token, attempt_id, owner.user_id, owner.session_token, now)
 
 

@@ -58,6 +58,10 @@ class FilterForm:
         return {k: v for k, v in args.items() if v not in ("", None) and not (k == "which" and v == "latest")}
 
 
+MONTHS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                             "nov", "dec"), start=1)}
+
+
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -69,6 +73,9 @@ def _date(parts: Mapping[str, str], label: str) -> tuple[date | None, str | None
     missing = [p for p in DATE_PARTS if not values[p]]
     if missing:
         return None, f"{label} must include a {missing[0]}"
+    month = MONTHS.get(values["month"].lower().rstrip(".")[:3]) if not values["month"].isdigit() else None
+    if month is not None:
+        values["month"] = str(month)  # "Dec", "December", "dec."
     if not all(v.isdigit() for v in values.values()):
         return None, f"{label} must be a real date"
     try:
@@ -129,7 +136,8 @@ def parse(args: Mapping[str, str], organisation_id: int, levels: list[LevelChoic
         setattr(form, f"date_{name}", value)
     if form.date_from and form.date_to and form.date_to < form.date_from:
         form.errors["to"] = "Date to must be the same as or after date from"
-        form.date_to = None
+    if "from" in form.errors or "to" in form.errors:
+        form.date_from = form.date_to = None  # never half of an invalid range
     if form.date_from:
         f = replace(f, start=uk_midnight(form.date_from))
     if form.date_to:

@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import Response, abort, render_template, request
 
 from quizapp.web import charts, clock
-from quizapp.services import cohort, exports, organisations
+from quizapp.services import cohort, cohort_export, exports, organisations
 from ..extensions import db
 from quizapp.data.models import Membership, Organisation, User
 from . import filters
@@ -63,8 +63,9 @@ def dashboard_page(organisation: Organisation, links: Links, title: str, caption
 
 def export_response(organisation: Organisation, fmt: str) -> Response:
     f, form, _levels, _teams = _filters(organisation)
-    table = cohort.export_table(db.session, f)
-    name = exports.filename(organisation.name, form.selection, clock.now().astimezone(filters.UK).date(), fmt)
+    table = cohort_export.export_table(db.session, f)
+    name = exports.filename(organisation.name, form.selection, clock.now().astimezone(filters.UK).date(), fmt,
+                            team=form.team_label, which=form.which, date_from=form.date_from, date_to=form.date_to)
     if fmt == "csv":
         data, mimetype = exports.csv_bytes(table), "text/csv"
     else:

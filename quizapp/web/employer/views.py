@@ -72,7 +72,8 @@ def export(fmt: str) -> Response:
 def candidates() -> str:
     organisation = _organisation()
     return render_template("employer/candidates.html", title="Candidates", organisation=organisation,
-                           members=organisations.members_of(db.session, organisation.id), links=LINKS)
+                           members=organisations.members_of(db.session, organisation.id), links=LINKS,
+                           teams=organisations.teams_of(db.session, organisation.id), error=None)
 
 
 @bp.route("/candidates/<int:user_id>")
@@ -81,6 +82,64 @@ def candidate(user_id: int) -> str:
     user, membership = _own_candidate(user_id)
     # Extra-time changes from before the candidate joined belong to their past, not to this employer.
     return candidate_page(_organisation(), user, membership, LINKS, history_since=membership.joined_at)
+
+
+@bp.route("/candidates/team", methods=["POST"])
+@roles_required("employer")
+def move_candidates() -> Response | tuple[str, int]:
+    """Move several candidates to one team at once (their past results stay with their teams)."""
+    organisation = _organisation()
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    value = request.form.get("team", "")
+    team = None
+    if value:
+        team = organisations.team_in(db.session, organisation.id, int(value)) if value.isdigit() else None
+        if team is None:
+            abort(404)
+    chosen = [organisations.member_in(db.session, organisation.id, int(v)) if v.isdigit() else None
+              for v in request.form.getlist("candidates")]
+    if None in chosen:
+        abort(404)  # someone who is not in this organisation (now)
+    if not chosen:
+        error = "Select the candidates to move"
+        return render_template("employer/candidates.html", title="Candidates", organisation=organisation,
+                               members=organisations.members_of(db.session, organisation.id), links=LINKS,
+                               teams=organisations.teams_of(db.session, organisation.id), error=error,
+                               page_errors=[{"text": error, "href": "#candidates"}]), 400
+    for _user, membership in chosen:  # type: ignore[misc]
+        organisations.set_team(db.session, membership, team)
+    db.session.commit()
+    n = len(chosen)
+    flash(f"{n} candidate{'s' if n != 1 else ''} moved to {team.name if team else 'no team'}: results already taken "
+          "stay with the team they were taken in", "success")
+    return redirect(url_for(".candidates"))
+
+
+@bp.route("/candidates/<int:user_id>/remove", methods=["GET"])
+@roles_required("employer")
+def confirm_remove(user_id: int) -> str:
+    """Asks first: removing a leaver is like their leaving themselves."""
+    user, _membership = _own_candidate(user_id)
+    name = _organisation().name
+    return render_template(
+        "shared/confirm.html", title=f"Remove {user.name}", caption=name, form=ActionForm(),
+        warning=f"{user.name} will no longer belong to {name}, and their results will leave your pages at once.",
+        paragraphs=["Their results stay in their own account. To come back they need a new invitation."],
+        action=url_for(".remove_candidate", user_id=user.id), button=f"Remove {user.name}",
+        cancel=url_for(".candidate", user_id=user.id))
+
+
+@bp.route("/candidates/<int:user_id>/remove", methods=["POST"])
+@roles_required("employer")
+def remove_candidate(user_id: int) -> Response:
+    user, _membership = _own_candidate(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    organisations.leave(db.session, user, clock.now())
+    db.session.commit()
+    flash(f"{user.name} has been removed from {_organisation().name}", "success")
+    return redirect(url_for(".candidates"))
 
 
 @bp.route("/candidates/<int:user_id>/team", methods=["POST"])
@@ -97,7 +156,8 @@ def change_team(user_id: int) -> Response:
             abort(404)
     organisations.set_team(db.session, membership, team)
     db.session.commit()
-    flash(f"{user.name} is now in {team.name if team else 'no team'}", "success")
+    flash(f"{user.name} is now in {team.name if team else 'no team'}: results already taken stay with the team "
+          "they were taken in", "success")
     return redirect(url_for(".candidate", user_id=user.id))
 
 
@@ -316,6 +376,23 @@ def invitations() -> str | Response:
         flash(f"Invitation created. Its code is {organisations.format_code(invitation.code)}", "success")
         return redirect(url_for(".invitations"))
     return _invitations_page(organisation, form, email_form)
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET"])
+@roles_required("employer")
+def confirm_revoke(invitation_id: int) -> str:
+    """Asks first: a withdrawn invitation cannot be used again."""
+    invitation = organisations.invitation_in(db.session, _organisation().id, invitation_id)
+    if invitation is None:
+        abort(404)
+    code = organisations.format_code(invitation.code)
+    return render_template(
+        "shared/confirm.html", title=f"Withdraw invitation {code}", caption=_organisation().name, form=ActionForm(),
+        warning="Nobody will be able to join with this invitation's link or code again.",
+        paragraphs=[f"{invitation.uses} candidate{'s have' if invitation.uses != 1 else ' has'} joined with it; "
+                    "they stay in your organisation. Anyone who opens the link is told it was withdrawn."],
+        action=url_for(".revoke_invitation", invitation_id=invitation.id), button="Withdraw invitation",
+        cancel=url_for(".invitations"))
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])

@@ -6,7 +6,9 @@ blueprint_coverage."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
+from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,17 +19,24 @@ from quizapp.services import (
     blueprint_coverage,
     catalogue,
     item_analysis,
+    ownership,
     preview,
+    web_content,
     workspace,
 )
 from quizapp.web import clock
 from quizapp.domain import item_stats
 from ..auth_session import roles_required
 from ..extensions import db
-from quizapp.data.models import Framework, Statement, TestForm
+from quizapp.data.models import Bank, Framework, Statement, TestForm, User, WebUpload
 from . import bp
 
 TRAINERS = ("trainer", "admin")
+
+
+def _scope() -> ownership.Scope:
+    """What the signed-in trainer sees: the service's content and their organisation's (admins: all)."""
+    return ownership.scope_of(current_user)
 
 
 @bp.route("/")
@@ -36,6 +45,7 @@ def home() -> str:
     frameworks = db.session.execute(
         select(Framework, func.count(Statement.id))
         .outerjoin(Statement, Statement.framework_id == Framework.id)
+        .where(_scope().where(Framework.organisation_id))
         .group_by(Framework.id)
         .order_by(Framework.level, Framework.key)
     ).all()
@@ -43,8 +53,8 @@ def home() -> str:
         "trainer/home.html",
         title="Question banks",
         frameworks=frameworks,
-        banks=catalogue.bank_summaries(db.session),
-        levels=catalogue.tests_by_level(db.session),
+        banks=catalogue.bank_summaries(db.session, _scope()),
+        levels=catalogue.tests_by_level(db.session, _scope()),
     )
 
 
@@ -54,40 +64,88 @@ def home() -> str:
 @bp.route("/frameworks/<key>")
 @roles_required(*TRAINERS)
 def framework(key: str) -> str:
-    fw = workspace.framework(db.session, key) or abort(404)
+    fw = workspace.framework(db.session, key, _scope()) or abort(404)
     return render_template(
         "trainer/framework.html",
         title=fw.title,
         framework=fw,
-        statements=workspace.statement_coverage(db.session, fw),
-        banks=workspace.banks_of(db.session, fw),
-        tests=workspace.tests_of(db.session, fw),
+        statements=workspace.statement_coverage(db.session, fw, _scope()),
+        banks=workspace.banks_of(db.session, fw, _scope()),
+        tests=workspace.tests_of(db.session, fw, _scope()),
     )
 
 
 @bp.route("/banks/<key>")
 @roles_required(*TRAINERS)
 def bank(key: str) -> str:
-    detail = workspace.bank(db.session, key) or abort(404)
-    return render_template("trainer/bank.html", title=detail.bank.title, detail=detail)
+    detail = workspace.bank(db.session, key, _scope()) or abort(404)
+    return render_template("trainer/bank.html", title=detail.bank.title, detail=detail,
+                           manageable=web_content.manageable(detail.bank, _scope()))
+
+
+def _managed_bank(key: str) -> Bank:
+    found = db.session.scalar(select(Bank).where(Bank.key == key))
+    if found is None or not _scope().sees(found.organisation_id):
+        abort(404)
+    if not web_content.manageable(found, _scope()):
+        abort(403)  # the folder's banks change in the folder; another owner's are not yours
+    return found
+
+
+@bp.route("/banks/<key>/retire", methods=["POST"])
+@roles_required(*TRAINERS)
+def bank_retire(key: str) -> Response:
+    found = _managed_bank(key)
+    web_content.retire(found, clock.now())
+    web_content.changed(db.session)
+    db.session.commit()
+    flash(f"Bank {found.title} retired: no new attempt draws its questions", "success")
+    return redirect(url_for(".bank", key=key))
+
+
+@bp.route("/banks/<key>/restore", methods=["POST"])
+@roles_required(*TRAINERS)
+def bank_restore(key: str) -> Response:
+    found = _managed_bank(key)
+    web_content.restore(found)
+    web_content.changed(db.session)
+    db.session.commit()
+    flash(f"Bank {found.title} restored: new attempts draw its questions again", "success")
+    return redirect(url_for(".bank", key=key))
+
+
+@bp.route("/banks/<key>/delete", methods=["GET", "POST"])
+@roles_required(*TRAINERS)
+def bank_delete(key: str) -> Response | tuple[str, int]:
+    found = _managed_bank(key)
+    shown = web_content.times_shown(db.session, found)
+    if request.method == "POST" and not shown:
+        title = found.title
+        web_content.delete_bank(db.session, found)
+        db.session.commit()
+        flash(f"Bank {title} deleted", "success")
+        return redirect(url_for(".home"))
+    return render_template("trainer/bank_delete.html", title=f"Delete {found.title}", bank=found,
+                           shown=shown), 400 if request.method == "POST" else 200
 
 
 @bp.route("/scenarios/<key>")
 @roles_required(*TRAINERS)
 def scenario(key: str) -> str:
-    block = workspace.scenario(db.session, key) or abort(404)
+    block = workspace.scenario(db.session, key, _scope()) or abort(404)
     return render_template("trainer/scenario.html", title=f"Case scenario: {block.scenario.title}", block=block)
 
 
 @bp.route("/items/<key>")
 @roles_required(*TRAINERS)
 def item(key: str) -> str:
-    detail = workspace.item(db.session, key) or abort(404)
+    detail = workspace.item(db.session, key, _scope()) or abort(404)
     return render_template(
         "trainer/item.html",
         title=f"Item {detail.item.key}",
         detail=detail,
-        tests=workspace.tests_with_attempts_at(db.session, [v.version.id for v in detail.versions]),
+        tests=[t for t in workspace.tests_with_attempts_at(db.session, [v.version.id for v in detail.versions])
+               if _scope().sees(t.organisation_id)],
     )
 
 
@@ -114,15 +172,15 @@ def search() -> str:
         retired=args.get("retired") == "1",
         page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1,
     )
-    result = None if query.empty else workspace.search(db.session, query)
+    result = None if query.empty else workspace.search(db.session, query, _scope())
     return render_template("trainer/search.html", title="Search items", query=query, result=result,
-                           frameworks=workspace.framework_keys(db.session))
+                           frameworks=workspace.framework_keys(db.session, _scope()))
 
 
 def _test_or_404(key: str) -> TestForm:
-    form = db.session.scalar(select(TestForm).where(TestForm.key == key))
+    form = workspace.test(db.session, key, _scope())
     if form is None:
-        abort(404)
+        abort(404)  # no such test, or another organisation's
     return form
 
 
@@ -143,7 +201,7 @@ def _seed() -> tuple[int, bool]:
 def item_preview(key: str) -> tuple[str, int]:
     number = request.args.get("version", "")
     found = preview.item_version(db.session, key, int(number) if number.isdigit() else None)
-    if found is None:
+    if found is None or not _scope().sees(found[0].bank.organisation_id):
         abort(404)
     item_row, version = found
     seed, _replay = _seed()
@@ -168,7 +226,7 @@ def item_preview(key: str) -> tuple[str, int]:
 @bp.route("/scenarios/<key>/preview")
 @roles_required(*TRAINERS)
 def scenario_preview(key: str) -> str:
-    block = workspace.scenario(db.session, key) or abort(404)
+    block = workspace.scenario(db.session, key, _scope()) or abort(404)
     seed, _replay = _seed()
     questions = preview.scenario_questions([(row.item.key, row.version) for row in block.items], seed,
                                            scenario_key=block.scenario.key)
@@ -247,22 +305,29 @@ def coverage(key: str) -> str:
                            coverage=result, statement_titles=titles)
 
 
-# -- uploads -----------------------------------------------------------------------------------------
-
-
-def _store() -> bank_upload.UploadStore:
-    return bank_upload.UploadStore(Path(current_app.instance_path) / "bank-uploads")
+# -- uploads: drafts, checked, previewed and published ------------------------------------------------
 
 
 def _banks_dir() -> Path:
     return Path(current_app.config["BANKS_PATH"])
 
 
+def content_disposition(name: str) -> str:
+    """An attachment header keeping the trainer's own file name (RFC 6266, with an ASCII fallback)."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "bank.yaml"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _upload_page(error: str | None = None, status: int = 200) -> tuple[str, int]:
+    return render_template("trainer/upload.html", title="Upload bank files", banks_dir=_banks_dir().name,
+                           max_files=bank_upload.MAX_FILES, uploads=bank_upload.uploads_of(db.session, _scope()),
+                           error=error, page_errors=[{"text": error, "href": "#files"}] if error else None), status
+
+
 @bp.route("/upload", methods=["GET"])
 @roles_required(*TRAINERS)
-def upload() -> str:
-    return render_template("trainer/upload.html", title="Check and import bank files", banks_dir=_banks_dir().name,
-                           max_files=bank_upload.MAX_FILES)
+def upload() -> tuple[str, int]:
+    return _upload_page()
 
 
 @bp.route("/upload", methods=["POST"])
@@ -270,45 +335,107 @@ def upload() -> str:
 def upload_post() -> Response | tuple[str, int]:
     files = [(f.filename or "", f.read(bank_upload.MAX_FILE_BYTES + 1)) for f in request.files.getlist("files") if f.filename]
     try:
-        stored = _store().save(current_user.id, files, clock.now())
+        stored = bank_upload.save(db.session, current_user, ownership.owner_for(current_user), files, clock.now())
     except bank_upload.UploadError as error:
-        return render_template("trainer/upload.html", title="Check and import bank files", banks_dir=_banks_dir().name,
-                               max_files=bank_upload.MAX_FILES, error=str(error),
-                               page_errors=[{"text": str(error), "href": "#files"}]), 400
+        db.session.rollback()
+        return _upload_page(str(error), 400)
+    db.session.commit()
     return redirect(url_for(".upload_result", token=stored.token))
 
 
-def _own_upload(token: str) -> bank_upload.Upload:
-    stored = _store().get(token, current_user.id, clock.now())
+def _own_upload(token: str) -> WebUpload:
+    stored = bank_upload.get(db.session, token, _scope())
     if stored is None:
-        abort(404)
+        abort(404)  # no such upload, or another owner's
     return stored
+
+
+def _result_page(stored: WebUpload, result: bank_upload.UploadCheck, publish_failed: bool = False) -> str:
+    people = {u.id: u.name for u in db.session.scalars(
+        select(User).where(User.id.in_([i for i in (stored.uploaded_by_id, stored.published_by_id) if i])))}
+    return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,
+                           banks_dir=_banks_dir().name, people=people, publish_failed=publish_failed)
 
 
 @bp.route("/uploads/<token>")
 @roles_required(*TRAINERS)
 def upload_result(token: str) -> str:
     stored = _own_upload(token)
-    result = bank_upload.check(stored, _banks_dir())
-    bank_upload.preview_import(db.session, result)
-    return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,
-                           banks_dir=_banks_dir().name)
+    return _result_page(stored, bank_upload.check(db.session, stored, _banks_dir()))
 
 
-@bp.route("/uploads/<token>/import", methods=["POST"])
+@bp.route("/uploads/<token>/publish", methods=["POST"])
 @roles_required(*TRAINERS)
-def upload_import(token: str) -> Response | str:
+def upload_publish(token: str) -> Response | str:
     stored = _own_upload(token)
-    result = bank_upload.check(stored, _banks_dir())  # the folder or the database may have changed since
-    report = bank_upload.run_import(db.session, result, by=current_user)
+    result, report = bank_upload.publish(db.session, stored, _banks_dir(), current_user, clock.now())
     if report is None:
         db.session.rollback()
-        return render_template("trainer/upload_result.html", title="Your bank files", upload=stored, result=result,
-                               banks_dir=_banks_dir().name, import_failed=True)
+        return _result_page(stored, result, publish_failed=True)
     db.session.commit()
-    _store().discard(stored)
-    flash(f"Imported: {report.summary()}", "success")
-    return redirect(url_for(".home"))
+    flash(f"Published: {report.summary()}", "success")
+    return redirect(url_for(".upload_result", token=token))
+
+
+@bp.route("/uploads/<token>/discard", methods=["POST"])
+@roles_required(*TRAINERS)
+def upload_discard(token: str) -> Response:
+    stored = _own_upload(token)
+    bank_upload.discard(stored)
+    db.session.commit()
+    flash("The draft was discarded: nothing from it was published.", "success")
+    return redirect(url_for(".upload"))
+
+
+def _draft_check(token: str) -> tuple[WebUpload, bank_upload.UploadCheck]:
+    stored = _own_upload(token)
+    result = bank_upload.check(db.session, stored, _banks_dir())
+    if result.import_set is None or result.context is None:
+        abort(404)  # nothing to preview until the files are valid
+    return stored, result
+
+
+@bp.route("/uploads/<token>/preview")
+@roles_required(*TRAINERS)
+def draft_preview(token: str) -> str:
+    """Every question of a draft's banks, as candidates would see them."""
+    stored, result = _draft_check(token)
+    seed, _replay = _seed()
+    assert result.import_set is not None
+    questions = preview.draft_questions(result.import_set, seed)
+    return render_template("trainer/form_preview.html", title="Preview of the draft's questions", caption="Draft",
+                           seed=seed, shown=[preview.shown(q) for q in questions], error=None, draft=True,
+                           draft_url=url_for(".upload_result", token=token),
+                           replay_url=url_for(".draft_preview", token=token, seed=seed),
+                           fresh_url=url_for(".draft_preview", token=token))
+
+
+@bp.route("/uploads/<token>/tests/<key>/preview")
+@roles_required(*TRAINERS)
+def draft_test_preview(token: str, key: str) -> str:
+    """A form of a draft test, drawn with a seed as it would be once published."""
+    stored, result = _draft_check(token)
+    assert result.import_set is not None and result.context is not None
+    test = result.import_set.tests.get(key) or abort(404)
+    seed, _replay = _seed()
+    questions, error = preview.draft_form(result.context, test, seed)
+    return render_template("trainer/form_preview.html", title=f"Preview of {test.title}", caption=f"{key} (draft)",
+                           seed=seed, shown=[preview.shown(q) for q in questions], error=error, draft=True,
+                           draft_url=url_for(".upload_result", token=token),
+                           replay_url=url_for(".draft_test_preview", token=token, key=key, seed=seed),
+                           fresh_url=url_for(".draft_test_preview", token=token, key=key))
+
+
+@bp.route("/uploads/<token>/files/<int:number>")
+@roles_required(*TRAINERS)
+def upload_file(token: str, number: int) -> Response:
+    """One uploaded file, as it was sent (YAML, ready to commit)."""
+    stored = _own_upload(token)
+    if not 1 <= number <= len(stored.files):
+        abort(404)
+    entry = stored.files[number - 1]
+    return Response(entry["text"], mimetype="application/yaml",
+                    headers={"Content-Disposition": content_disposition(entry["name"])})
 
 
 @bp.app_template_filter("search_option")

@@ -21,7 +21,7 @@ from quizapp.web.extensions import db
 from tests.helpers import AuthActions, counted_statements
 from tests.services.test_importer import edit, run_import
 
-from .conftest import FIXTURE_BANKS
+from tests.web.candidate.conftest import FIXTURE_BANKS
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""attempts.save_answer decides in the database, at the moment of writing, whether a save may be
+"""answers.save_answer decides in the database, at the moment of writing, whether a save may be
 stored: a save reads its question before it writes (the form save in an earlier transaction; on
 PostgreSQL, which reads committed data statement by statement, the autosave in an earlier
 statement), so whatever happened in between (a submit, another save, a practice answer) must
@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp.services import attempts
+from quizapp.services import answers, attempts
 from quizapp.data.db import make_sessionmaker
 from quizapp.web.extensions import db
 from quizapp.data.models import Attempt, AttemptQuestion, Ending
@@ -42,7 +42,7 @@ def test_a_save_after_the_attempt_ended_elsewhere_is_refused_and_not_written(cli
         attempts.finish(db.session, db.session.get(Attempt, attempt_id), clock(), Ending.SUBMITTED)
         db.session.commit()
         assert question.attempt.ended_at is None  # the save's copy does not know
-        outcome = attempts.save_answer(session, question.attempt, question, [info.correct[0]], 5, clock(), 10.0)
+        outcome = answers.save_answer(session, question.attempt, question, [info.correct[0]], 5, clock(), 10.0)
         session.commit()
         session.close()
         assert outcome.status == "closed" and not outcome.ok
@@ -61,10 +61,10 @@ def test_the_higher_sequence_number_wins_whatever_was_read(client, auth, fx, app
     with app.app_context():
         session, question = _read(app, attempt_id, info.position)
         other = db.session.get(AttemptQuestion, question.id)
-        first = attempts.save_answer(db.session, other.attempt, other, [info.correct[0]], stored_seq, clock(), 10.0)
+        first = answers.save_answer(db.session, other.attempt, other, [info.correct[0]], stored_seq, clock(), 10.0)
         db.session.commit()
         assert first.status == "saved"
-        outcome = attempts.save_answer(session, question.attempt, question, [info.correct[0]], saved_seq, clock(), 10.0)
+        outcome = answers.save_answer(session, question.attempt, question, [info.correct[0]], saved_seq, clock(), 10.0)
         session.commit()
         session.close()
         assert outcome.status == status and outcome.ok
@@ -81,10 +81,10 @@ def test_a_practice_answer_given_meanwhile_stays_final(client, auth, fx, app, cl
         session, question = _read(app, attempt_id, info.position)
         other = db.session.get(AttemptQuestion, question.id)
         # Save and continue: the candidate asks for feedback, which makes the answer final.
-        assert attempts.save_answer(db.session, other.attempt, other, wrong, 1, clock(), 10.0, explicit=True,
+        assert answers.save_answer(db.session, other.attempt, other, wrong, 1, clock(), 10.0, explicit=True,
                                     final=True).status == "saved"
         db.session.commit()
-        outcome = attempts.save_answer(session, question.attempt, question, right, 2, clock(), 10.0)
+        outcome = answers.save_answer(session, question.attempt, question, right, 2, clock(), 10.0)
         session.commit()
         session.close()
         assert outcome.status == "locked"
@@ -101,9 +101,9 @@ def test_an_explicit_save_overwrites_but_keeps_the_highest_sequence_number(clien
         attempt = db.session.get(Attempt, attempt_id)
         question = db.session.scalar(select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt_id,
                                                                    AttemptQuestion.position == info.position))
-        attempts.save_answer(db.session, attempt, question, [info.correct[0]], 9, clock(), 10.0)
+        answers.save_answer(db.session, attempt, question, [info.correct[0]], 9, clock(), 10.0)
         db.session.commit()
-        outcome = attempts.save_answer(db.session, attempt, question, [other_option], 2, clock() + timedelta(seconds=1), 10.0,
+        outcome = answers.save_answer(db.session, attempt, question, [other_option], 2, clock() + timedelta(seconds=1), 10.0,
                                        explicit=True)
         db.session.commit()
         assert outcome.status == "saved"
@@ -155,13 +155,13 @@ def test_a_cached_autosave_target_is_refused_once_the_attempt_ended(client, auth
         assert stored_response(attempt_id, info.position).seq == 1
 
 
-def _target(question_id: int, options: list) -> attempts.SaveTarget:
-    return attempts.SaveTarget(1, question_id, "timed", None, None, "single", options, [0, 1])
+def _target(question_id: int, options: list) -> answers.SaveTarget:
+    return answers.SaveTarget(1, question_id, "timed", None, None, "single", options, [0, 1])
 
 
 def test_the_autosave_cache_is_bounded_and_shares_options_per_item_version():
-    cache = attempts.AutosaveTargets(max_entries=2)
-    owner = attempts.AttemptOwner(7, "candidate", "token")
+    cache = answers.AutosaveTargets(max_entries=2)
+    owner = answers.AttemptOwner(7, "candidate", "token")
     cache.put(1, 1, owner, _target(11, [{"text": "a"}, {"text": "b"}]), version_id=5)
     cache.put(1, 2, owner, _target(12, [{"text": "a"}, {"text": "b"}]), version_id=5)
     assert cache.get(1, 1)[1].options is cache.get(1, 2)[1].options  # one copy per item version

@@ -106,7 +106,7 @@ def _set_owner(app, attempt_id: int, *, password: str | None = None, role: str |
         db.session.commit()
 
 
-# "after a save": the question's owner is then in this process's cache (attempts.AutosaveTargets),
+# "after a save": the question's owner is then in this process's cache (answers.AutosaveTargets),
 # so the refusal comes from the write's own check in the database, not from a fresh read.
 @pytest.mark.parametrize("saved_before", [False, True], ids=["first save", "after a save"])
 @pytest.mark.parametrize("change", ["password", "role"])

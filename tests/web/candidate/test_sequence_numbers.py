@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from quizapp.services.attempts import MAX_CLIENT_SEQ
+from quizapp.services.answers import MAX_CLIENT_SEQ
 from quizapp.web.extensions import db
 from tests.helpers import check_page, text_of
 

@@ -34,6 +34,7 @@ from quizapp.web.extensions import db
 from quizapp.data.models import (
     Attempt,
     Framework,
+    Membership,
     Organisation,
     Statement,
     StatementResult,
@@ -52,10 +53,14 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
 def add_attempt(user_id: int, organisation_id: int | None, test: TestForm, started: datetime, minutes: float,
                 percent: float, statements: dict[int, float], *, mode: str = "timed", ended: bool = True,
                 expired: bool = False) -> Attempt:
-    """A stored, scored attempt: `statements` maps statement ids to percents."""
+    """A stored, scored attempt: `statements` maps statement ids to percents. Its team is the
+    candidate's team now, as attempts.start stores it."""
     limit = test.time_limit_minutes
+    team_id = db.session.scalar(select(Membership.team_id).where(
+        Membership.user_id == user_id, Membership.organisation_id == organisation_id, Membership.left_at.is_(None)))
     attempt = Attempt(
-        user_id=user_id, test_id=test.id, organisation_id=organisation_id, title=test.title, mode=mode, seed=1,
+        user_id=user_id, test_id=test.id, organisation_id=organisation_id, team_id=team_id, title=test.title,
+        mode=mode, seed=1,
         started_at=started, time_limit_seconds=limit * 60 if mode == "timed" else None,
         deadline_at=started + timedelta(minutes=limit) if mode == "timed" else None,
         pass_mark_percent=test.pass_mark_percent, bands=list(DEFAULT_BANDS),

@@ -256,3 +256,21 @@ def test_admin_sees_any_organisations_dashboard(client, auth, cohort):
     check_page(b, title="Org B: cohort results")
     assert figures(b)["attempts"] == "1"
     assert client.get("/admin/organisations/99999").status_code == 404
+
+
+@pytest.mark.parametrize("month", ["Feb", "february", "FEB."])
+def test_a_month_may_be_written_as_a_word(client, employer, month):
+    words = figures(client.get("/employer/", query_string={
+        "test": "fx-mock", "which": "all", "from-day": "1", "from-month": month, "from-year": "2026",
+        "to-day": "28", "to-month": "Feb", "to-year": "2026"}))
+    assert (words["candidates"], words["attempts"]) == ("3", "4")  # as with 2 for February
+
+
+def test_a_reversed_date_range_is_refused_whole(client, employer):
+    """From 1 March to 1 February: an error, and neither date applied (not the from-date alone)."""
+    response = client.get("/employer/", query_string={
+        "test": "fx-mock", "from-day": "1", "from-month": "3", "from-year": "2026",
+        "to-day": "1", "to-month": "2", "to-year": "2026"})
+    assert "Date to must be the same as or after date from" in text_of(response)
+    everything = figures(client.get("/employer/", query_string={"test": "fx-mock"}))
+    assert figures(response) == everything

@@ -38,7 +38,7 @@ def read_xlsx(response) -> list[list[object]]:
 def test_csv_has_one_row_per_attempt_and_a_column_per_statement(client, employer):
     response = client.get("/employer/export.csv?test=fx-mock&which=all")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="org-a-fixture-mock-2026-03-10.csv"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="org-a-fixture-mock-all-teams-every-attempt-2026-03-10.csv"'
     assert response.headers["Cache-Control"] == "no-store"
     rows = read_csv(response)
     assert rows[0] == FIXED + MOCK_STATEMENTS
@@ -66,14 +66,14 @@ def test_excel_has_the_same_rows_as_typed_cells(client, employer):
     response = client.get("/employer/export.xlsx?test=fx-mock&which=all")
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response.headers["Content-Disposition"] == 'attachment; filename="org-a-fixture-mock-2026-03-10.xlsx"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="org-a-fixture-mock-all-teams-every-attempt-2026-03-10.xlsx"'
     rows = read_xlsx(response)
     assert rows[0] == FIXED + MOCK_STATEMENTS
     assert len(rows) == 8
     ann = next(r for r in rows if r[0] == "Ann Archer")
     assert ann[4] == datetime(2026, 1, 10, 10, 0) and ann[5] == datetime(2026, 1, 10, 10, 8)
     assert ann[6:] == ["Submitted", 8.0, 40.0, "No", 20.0, 40.0, 60.0]
-    assert "'=SUM(1+1) Dan" in [r[0] for r in rows]
+    assert "=SUM(1+1) Dan" in [r[0] for r in rows]  # a text cell: shown as written, never run, no apostrophe
 
 
 def test_uk_summer_time_is_shown_as_local_time(app, client, employer):
@@ -91,10 +91,11 @@ def test_uk_summer_time_is_shown_as_local_time(app, client, employer):
 
 
 @pytest.mark.parametrize(("query", "filename", "names", "statements"), [
-    ("", "org-a-all-tests-2026-03-10", {"Ann Archer", "Ben Baker", "Cat Cole", "=SUM(1+1) Dan", "Eve"}, MOCK_STATEMENTS + ["S1 Statement S1 (%)"]),
-    ("test=level:practice-supervisor", "org-a-all-practice-supervisor-tests-2026-03-10", {"Ann Archer"}, ["S1 Statement S1 (%)"]),
-    ("test=fx-mock&team={blue}", "org-a-fixture-mock-2026-03-10", {"Ann Archer", "Ben Baker", "Cat Cole"}, MOCK_STATEMENTS),
-    ("test=fx-mock&from-day=1&from-month=3&from-year=2030", "org-a-fixture-mock-2026-03-10", set(), []),
+    ("", "org-a-all-tests-all-teams-latest-attempts-2026-03-10", {"Ann Archer", "Ben Baker", "Cat Cole", "=SUM(1+1) Dan", "Eve"}, MOCK_STATEMENTS + ["S1 Statement S1 (%)"]),
+    ("test=level:practice-supervisor", "org-a-all-practice-supervisor-tests-all-teams-latest-attempts-2026-03-10", {"Ann Archer"}, ["S1 Statement S1 (%)"]),
+    ("test=fx-mock&team={blue}", "org-a-fixture-mock-blue-latest-attempts-2026-03-10", {"Ann Archer", "Ben Baker", "Cat Cole"}, MOCK_STATEMENTS),
+    ("test=fx-mock&from-day=1&from-month=3&from-year=2030",
+     "org-a-fixture-mock-all-teams-latest-attempts-from-2030-03-01-2026-03-10", set(), []),
 ])
 def test_the_export_follows_the_filters(client, employer, query, filename, names, statements):
     response = client.get("/employer/export.csv?" + query.format(**employer))
@@ -108,7 +109,7 @@ def test_admin_exports_any_organisation(client, auth, cohort, app):
     app.config["CLOCK"] = lambda: datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
     auth.as_role("admin")
     response = client.get(f"/admin/organisations/{cohort['org_b']}/export.xlsx?which=all")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="org-b-all-tests-2026-03-10.xlsx"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="org-b-all-tests-all-teams-every-attempt-2026-03-10.xlsx"'
     rows = read_xlsx(response)
     assert [r[0] for r in rows[1:]] == ["Candidate"]
 

@@ -179,5 +179,5 @@ def test_the_employers_pages_have_unique_titles(client, employer):
 def test_navigation(client, employer):
     html = client.get("/employer/teams").get_data(as_text=True)
     nav = re.search(r'<ul class="govuk-service-navigation__list".*?</ul>', html, re.S).group(0)
-    assert [t.strip() for t in re.findall(r">([^<>]+)</a>", nav)] == ["Cohort results", "Candidates", "Teams", "Invitations"]
+    assert [t.strip() for t in re.findall(r">([^<>]+)</a>", nav)] == ["Cohort results", "Candidates", "Teams", "Invitations", "Audit trail"]
     assert 'aria-current="page"' in nav

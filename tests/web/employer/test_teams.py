@@ -140,3 +140,16 @@ def test_only_employers_rename_or_delete_teams(client, auth, cohort, who):
     auth.as_role(who)
     assert client.post(f"/employer/teams/{cohort['blue']}/rename", data={"name": "X"}).status_code == 403
     assert client.post(f"/employer/teams/{cohort['blue']}/delete").status_code == 403
+
+
+def test_a_team_move_leaves_past_results_with_the_team_they_were_taken_in(client, employer):
+    """Ann took her attempts in Blue: moved to Red, they stay with Blue; Red gets only what she
+    takes from now on (the move's message says so)."""
+    before_blue = figures(client.get("/employer/", query_string={"test": "fx-mock", "team": str(employer["blue"])}))
+    moved = client.post(f"/employer/candidates/{employer['ann']}/team", data={"team": str(employer["red"])})
+    assert moved.status_code == 302
+    assert "results already taken stay with the team they were taken in" in text_of(client.get(moved.headers["Location"]))
+    blue = figures(client.get("/employer/", query_string={"test": "fx-mock", "team": str(employer["blue"])}))
+    red = figures(client.get("/employer/", query_string={"test": "fx-mock", "team": str(employer["red"])}))
+    assert blue == before_blue
+    assert (red["candidates"], red["attempts"]) == ("1", "1")  # Dan only

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from quizapp.services import accounts, attempts
+from quizapp.services import accounts, answers, attempts
 from quizapp.domain import question_types
 from quizapp.web.extensions import db
 from quizapp.data.models import Mode, TestForm, User
@@ -41,7 +41,7 @@ def take(email: str, right: float | set[str], *, mode: str = Mode.TIMED, seed: i
         good = n < cut if cut is not None else key in right
         answer = _answer(version, good)
         # explicit and final, as "Save and continue" stores them (in practice: feedback was shown)
-        attempts.save_answer(session, attempt, question, answer, 1, began + timedelta(seconds=10 + n), 0.0,
+        answers.save_answer(session, attempt, question, answer, 1, began + timedelta(seconds=10 + n), 0.0,
                              explicit=True, final=True)
     if finish is not None:
         attempts.finish(session, attempt, began + timedelta(minutes=5), finish)

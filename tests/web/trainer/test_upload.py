@@ -1,4 +1,6 @@
-"""Uploading bank files: checked with the banks folder, the import previewed, then imported all or nothing."""
+"""Uploading bank files: kept as a draft, checked with the banks folder, what publishing would
+change previewed, then published all or nothing (tests/trainer/test_org_content.py has ownership
+and placeholders)."""
 
 from __future__ import annotations
 
@@ -44,29 +46,30 @@ def upload(client, *files: tuple[str, str]):
 
 def test_the_upload_page_says_how_files_are_checked(trainer):
     response = trainer.get("/trainer/upload")
-    check_page(response, title="Check and import bank files")
+    check_page(response, title="Upload bank files")
     assert "checked together with the banks folder" in text_of(response)
+    assert "kept as a draft" in text_of(response)
 
 
-def test_a_changed_bank_is_previewed_then_imported(fx, trainer):
-    edited = BANK.replace("stem: Single one?", "stem: Single one, edited?")
-    response = upload(trainer, ("bank.yaml", edited))
+def test_a_changed_web_bank_is_previewed_then_published(fx, trainer):
+    first = upload(trainer, ("extra.yaml", NEW_BANK)).headers["Location"]
+    assert trainer.post(first + "/publish").status_code == 302
+    edited = NEW_BANK.replace("stem: An extra question?", "stem: An extra question, edited?")
+    response = upload(trainer, ("extra.yaml", edited))
     assert response.status_code == 302
     result = trainer.get(response.headers["Location"])
     check_page(result, title="Your bank files")
     text = text_of(result)
-    assert "in place of banks/bank.yaml" in text
-    assert "What importing would change changed item fx-s1 (version 2)" in text
+    assert "What publishing would change changed item fx-x1 (version 2)" in text
     assert "0 added, 1 changed, 0 restored, 0 retired" in text
-    assert "commit the files there too" in text
     with fx.app_context():  # the preview changed nothing
-        assert db.session.scalar(select(Item).where(Item.key == "fx-s1")).current_version.number == 1
-    done = trainer.post(response.headers["Location"] + "/import")
-    assert done.status_code == 302 and done.headers["Location"].endswith("/trainer/")
-    assert "Imported: 0 added, 1 changed" in text_of(trainer.get("/trainer/"))
+        assert db.session.scalar(select(Item).where(Item.key == "fx-x1")).current_version.number == 1
+    done = trainer.post(response.headers["Location"] + "/publish")
+    assert done.status_code == 302 and done.headers["Location"].endswith(response.headers["Location"])
+    assert "Published: 0 added, 1 changed" in text_of(trainer.get(done.headers["Location"]))
     with fx.app_context():
-        assert db.session.scalar(select(Item).where(Item.key == "fx-s1")).current_version.number == 2
-    check_page(trainer.get(response.headers["Location"]), status=404)  # the upload is gone
+        assert db.session.scalar(select(Item).where(Item.key == "fx-x1")).current_version.number == 2
+    assert trainer.post(response.headers["Location"] + "/publish").status_code == 200  # published once only
 
 
 def test_a_new_bank_refers_to_the_folders_framework(fx, trainer):
@@ -74,16 +77,17 @@ def test_a_new_bank_refers_to_the_folders_framework(fx, trainer):
     text = text_of(trainer.get(response.headers["Location"]))
     assert "added bank fx-extra" in text and "added item fx-x1" in text
     assert "in place of" not in text
-    trainer.post(response.headers["Location"] + "/import")
+    trainer.post(response.headers["Location"] + "/publish")
     with fx.app_context():
         assert db.session.scalar(select(Item).where(Item.key == "fx-x1")) is not None
 
 
 def test_unchanged_files_import_nothing(trainer):
-    response = upload(trainer, ("bank.yaml", BANK))
+    trainer.post(upload(trainer, ("extra.yaml", NEW_BANK)).headers["Location"] + "/publish")
+    response = upload(trainer, ("extra.yaml", NEW_BANK))
     text = text_of(trainer.get(response.headers["Location"]))
     assert "Nothing to import: the database already matches these files." in text
-    assert "Import these changes" not in text
+    assert "Publish these changes" not in text
 
 
 def test_problems_are_listed_with_their_lines(fx, trainer):
@@ -97,10 +101,10 @@ def test_problems_are_listed_with_their_lines(fx, trainer):
     assert "unknown key &#39;optoins&#39; in item" in text
     assert "   10 &gt;     optoins: []" in html or "   10 >     optoins: []" in html
     assert "    9       stem: An extra question?" in html
-    assert "Import these changes" not in text
-    refused = trainer.post(response.headers["Location"] + "/import")
+    assert "Publish these changes" not in text
+    refused = trainer.post(response.headers["Location"] + "/publish")
     check_page(refused)
-    assert "Nothing was imported" in text_of(refused)
+    assert "Nothing was published" in text_of(refused)
     with fx.app_context():
         assert db.session.scalar(select(Item).where(Item.key == "fx-x1")) is None
 
@@ -110,7 +114,7 @@ def test_a_problem_the_upload_causes_in_the_folder(trainer):
     response = upload(trainer, ("bank.yaml", BANK[:start] + BANK[end:]))
     text = text_of(trainer.get(response.headers["Location"]))
     assert "section &#39;knowledge&#39; draws 4 items but only 3" in text
-    assert "test.yaml" in text and "in banks" in text
+    assert "banks/test.yaml" in text and "not in this upload" in text
 
 
 @pytest.mark.parametrize(
@@ -130,19 +134,25 @@ def test_the_request_size_is_limited(fx, trainer):
     assert response.status_code == 413
 
 
-def test_only_the_uploader_can_use_a_token(fx, trainer, auth):
+def test_only_the_owners_trainers_can_use_a_token(fx, trainer, auth):
     location = upload(trainer, ("extra.yaml", NEW_BANK)).headers["Location"]
     auth.sign_out()
-    auth.as_role("admin")
-    check_page(trainer.get(location), status=404)
-    assert trainer.post(location + "/import").status_code == 404
+    auth.as_role("candidate")
+    assert trainer.get(location).status_code == 403
+    assert trainer.post(location + "/publish").status_code == 403
 
 
-def test_uploads_expire(fx, trainer, clock):
+def test_a_draft_is_kept_until_discarded(fx, trainer, clock):
     location = upload(trainer, ("extra.yaml", NEW_BANK)).headers["Location"]
+    clock.advance(hours=30)
     check_page(trainer.get(location))
-    clock.advance(hours=2, minutes=1)
-    check_page(trainer.get(location), status=404)
+    assert "extra.yaml" in text_of(trainer.get("/trainer/upload"))
+    assert trainer.post(location + "/discard").status_code == 302
+    text = text_of(trainer.get(location))
+    assert "Discarded" in text and "Publish these changes" not in text
+    assert trainer.post(location + "/publish").status_code == 200
+    with fx.app_context():
+        assert db.session.scalar(select(Item).where(Item.key == "fx-x1")) is None
 
 
 def test_two_files_with_one_name_are_both_kept(trainer):

@@ -17,7 +17,7 @@ def trainer(fx, auth, users):
 @pytest.mark.parametrize(
     ("path", "title", "says"),
     [
-        ("/trainer/", "Question banks", ["Fixture framework", "Search items", "Check and import bank files"]),
+        ("/trainer/", "Question banks", ["Fixture framework", "Search items", "Upload bank files"]),
         ("/trainer/frameworks/fx", "Fixture framework", ["A Statement A", "Fixture bank", "Fixture mock"]),
         ("/trainer/banks/fx-bank", "Fixture bank", ["4 standalone items", "fx-s1", "Single one?", "Case scenario: The Fixture family"]),
         ("/trainer/scenarios/fx-sc1", "Case scenario: The Fixture family", ["A vignette about the Fixture family.", "fx-sc1-2"]),
