@@ -163,6 +163,7 @@ def confirm_email(session: Session, user_id: int, email: str, now: datetime | No
         user.email_verified_at = now or utcnow()
     elif user.email_verified_at is None:
         user.email_verified_at = now or utcnow()
+        audit.record(session, "email.confirmed", actor=user, user=user, now=now)
     session.flush()
     return user
 

@@ -274,14 +274,13 @@ def invite_by_email(session: Session, organisation: Organisation, created_by: Us
     return made
 
 
-def record_sent(invitation: Invitation, now: datetime, by: User | None = None) -> None:
-    """The invitation's email went out (again, for a resend): kept on it and in the audit trail."""
+def record_sent(session: Session, invitation: Invitation, now: datetime, by: User | None = None) -> None:
+    """The invitation's email went out (again, if sent before): when, how often, and in the audit
+    trail (its id and the count; the address is on the invitation, not in the trail)."""
     invitation.sent_at = now
     invitation.send_count = (invitation.send_count or 0) + 1
-    session = object_session(invitation)
-    if session is not None:
-        audit.record(session, "invitation.sent", actor=by, organisation=invitation.organisation_id, now=now,
-                     invitation=invitation.id, email=invitation.email, times=invitation.send_count)
+    audit.record(session, "invitation.sent", actor=by, organisation=invitation.organisation_id, now=now,
+                 invitation=invitation.id, times=invitation.send_count)
 
 
 # -- joining and leaving ----------------------------------------------------------------------------

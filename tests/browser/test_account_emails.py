@@ -4,6 +4,8 @@ checked by axe-core, and the link refused when used again."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -47,3 +49,31 @@ def test_forgotten_password_from_the_sign_in_page(page: Page, open_page, server,
         audit(other, "used reset link")
         other.get_by_role("link", name="Ask for a new link to reset your password").click()
         expect(other.locator("h1")).to_have_text("Reset your password")
+
+
+def test_an_unconfirmed_account_is_told_what_it_cannot_do_yet(page: Page, server, audit) -> None:
+    email = f"unconfirmed-{uuid.uuid4().hex[:12]}@browser.example"
+    with step(page, "sign up, then sign in without opening the link"):
+        page.goto("/sign-up")
+        page.get_by_label("Full name").fill("Not Yet")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Create a password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_label("Confirm password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        expect(page.locator("h1")).to_have_text("Check your email")
+        audit(page, "check your email (sign-up)")
+        page.goto("/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.locator("h1")).to_have_text("Your tests")
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Confirm your email address")
+        audit(page, "your tests", state="address not confirmed")
+
+    with step(page, "an invitation code asks for the address first; the button sends the link again"):
+        page.goto("/tests/join?code=ABCD-EFGH-JKLM")
+        expect(page.locator("h1")).to_have_text("Confirm your email address first")
+        audit(page, "confirm your email address first")
+        page.get_by_role("button", name="Send the link again").click()
+        expect(page.locator(".govuk-notification-banner").first).to_contain_text(f"We have sent a new link to {email}")
+        assert len(server.emails_to(email)) == 2

@@ -269,7 +269,7 @@ def _invitation_email(invitation: Invitation, sender: str | None) -> mail_messag
         format_datetime(invitation.expires_at), sender)
 
 
-def _send_and_record(messages: dict[int, mail_messages.Email]) -> list[str]:
+def _send_and_record(messages: dict[int, mail_messages.Email], by: int) -> list[str]:
     """Send each invitation's email (outside any transaction), then record the ones that went.
     Returns the addresses that could not be sent to."""
     sent = [invitation_id for invitation_id, message in messages.items() if mail.send(message)]
@@ -277,7 +277,7 @@ def _send_and_record(messages: dict[int, mail_messages.Email]) -> list[str]:
         begin_writing(db.session)
         now = clock.now()
         for invitation in db.session.scalars(select(Invitation).where(Invitation.id.in_(sent))):
-            organisations.record_sent(invitation, now, by=current_user)
+            organisations.record_sent(db.session, invitation, now, db.session.get(User, by))
         db.session.commit()
     return [message.to for invitation_id, message in messages.items() if invitation_id not in sent]
 
@@ -327,8 +327,9 @@ def email_invitations() -> str | Response:
     made = organisations.invite_by_email(db.session, organisation, current_user, clock.now(),
                                          int(email_form.days.data or 0), team, addresses)
     messages = {invitation.id: _invitation_email(invitation, current_user.name) for invitation in made}
+    employer_id = current_user.id
     db.session.commit()
-    failed = _send_and_record(messages)
+    failed = _send_and_record(messages, employer_id)
     sent = len(made) - len(failed)
     flash(f"Invitation{'s' if sent != 1 else ''} sent to {sent} email address{'es' if sent != 1 else ''}", "success")
     if failed:
@@ -349,8 +350,9 @@ def resend_invitation(invitation_id: int) -> Response:
         flash("Only an emailed invitation that can still be used can be sent again", "info")
         return redirect(url_for(".invitations"))
     message = _invitation_email(invitation, current_user.name)
+    employer_id = current_user.id
     db.session.commit()  # end the read: nothing is held while the mail server answers
-    if not _send_and_record({invitation_id: message}):
+    if not _send_and_record({invitation_id: message}, employer_id):
         flash(f"Invitation sent again to {message.to}", "success")
     else:
         flash(f"The invitation could not be sent to {message.to}: try again later", "info")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from quizapp import create_app
 from quizapp.services import accounts
 from quizapp.web.extensions import db
-from quizapp.data.models import User
+from quizapp.data.models import AuditEvent, User
 from tests.helpers import PASSWORD, check_page, text_of
 
 
@@ -38,7 +38,11 @@ def test_sign_up_makes_an_unconfirmed_candidate_and_emails_a_link_that_confirms_
     assert confirmed.headers["Location"] == "/sign-in"
     assert "Your email address leah@example.org is confirmed" in text_of(client.get("/sign-in"))
     with app.app_context():
-        assert accounts.find_user(db.session, "leah@example.org").email_verified_at is not None
+        user = accounts.find_user(db.session, "leah@example.org")
+        assert user.email_verified_at is not None
+        events = db.session.scalars(select(AuditEvent.event).where(AuditEvent.user_id == user.id)
+                                    .order_by(AuditEvent.seq)).all()
+        assert events == ["account.created", "email.confirmed"]
     assert client.post("/sign-in", data={"email": "leah@example.org", "password": PASSWORD}).status_code == 302
     page = client.get("/tests/")
     check_page(page, title="Your tests")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quizapp.web.extensions import db
-from quizapp.data.models import Invitation
+from quizapp.data.models import AuditEvent, Invitation, User
 from quizapp.data.models._types import utcnow
 from tests.helpers import PASSWORD, check_page, make_user, text_of
 
@@ -82,6 +82,11 @@ def test_resend_sends_the_same_invitation_again(app, client, employer, mailbox):
     assert client.post(f"/employer/invitations/{invitation_id}/resend").status_code == 302
     first, second = mailbox.to("ola@example.org")
     assert first.links() == second.links()
+    with app.app_context():
+        sent = db.session.execute(select(AuditEvent.event, AuditEvent.actor_id, AuditEvent.details)
+                                  .where(AuditEvent.event == "invitation.sent").order_by(AuditEvent.seq)).all()
+    assert [(e, actor) for e, actor, _ in sent] == [("invitation.sent", employer_id(app))] * 2
+    assert '"times":2' in sent[1][2] and "ola@example.org" not in sent[1][2]  # no address in the trail
     assert "Invitation sent again to ola@example.org" in text_of(client.get("/employer/invitations"))
     assert "(2 times)" in _rows(client)["ola@example.org"][6]
 
@@ -134,4 +139,9 @@ def test_each_invitation_emailed_is_in_the_organisations_audit_trail(app, client
         assert [e.organisation_id for e in sent] == [employer["org_a"]] * 2
         assert all(e.actor_id is not None for e in sent)
     audit_page = text_of(client.get("/employer/audit"))
-    assert "Invitation emailed" in audit_page and "times: 2" in audit_page
+    assert "Invitation sent by email" in audit_page and "times: 2" in audit_page
+
+
+def employer_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.id).where(User.email == "employer@a.example"))
