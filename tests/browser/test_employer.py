@@ -283,9 +283,11 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
     with step(page, "create an invitation to the new team"):
         page.get_by_role("link", name="Invitations", exact=True).click()
         audit(page, "invitations")
-        page.get_by_label("Team", exact=True).select_option(label=team)
-        page.get_by_label("14 days").check()
-        page.get_by_role("button", name="Create invitation").click()
+        # the page has two forms (invite by email, and a link and code): this is the second
+        form = page.locator("form", has=page.get_by_role("button", name="Create invitation"))
+        form.get_by_label("Team", exact=True).select_option(label=team)
+        form.get_by_label("14 days").check()
+        form.get_by_role("button", name="Create invitation").click()
         banner = page.locator(".govuk-notification-banner")
         expect(banner).to_contain_text("Invitation created. Its code is")
         code = re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", banner.inner_text()).group(0)
@@ -307,6 +309,14 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
         candidate_page.get_by_label("Create a password", exact=True).fill(PASSWORD)
         candidate_page.get_by_label("Confirm password", exact=True).fill(PASSWORD)
         candidate_page.get_by_role("button", name="Create account").click()
+        expect(candidate_page.locator("h1")).to_have_text("Check your email")
+
+    with step(candidate_page, "they open the link in the email (the outbox), then sign in"):
+        candidate_page.goto(demo_server.link_in_email(joiner["email"], "/confirm-email/"))
+        expect(candidate_page.locator("h1")).to_have_text("Sign in")
+        candidate_page.get_by_label("Email address").fill(joiner["email"])
+        candidate_page.get_by_label("Password", exact=True).fill(PASSWORD)
+        candidate_page.get_by_role("button", name="Sign in").click()
 
     with step(candidate_page, "the candidate sees what the employer will see, and joins"):
         expect(candidate_page.locator("h1")).to_have_text(f"Join {DEMO_ORGANISATION}")
