@@ -156,6 +156,8 @@ def countdown_error_when_the_clock_is_wrong(page: Page, server, attempt_id: int,
 def page_remaining(page: Page) -> float:
     """The seconds the page's countdown has left (by the page's clock, which run_for moves on
     without the server: the two part company in the tests that run the clock)."""
+    # the page's script may still be loading on a busy machine: it has run once the page has loaded
+    page.wait_for_load_state("load")
     return page.evaluate("() => window.quizapp.countdown.remaining()")
 
 
