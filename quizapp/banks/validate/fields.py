@@ -63,6 +63,31 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
     return matches[0] if matches else None
 
 
+# Keys people bring from Moodle and other quiz tools, with the key that means the same here and
+# a word on why (an unknown key otherwise gets difflib's nearest, which for these is no help).
+KEYS_FROM_OTHER_TOOLS: dict[str, tuple[str, str]] = {
+    "question": ("stem", "here the question's text is its 'stem'"),
+    "questiontext": ("stem", "here the question's text is its 'stem'"),
+    "answers": ("options", "here the answers to choose from are 'options'"),
+    "answer": ("options", "here the answers to choose from are 'options'"),
+    "choices": ("options", "here the answers to choose from are 'options'"),
+    "explanation": ("rationale", "here the explanation shown after answering is its 'rationale'"),
+    "generalfeedback": ("rationale", "here the explanation shown after answering is its 'rationale'"),
+    "general_feedback": ("rationale", "here the explanation shown after answering is its 'rationale'"),
+    "order": ("options", "an ordering item lists its 'options' in the correct order"),
+}
+
+
+def unknown_key_hint(key: str, allowed: frozenset[str]) -> str:
+    """What to say of an unknown key: the key that means the same here, or the nearest, or the
+    keys allowed."""
+    known = KEYS_FROM_OTHER_TOOLS.get(str(key).casefold())
+    if known and known[0] in allowed:
+        return f"did you mean '{known[0]}'? {known[1]}"
+    hint = suggest(key, allowed)
+    return f"did you mean '{hint}'?" if hint else "allowed: " + ", ".join(sorted(allowed))
+
+
 class FieldReader:
     """Reads and checks the values of one loaded file, reporting each problem in it."""
 
@@ -138,9 +163,7 @@ class FieldReader:
         """Rule: only the keys the contract lists for ``noun`` may appear."""
         for key in mapping:
             if key not in allowed:
-                hint = suggest(key, allowed)
-                tail = f"did you mean '{hint}'?" if hint else "allowed: " + ", ".join(sorted(allowed))
-                self.at_key(mapping, key, f"unknown key '{key}' in {noun} ({tail})")
+                self.at_key(mapping, key, f"unknown key '{key}' in {noun} ({unknown_key_hint(key, allowed)})")
 
     def missing(self, mapping: LocatedDict, key: str, noun: str) -> None:
         self.error(*mapping.mark, f"missing required key '{key}' in {noun}")
