@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
 
-from quizapp.services.accounts import NAME_MAX, PASSWORD_MAX, PASSWORD_MIN
+from quizapp.services.accounts import PASSWORD_MAX, PASSWORD_MIN
 from quizapp.services.administration import ORGANISATION_NAME_MAX, ROLE_NAMES
 from quizapp.web.employer.forms import choice
+from quizapp.web.form_fields import confirm_password_field, email_field, name_field, new_password_field
 
 ROLE_CHOICES = [choice(role, name) for role, name in ROLE_NAMES.items()]
 ROLE_HINTS = {
@@ -21,25 +22,16 @@ ROLE_HINTS = {
 
 
 class AccountForm(FlaskForm):
-    name = StringField("Full name", widget=GovTextInput(), validators=[
-        InputRequired(message="Enter the person's full name"),
-        Length(max=NAME_MAX, message=f"Name must be {NAME_MAX} characters or fewer")])
-    email = EmailField("Email address", widget=GovTextInput(), validators=[
-        InputRequired(message="Enter the person's email address"),
-        Email(message="Enter an email address in the correct format, like name@example.com", check_deliverability=False),
-        Length(max=254, message="Email address must be 254 characters or fewer")])
+    name = name_field("Enter the person's full name")
+    email = email_field("Enter the person's email address")
     role = RadioField("Role", widget=GovRadioInput(), choices=ROLE_CHOICES,
                       validators=[InputRequired(message="Choose the account's role")])
     organisation = SelectField("Organisation", widget=GovSelect(), choices=[choice("", "None")], validate_choice=True)
-    password = PasswordField(
-        "First password", widget=GovPasswordInput(),
+    password = new_password_field(
+        "First password", "Enter a first password",
         description=f"{PASSWORD_MIN} to {PASSWORD_MAX} characters. Give it to the person by a safe route; they can "
-                    "change it on their account page.",
-        validators=[InputRequired(message="Enter a first password"),
-                    Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
-                    Length(max=PASSWORD_MAX, message=f"Password must be {PASSWORD_MAX} characters or fewer")])
-    confirm = PasswordField("Confirm first password", widget=GovPasswordInput(), validators=[
-        InputRequired(message="Confirm the first password"), EqualTo("password", message="Passwords must match")])
+                    "change it on their account page.")
+    confirm = confirm_password_field("Confirm first password", "Confirm the first password")
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 

@@ -3,57 +3,35 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
-from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
+from wtforms import EmailField, SubmitField
+from wtforms.validators import InputRequired, Length
 
-from quizapp.services.accounts import PASSWORD_MAX, PASSWORD_MIN
+from quizapp.web.form_fields import (
+    EMAIL_MAX,
+    confirm_password_field,
+    current_password_field,
+    email_field,
+    name_field,
+    new_password_field,
+)
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your email address"), Length(max=254)],
+        validators=[InputRequired(message="Enter your email address"), Length(max=EMAIL_MAX)],
     )
-    password = PasswordField(
-        "Password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your password"), Length(max=PASSWORD_MAX * 4)],
-    )
+    password = current_password_field()
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
 class SignUpForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your full name"), Length(max=200, message="Name must be 200 characters or fewer")],
-    )
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.com", check_deliverability=False),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
-    password = PasswordField(
-        "Create a password",
-        widget=GovPasswordInput(),
-        description=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters. A few unrelated words make a strong password.",
-        validators=[
-            InputRequired(message="Enter a password"),
-            Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
-            Length(max=PASSWORD_MAX, message=f"Password must be {PASSWORD_MAX} characters or fewer"),
-        ],
-    )
-    confirm = PasswordField(
-        "Confirm password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Confirm your password"), EqualTo("password", message="Passwords must match")],
-    )
+    name = name_field("Enter your full name")
+    email = email_field("Enter your email address")
+    password = new_password_field("Create a password", "Enter a password")
+    confirm = confirm_password_field("Confirm password", "Confirm your password")
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
@@ -62,34 +40,13 @@ class SignOutForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        widget=GovTextInput(),
-        validators=[
-            InputRequired(message="Enter your email address"),
-            Email(message="Enter an email address in the correct format, like name@example.com", check_deliverability=False),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = email_field("Enter your email address")
     submit = SubmitField("Send the link", widget=GovSubmitInput())
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        widget=GovPasswordInput(),
-        description=f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters. A few unrelated words make a strong password.",
-        validators=[
-            InputRequired(message="Enter a new password"),
-            Length(min=PASSWORD_MIN, message=f"Password must be {PASSWORD_MIN} characters or more"),
-            Length(max=PASSWORD_MAX, message=f"Password must be {PASSWORD_MAX} characters or fewer"),
-        ],
-    )
-    confirm = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Confirm your new password"), EqualTo("password", message="Passwords must match")],
-    )
+    password = new_password_field("New password", "Enter a new password")
+    confirm = confirm_password_field("Confirm new password", "Confirm your new password")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
