@@ -174,17 +174,28 @@ def save_token_is_valid(token: str, attempt_id: int, owner_id: int, session_toke
     return save_tokens.verify(_save_token_secrets(), token, attempt_id, owner_id, session_token, now.timestamp())
 
 
-def _skip_limiter_for_sessionless_views(app: Flask) -> None:
-    """Flask-Limiter checks every request in a `before_request` hook (resolving which limits
-    apply costs more than a save's own checks); sessionless views have no limits, so their
-    requests skip the hook altogether (a request filter would still pay for the resolving)."""
+def _skip_limiter_when_it_has_nothing_to_check(app: Flask) -> None:
+    """Flask-Limiter checks every request in a `before_request` hook, and resolving which limits
+    apply cost about a third of a request that does nothing (/healthz). That hook only ever
+    applies application, default and blueprint limits: a view's own `@limiter.limit` is checked
+    by the view's wrapper. This app declares none of the three (only per-view limits, on sign-in,
+    sign-up, reset and joining), so the hook is skipped unless some are configured (e.g.
+    RATELIMIT_DEFAULT), which is worked out once, on the first request, when every blueprint is
+    registered. Sessionless views (the autosave) have no limits at all and always skip it."""
     hooks = app.before_request_funcs.get(None, [])
     if not app.config.get("RATELIMIT_ENABLED"):
         return  # (the tests' default) Flask-Limiter added no hook
     if limiter._check_request_limit not in hooks:
         raise RuntimeError("Flask-Limiter's per-request hook was not found: has Flask-Limiter changed?")
+    needed: list[bool] = []
 
     def check_request_limit() -> None:
+        if not needed:
+            manager = limiter.limit_manager
+            needed.append(bool(manager.application_limits or manager.default_limits
+                               or any(manager._blueprint_limits.values())))  # noqa: SLF001
+        if not needed[0]:
+            return
         rule = request_ctx.request.url_rule
         if rule is None or not _view_is_sessionless(app, rule.endpoint):
             limiter._check_request_limit()
@@ -212,7 +223,7 @@ def _skip_remember_cookie_hook_for_sessionless_views(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     """After `limiter.init_app(app)` and `login_manager.init_app(app)`."""
-    _skip_limiter_for_sessionless_views(app)
+    _skip_limiter_when_it_has_nothing_to_check(app)
     _skip_remember_cookie_hook_for_sessionless_views(app)
     app.session_interface = SessionInterface()
     login_manager.user_loader(load_user)

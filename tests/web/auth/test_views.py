@@ -202,9 +202,10 @@ def test_sign_in_is_rate_limited(app_config, users, tmp_path, monkeypatch):
     assert client.get("/sign-in").status_code == 200  # only POSTs are limited
 
 
-def test_the_limiter_checks_every_request_but_the_sessionless_autosave(app_config, users, tmp_path, monkeypatch):
-    """Flask-Limiter's per-request hook is skipped for sessionless views (quizapp.web.auth_session):
-    the autosave has no limit, and resolving that costs more than its own checks."""
+def test_the_limiters_per_request_hook_is_skipped_when_no_limit_needs_it(app_config, users, tmp_path, monkeypatch):
+    """Flask-Limiter's per-request hook applies only application, default and blueprint limits, and
+    this app has none (quizapp.web.auth_session), so no request pays for resolving them; the
+    sign-in's own limit still applies (test_signin_is_rate_limited)."""
     from quizapp.web.extensions import limiter
 
     monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -213,9 +214,25 @@ def test_the_limiter_checks_every_request_but_the_sessionless_autosave(app_confi
     monkeypatch.setattr(limiter, "_check_request_limit", lambda: checked.append(request.endpoint))
     client = app.test_client()
     client.get("/sign-in")
+    client.get("/healthz")
     client.post("/tests/attempts/1/questions/1/autosave", data={"answer": "0", "seq": "1"})
     client.post("/sign-in", data={"email": "x@example.org", "password": "not my password"})
-    assert checked == ["auth.sign_in", "auth.sign_in"]
+    assert checked == []
+
+
+def test_configured_application_limits_still_apply_to_every_request_but_the_autosave(app_config, users, tmp_path,
+                                                                                    monkeypatch):
+    from quizapp.web.extensions import limiter
+
+    # (The limiter is one object for every app; the limits this app adds must not outlive the test.)
+    monkeypatch.setattr(limiter.limit_manager, "_application_limits", [])
+    monkeypatch.setenv("QUIZAPP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app({**app_config, "RATELIMIT_ENABLED": True, "RATELIMIT_APPLICATION": "2 per minute"})
+    client = app.test_client()
+    assert [client.get("/healthz").status_code for _ in range(3)] == [200, 200, 429]
+    saves = [client.post("/tests/attempts/1/questions/1/autosave", data={"answer": "0", "seq": "1"}).status_code
+             for _ in range(3)]
+    assert 429 not in saves
 
 
 def test_account_locks_after_repeated_failures(app_config, users, tmp_path, monkeypatch):
