@@ -72,8 +72,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     mail.init_app(app)
 
-    from quizapp.web import fragments, templating
+    from quizapp.web import csrf_tokens, fragments, templating
 
+    csrf_tokens.init_app(app)
     templating.init_app(app)
     fragments.init_app(app)
 

@@ -30,6 +30,17 @@ def csp_nonce() -> str:
     return getattr(g, "csp_nonce", "")
 
 
+def static_url(filename: str) -> str:
+    """`url_for('static', filename=...)`, worked out once per file: the same on every page (a
+    page asked for five of them, each a URL build)."""
+    urls: dict[tuple[str, str], str] = current_app.extensions["quizapp_static_urls"]
+    key = (request.script_root, filename)
+    url = urls.get(key)
+    if url is None:
+        url = urls[key] = url_for("static", filename=filename)
+    return url
+
+
 def markdown_filter(text: str | None) -> Markup:
     """Render the safe Markdown subset (any raw HTML is escaped, never passed through)."""
     return Markup(_rendered_markdown(text or "", inline=False))
@@ -170,16 +181,30 @@ NAV_BY_ROLE: dict[str, list[tuple[str, str]]] = {
 def nav_items() -> list[dict[str, object]]:
     if not current_user.is_authenticated:
         return []
-    items = []
-    for text, endpoint in NAV_BY_ROLE.get(current_user.role, []):
-        if endpoint not in current_app.view_functions:
-            continue
-        items.append({"text": text, "href": url_for(endpoint), "active": request.endpoint == endpoint})
-    return items
+    return [{"text": text, "href": href, "active": request.endpoint == endpoint}
+            for text, endpoint, href in _menu(current_user.role)]
+
+
+def _menu(role: str) -> list[tuple[str, str, str]]:
+    """A role's menu as (text, endpoint, URL), its URLs built once per app (on every page, they
+    were three URL builds of a page's sixteen)."""
+    menus: dict[tuple[str, str], list[tuple[str, str, str]]] = current_app.extensions["quizapp_menus"]
+    key = (role, request.script_root)
+    menu = menus.get(key)
+    if menu is None:
+        menu = menus[key] = [(text, endpoint, url_for(endpoint)) for text, endpoint in NAV_BY_ROLE.get(role, [])
+                             if endpoint in current_app.view_functions]
+    return menu
 
 
 def init_app(app: Flask) -> None:
+    from quizapp.web.question_buttons import question_buttons
+
+    app.extensions["quizapp_static_urls"] = {}
+    app.extensions["quizapp_menus"] = {}
     app.add_template_global(csp_nonce)
+    app.add_template_global(static_url)
+    app.add_template_global(question_buttons)
     filters = {
         "markdown": markdown_filter,
         "markdown_inline": markdown_inline_filter,
