@@ -152,7 +152,14 @@ def open_attempt(session: Session, user: User, test: TestForm, mode: str) -> Att
 def start(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None,
           before_write: Callable[[], None] | None = None, pools: PoolCache | None = None) -> Attempt:
     """Start a new attempt, or return the candidate's open attempt at this test in this mode
-    (so a second click, a second tab or a returning candidate all resume the same attempt).
+    (so a second click, a second tab or a returning candidate all resume the same attempt)."""
+    return start_or_resume(session, user, test, mode, now, seed, before_write, pools)[0]
+
+
+def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None,
+                    before_write: Callable[[], None] | None = None,
+                    pools: PoolCache | None = None) -> tuple[Attempt, bool]:
+    """As `start`, and whether the attempt is new (True) or the open one resumed (False).
 
     `before_write` is called after the draw and before anything is written (the web view uses
     it to take SQLite's write lock only for the insert). `pools`, the process's PoolCache,
@@ -161,7 +168,7 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
         raise AttemptError("Choose a timed mock or practice")
     existing = open_attempt(session, user, test, mode)
     if existing is not None:
-        return existing
+        return existing, False
     specs = draw_specs(test)
     seed = seed if seed is not None else secrets.randbelow(2**31)
     frameworks = {s.framework for s in specs}
@@ -207,8 +214,8 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
         existing = open_attempt(session, user, test, mode)
         if existing is None:
             raise
-        return existing
-    return attempt
+        return existing, False
+    return attempt, True
 
 
 def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Statement]:

@@ -51,9 +51,11 @@ SERVICE = Scope(everything=False, organisation_id=None)
 
 
 def organisation_of(user: User) -> int | None:
-    """The organisation a person belongs to now (None: none; for a trainer, the service)."""
-    organisation = user.organisation
-    return organisation.id if organisation is not None else None
+    """The organisation a person belongs to now (None: none; for a trainer, the service). From the
+    membership's column: loading the organisation itself was a query of its own on every page
+    that asks whose content a person sees."""
+    membership = user.current_membership
+    return membership.organisation_id if membership is not None else None
 
 
 def scope_of(user: User) -> Scope:

@@ -98,14 +98,16 @@ def start(key: str) -> Response:
     if not form.validate_on_submit():
         abort(400)
     mode = request.form.get("mode", Mode.TIMED)
+    now = clock.now()
     try:
-        attempt = attempts.start(db.session, current_user, test, mode, clock.now(),
-                                 before_write=lambda: begin_writing(db.session), pools=_pool_cache())
+        attempt, new = attempts.start_or_resume(db.session, current_user, test, mode, now,
+                                                before_write=lambda: begin_writing(db.session), pools=_pool_cache())
     except attempts.AttemptError as error:
         flash(str(error), "error")
         return redirect(url_for(".start_page", key=key))
     db.session.commit()
-    position = question_page.resume_position(db.session, attempt.id, attempt.mode == Mode.PRACTICE)
+    # A new attempt has nothing answered, so it opens at question 1 without asking the database.
+    position = question_page.resume_position(db.session, attempt.id, attempt.mode == Mode.PRACTICE) if not new else 1
     return redirect(url_for(".question", attempt_id=attempt.id, position=position))
 
 
