@@ -68,6 +68,7 @@ from quizapp.banks.located import (
     line_column,
 )
 from quizapp.banks.model import Problem
+from quizapp.banks.yaml_errors import explain
 from quizapp.banks.yaml_events import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -108,23 +109,92 @@ def load_path(path: Path, file: str | None = None) -> LoadResult:
 def load_yaml(data: bytes | str, file: str = "<string>") -> LoadResult:
     """Load one YAML document whose top level is a mapping, keeping locations.
 
-    Never raises for bad input: every problem found is in ``LoadResult.problems``.
+    Never raises for bad input: every problem found is in ``LoadResult.problems``. Problems
+    found before parsing (undecodable bytes, forbidden characters, tabs in indentation) do
+    not stop the file being read: each is reported, then repaired in a copy that is parsed
+    (see :func:`_repair`), so the rest of the file is still checked in the same run.
     """
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
             return LoadResult(None, [Problem(file, 1, 1, _too_large_message())])
         text, problems = _decode(data, file)
-        if problems:
-            return LoadResult(None, problems, text)
+        if problems and ("\x00" in text or data[:2] in (b"\xff\xfe", b"\xfe\xff")):
+            return LoadResult(None, problems, text)  # UTF-16, or not text at all
     else:
         text = data[1:] if data.startswith("\ufeff") else data
         if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
             return LoadResult(None, [Problem(file, 1, 1, _too_large_message())])
-    problems = _check_characters(text, file) or _check_tabs(text, file)
+        problems = []
+    if problems:  # undecodable bytes, each already reported: read on
+        text = _UNDECODABLE.sub("\ufffd", text)
+    characters = _check_characters(text, file)
+    tabs = _check_tabs(text, file)
+    problems += characters + tabs
     if problems:
-        return LoadResult(None, problems, text)
-    value, problems = _build(text, file)
-    return LoadResult(value, problems, text)
+        if characters:
+            text = _NON_PRINTABLE.sub(" ", text)
+        if tabs:
+            return _repair_tabs(text, file, problems, [p.line for p in tabs])
+    value, found, warnings, _, text = _read(text, file)
+    return LoadResult(value, sorted(problems + found), text, warnings)
+
+
+MAX_REPAIRS = 20
+"""Most syntax errors reported in one file: after each, the likely fix is made in a copy and
+the copy read again (see yaml_errors.py), so that later errors are found in the same run."""
+
+
+def _read(text: str, file: str) -> tuple[LocatedDict | None, list[Problem], list[Problem],
+                                         Problem | None, str]:
+    """Read ``text``, reading on past each syntax error that has a sure fix: the top-level
+    mapping (None when reading stopped), the problems, the warnings, the syntax error that
+    stopped the reading (None if it did not stop), and the text as last read."""
+    syntax: list[Problem] = []
+    for _ in range(MAX_REPAIRS + 1):
+        warnings: list[Problem] = []
+        value, found, stopped, repaired = _build(text, file, warnings)
+        if stopped is None or repaired is None or len(syntax) == MAX_REPAIRS:
+            return value, sorted(syntax + found), warnings, stopped, text
+        syntax.append(stopped)
+        text = repaired
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+TAB_WIDTHS = (4, 2, 8, 0)
+"""The widths tried, in order, for a tab in indentation when a file with tabs is read on."""
+
+
+def _repair_tabs(text: str, file: str, problems: list[Problem], tab_lines: list[int]) -> LoadResult:
+    """Read on past tabs in indentation: each tab is taken as :data:`TAB_WIDTHS` spaces in
+    turn, and the first width with which the file can be read is kept. When none can, the
+    width that reads furthest is kept, and the syntax error it stopped at is reported only
+    when it is away from the tabs (one on or just after a tab's line may be the guess's
+    fault, and the tab is already reported)."""
+    best: tuple[int, list[Problem], list[Problem], Problem, str] | None = None
+    for width in TAB_WIDTHS:
+        value, found, warnings, stopped, candidate = _read(_expand_indentation(text, width), file)
+        if stopped is None:
+            return LoadResult(value, sorted(problems + found), candidate, warnings)
+        if best is None or stopped.line > best[0]:
+            best = (stopped.line, found, warnings, stopped, candidate)
+    assert best is not None
+    line, found, warnings, stopped, candidate = best
+    if any(tab <= line <= tab + 1 for tab in tab_lines):
+        found = [p for p in found if p is not stopped]
+    return LoadResult(None, sorted(problems + found), candidate, warnings)
+
+
+def _expand_indentation(text: str, width: int) -> str:
+    """``text`` with each tab in a line's indentation replaced by spaces, to tab stops of
+    ``width`` (0 drops the tabs)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        content = line.lstrip(" \t")
+        indent = line[: len(line) - len(content)]
+        if "\t" in indent and content.strip():
+            indent = indent.expandtabs(width) if width else indent.replace("\t", "")
+        out.append(indent + content)
+    return "".join(out)
 
 
 def _too_large_message() -> str:
@@ -192,38 +262,32 @@ def _check_tabs(text: str, file: str) -> list[Problem]:
     return problems
 
 
-def _build(text: str, file: str) -> tuple[LocatedDict | None, list[Problem]]:
-    """Build located values from the event stream of ``text``."""
+def _build(text: str, file: str, warnings: list[Problem]) -> tuple[LocatedDict | None, list[Problem], Problem | None, str | None]:
+    """Build located values from the event stream of ``text``: the top-level mapping (None
+    when the file is unusable), the problems, the syntax error that stopped the parser (None
+    if none), and ``text`` with that error's likely fix made (None when there is no sure fix).
+    Warnings (text cut short by a comment) are added to ``warnings``."""
     problems: list[Problem] = []
+    stopped: Problem | None = None
+    repaired: str | None = None
     loader = Loader(text)
     try:
-        root = build_events(loader, file, problems)
+        root = build_events(loader, file, problems, text, warnings)
     except Stop as stop:
         problems.append(Problem(file, stop.line, stop.column, stop.message))
         root = None
     except yaml.MarkedYAMLError as exc:
-        problems.append(_syntax_problem(exc, text, file))
+        stopped, repaired = explain(exc, text, file)
+        problems.append(stopped)
         root = None
     except yaml.YAMLError as exc:  # e.g. a ReaderError, which has no mark
         position = getattr(exc, "position", None)
         line, column = line_column(text, position) if isinstance(position, int) else (1, 1)
-        problems.append(Problem(file, line, column, f"YAML error: {exc}"))
+        stopped = Problem(file, line, column, "YAML cannot read the file from here",
+                          f"YAML parser: {exc}")
+        problems.append(stopped)
         root = None
     finally:
         loader.dispose()
     problems.sort()
-    return root, problems
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    message = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
-    if exc.problem and exc.context:
-        where = ""
-        if exc.context_mark is not None and exc.context_mark.line + 1 != line:
-            where = f" at line {exc.context_mark.line + 1}"
-        message += f" ({exc.context}{where})"
-    return Problem(file, line, column, message)
-
-
+    return root, problems, stopped, repaired

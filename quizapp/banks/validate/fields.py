@@ -309,16 +309,18 @@ class FieldReader:
         return None
 
     def boolean(self, mapping: LocatedDict, key: str, default: bool) -> bool | None:
-        """Rule: true or false."""
+        """Rule: true or false, written so (``yes``, ``on`` and the like are refused)."""
         if key not in mapping:
             return default
         value = mapping[key]
         if value is INVALID:
             return None
-        if type(value) is bool:
+        source = mapping.source_text(key)
+        if type(value) is bool and (source or "").lower() in ("true", "false"):
             return value
-        self.at_value(mapping, key, f"'{key}' must be true or false, "
-                                    f"not {show(value, mapping.source_text(key))}")
+        tail = (": write true or false (yes, no, on and off mean true and false to some YAML "
+                "tools and text to others)" if type(value) is bool else "")
+        self.at_value(mapping, key, f"'{key}' must be true or false, not {show(value, source)}{tail}")
         return None
 
     def slug(self, mapping: LocatedDict, key: str, noun: str, *, required: bool = True) -> str | None:
