@@ -16,8 +16,9 @@ parser slows down quadratically with nesting depth. The event stream is produced
 recursion, so the builder can stop at :data:`MAX_DEPTH` after a few hundred events.
 
 This module holds the entry points and the checks made on the text before parsing (size,
-UTF-8, characters, tabs); the builder is in yaml_events.py, and the located values it
-builds in located.py (their names are importable from here too).
+UTF-8, characters, tabs); the builder is in yaml_events.py, the located values it builds in
+located.py (their names are importable from here too), and the explanations of syntax errors
+in yaml_errors.py.
 
 Rules (each is reported as a located problem; the file is then unusable or the value is
 replaced by :data:`INVALID` so the validator does not report it twice):
@@ -28,7 +29,15 @@ replaced by :data:`INVALID` so the validator does not report it twice):
 - Control characters that YAML forbids are reported at their position.
 - Tab characters in a line's indentation are reported (all of them) before parsing, because
   YAML's own message for them is confusing. A tab after the first visible character is fine.
-- YAML syntax errors are reported at the parser's line and column.
+- None of the three checks above stops the file being read: the text is repaired in a copy
+  (undecodable bytes and forbidden characters replaced, each tab tried as :data:`TAB_WIDTHS`
+  spaces) and parsed, so the rest of the file is checked in the same run.
+- YAML syntax errors are explained in plain English by yaml_errors.py, at the line to look at,
+  with the parser's words as the problem's ``detail``. After an error with a sure fix the fix
+  is made in a copy and the copy read again (at most :data:`MAX_REPAIRS` times); after one
+  without, the file is unusable.
+- A plain text value that a `` #`` on its line cut short (a comment starting mid-value) is a
+  warning (``LoadResult.warnings``).
 - The file must hold exactly one document, which must not be empty, and whose top level
   must be a mapping.
 - Mapping keys are taken as the text written (``on:`` is the key ``'on'``, not ``True``);
