@@ -93,7 +93,10 @@ def _repair(problem: str, context: str, at: tuple[int, int], since: tuple[int, i
         return None
     if "cannot start any token" in problem:
         body, _ = line_of(at[0])
-        return quoted_value(at[0]) if body[at[1] - 1: at[1]] not in ("", "\t") else None
+        key = _KEY.match(body)
+        if key is None or len(key.group(0)) > at[1] - 1 or body[at[1] - 1: at[1]] in ("", "\t"):
+            return None  # not in a value: no sure fix
+        return quoted_value(at[0])
     if "mapping values are not allowed" in problem:
         body, _ = line_of(at[0])
         key = _KEY.match(body)
@@ -152,7 +155,9 @@ def _explain(problem: str, context: str, at: tuple[int, int], since: tuple[int, 
                         f"was read as one text: add the closing {quote} at the end of the text"
                 + (" (inside double quotes write a \" as \\\")" if quote == '"'
                    else " (inside single quotes write an apostrophe as '')"))
-    if "escape" in problem:
+    if "escape" in problem:  # at the backslash (PyYAML marks the character after it)
+        slash = source.rfind("\\", 0, at[1])
+        at = (at[0], slash + 1) if slash >= 0 else at
         return (*at, "inside double quotes a backslash starts a special character, and this one "
                      "is not one YAML knows: write \\\\ for a backslash, or use single quotes "
                      "around the text instead")
@@ -169,7 +174,7 @@ def _explain(problem: str, context: str, at: tuple[int, int], since: tuple[int, 
         else:
             return (*at, "the file ends where YAML expected a value: look for a '[' or '{' "
                          "that is never closed")
-    if "block sequence entries" in problem:
+    if "sequence entries are not allowed" in problem:
         return (*at, "'- ' starts a list entry, which cannot follow a key on the same line: put "
                      "the entries on the lines below, indented under the key, or if this is "
                      f"text, {_QUOTE_FIX}")
@@ -192,6 +197,9 @@ def _explain(problem: str, context: str, at: tuple[int, int], since: tuple[int, 
         if char == "\t":
             return (*at, "tab character: YAML does not allow tabs here: use spaces")
         shown = char or "this character"
+        if at[1] - 1 <= _key_column(source):
+            return (*at, f"a key cannot start with '{shown}' in YAML (it is kept for other uses): "
+                         "remove it, or put the key in quotes")
         return (*at, f"a value cannot start with '{shown}' in YAML (it is kept for other uses): "
                      f"{_QUOTE_FIX}")
     if "simple key" in context and "':'" in problem:
@@ -268,9 +276,8 @@ def _after_value(at: tuple[int, int], since: tuple[int, int], lines: list[str]) 
         return (*at, f"YAML did not expect more text here: {_QUOTE_FIX}")
     mapping_keys = since[1] - 1
     if source.lstrip().startswith("-"):
-        return (*at, f"a list entry ('- ') cannot start here: to give a key a list, leave the "
-                     f"key's value empty and indent the entries under it (more than "
-                     f"{_spaces(mapping_keys)})")
+        return (*at, "a list entry ('- ') cannot start here: to give a key a list, leave the "
+                     "key's value empty and indent the entries under it, further than the key")
     return (*at, f"this line is indented {_spaces(first)}, which lines up with no key above it: "
                  f"the keys of the mapping that starts at line {since[0]} are indented "
                  f"{_spaces(mapping_keys)}; indent this line like the keys it belongs with")

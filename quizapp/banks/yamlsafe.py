@@ -162,6 +162,10 @@ def _read(text: str, file: str) -> tuple[LocatedDict | None, list[Problem], list
     for _ in range(MAX_REPAIRS + 1):
         warnings: list[Problem] = []
         value, found, stopped, repaired = _build(text, file, warnings)
+        if stopped is not None and syntax and stopped.line <= syntax[-1].line:
+            # an error at or above the last fix's line may be the fix's doing: stop there
+            found = [p for p in found if p is not stopped]
+            return None, sorted(syntax + found), warnings, syntax[-1], text
         if stopped is None or repaired is None or len(syntax) == MAX_REPAIRS:
             return value, sorted(syntax + found), warnings, stopped, text
         syntax.append(stopped)

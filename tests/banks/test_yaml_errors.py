@@ -5,8 +5,21 @@ file is read on, so later errors in the same file are found in the same run."""
 from __future__ import annotations
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from quizapp.banks import yamlsafe
 from quizapp.banks.yamlsafe import load_yaml
+
+
+@pytest.fixture(autouse=True, params=["libyaml", "pure-python"])
+def parser(request, monkeypatch):
+    """Every explanation holds for libyaml's parser and PyYAML's own (their words differ)."""
+    if request.param == "pure-python":
+        monkeypatch.setattr(yamlsafe, "Loader", yaml.SafeLoader)
+    elif not getattr(yaml, "__with_libyaml__", False):
+        pytest.skip("libyaml is not installed")
 
 # The parser's own phrases: none may be the message itself (they may be the detail).
 PARSER_WORDS = ("did not find expected", "could not find expected", "mapping values are not allowed",
@@ -44,6 +57,7 @@ PARSER_WORDS = ("did not find expected", "could not find expected", "mapping val
                      id="text-starting-with-bracket"),
         pytest.param("title: @home\n", 1, 8, "a value cannot start with '@'", id="at-sign"),
         pytest.param("title: `code`\n", 1, 8, "a value cannot start with '`'", id="backtick"),
+        pytest.param("items:\n  - @id: x\n", 2, 5, "a key cannot start with '@'", id="at-sign-in-key"),
         pytest.param("stem: *Important* note\n", 1, 7, "a value starting with '*'", id="markdown-emphasis"),
         pytest.param('title: "C:\\path"\n', 1, 11, "a backslash starts a special character", id="bad-escape"),
         pytest.param("stem: | hi\n", 1, 9, "nothing but a comment may follow '|'", id="text-after-pipe"),
@@ -130,3 +144,13 @@ def test_comment_that_cuts_text_is_warned(text: str, warned: list[tuple[int, int
     assert [(w.line, w.column) for w in result.warnings] == [(line, column) for line, column, _ in warned]
     for warning, (_, _, fragment) in zip(result.warnings, warned):
         assert fragment in warning.message and "quotes" in warning.message
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet=" \t\n-:#'\"[]{}|>*&!@`%,?abc1\\", max_size=80))
+def test_any_text_gives_problems_never_an_exception(text: str) -> None:
+    """The explanations and the fixes made to read on never raise, and always end."""
+    result = load_yaml(text, "f.yaml")
+    assert all(p.file == "f.yaml" and p.line >= 1 and p.column >= 1 for p in result.problems)
+    if result.value is None:
+        assert result.problems
