@@ -97,6 +97,12 @@ def _repair(problem: str, context: str, at: tuple[int, int], since: tuple[int, i
         if key is None or len(key.group(0)) > at[1] - 1 or body[at[1] - 1: at[1]] in ("", "\t"):
             return None  # not in a value: no sure fix
         return quoted_value(at[0])
+    if "simple key" in context and "':'" in problem:
+        continued = _continued_key(LINE_BREAK.split(text), since[0])
+        if continued is None:
+            return None
+        body, _ = line_of(since[0])
+        return replaced(since[0], " " * (continued[1] + 2) + body.lstrip(" "))
     if "mapping values are not allowed" in problem:
         body, _ = line_of(at[0])
         key = _KEY.match(body)
@@ -203,6 +209,12 @@ def _explain(problem: str, context: str, at: tuple[int, int], since: tuple[int, 
         return (*at, f"a value cannot start with '{shown}' in YAML (it is kept for other uses): "
                      f"{_QUOTE_FIX}")
     if "simple key" in context and "':'" in problem:
+        continued = _continued_key(lines, since[0])
+        if continued is not None:
+            return (*since, f"this line seems to continue the text of '{continued[0]}' above, but "
+                            f"it starts no further in than that key, so YAML reads it as a new key "
+                            f"without its ':': indent it further than '{continued[0]}' (or put the "
+                            f"whole text in a block with '|')")
         return (*since, "this line has no ':' after its key, so YAML cannot tell where the key "
                         "ends: write 'key: value' (a colon then a space); if the line continues "
                         "the text above, indent it further than that text's key, or put that "
@@ -227,6 +239,21 @@ def _explain(problem: str, context: str, at: tuple[int, int], since: tuple[int, 
         return (*at, f"YAML expected a value here but found '{char}': {_QUOTE_FIX}")
     return (*at, "YAML cannot read the file from here: look for a missing ':' after a key, "
                  "indentation that does not line up, or text that should be in quotes")
+
+
+def _continued_key(lines: list[str], number: int) -> tuple[str, int] | None:
+    """(key, its column) when line ``number`` looks like prose that runs on from the plain
+    text value of the key on the line above (several words, no ':'), else None."""
+    source = _line(lines, number)
+    previous = _previous(lines, number)
+    above = _line(lines, previous)
+    key = _KEY.match(above)
+    if not previous or key is None or " " not in source.strip() or ":" in source:
+        return None
+    value = above[len(key.group(0)):].strip()
+    if not value or value[0] in "|>\"'[{&*!#" or _indent(source) > _key_column(above):
+        return None
+    return key.group(2).strip(), _key_column(above)
 
 
 def _colon_in_text(at: tuple[int, int], lines: list[str]) -> tuple[int, int, str]:

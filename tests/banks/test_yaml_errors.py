@@ -38,6 +38,8 @@ PARSER_WORDS = ("did not find expected", "could not find expected", "mapping val
                      "indented more than line 2 above it", id="indented-too-far"),
         pytest.param("bank: x\ntitle\nframework: y\n", 2, 1,
                      "this line has no ':' after its key", id="missing-colon"),
+        pytest.param("items:\n  - stem: This is a long\n    question about it\n    type: single\n", 3, 5,
+                     "seems to continue the text of 'stem' above", id="text-runs-on-at-the-keys-column"),
         pytest.param("title:x\nbank: y\n", 1, 6, "a key needs a space after its ':'", id="no-space-after-colon"),
         pytest.param('title: "unclosed\nframework: x\n', 1, 8,
                      'the quote " opened here is never closed', id="unclosed-double-quote"),
@@ -95,6 +97,13 @@ def test_errors_with_a_sure_fix_do_not_stop_the_file_being_read() -> None:
     assert result.value is not None
     assert result.value["stem"] == "Which is true: a or b"
     assert result.value["statements"] == ["P1", "P2"]
+
+
+def test_text_that_runs_on_is_read_as_the_author_meant() -> None:
+    result = load_yaml("items:\n  - stem: This is a long\n    question about it\n    type: single\n"
+                       "    type: again\n", "f.yaml")
+    assert [p.line for p in result.problems] == [3, 5]
+    assert result.value["items"][0]["stem"] == "This is a long question about it"
 
 
 def test_an_error_without_a_sure_fix_stops_the_file() -> None:
