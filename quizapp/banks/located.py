@@ -99,11 +99,13 @@ class LocatedList(list):
 @dataclass
 class LoadResult:
     """What :func:`load_yaml` found: the top-level mapping (``None`` when the file is
-    unusable), every problem, and the decoded text (for locating things in it)."""
+    unusable), every problem, the decoded text as read (for locating things in it), and the
+    warnings (things that are allowed but probably not meant)."""
 
     value: LocatedDict | None
     problems: list[Problem] = field(default_factory=list)
     text: str = ""
+    warnings: list[Problem] = field(default_factory=list)
 
     def line_text(self, line: int) -> str:
         """The text of 1-based ``line`` ('' if out of range)."""

@@ -24,12 +24,14 @@ DEFAULT_BANDS: tuple[tuple[float, str], ...] = (
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One validation error, located in a file."""
+    """One validation error, located in a file. ``detail`` is an optional second line for
+    experts (a YAML parser's own words); it takes no part in ordering or equality."""
 
     file: str
     line: int
     column: int
     message: str
+    detail: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
@@ -234,6 +236,8 @@ class BankSet:
     tests: dict[str, TestBlueprint] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # allowed, but probably not meant
+    notes: list[str] = field(default_factory=list)  # checks that could not be made, and why
 
     @property
     def ok(self) -> bool:
@@ -250,6 +254,8 @@ class BankSet:
             f"{len(self.files)} files, {len(self.frameworks)} frameworks, {len(self.banks)} banks, "
             f"{len(self.scenarios())} scenarios, {len(self.items())} items, {len(self.tests)} tests: "
             f"{len(self.problems)} error{'s' if len(self.problems) != 1 else ''}"
+            + (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+               if self.warnings else "")
         )
 
 

@@ -7,6 +7,7 @@ in full and why events rather than ``yaml.compose``.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -23,7 +24,7 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from quizapp.banks.located import INVALID, LocatedDict, LocatedList
+from quizapp.banks.located import INVALID, LINE_BREAK, LocatedDict, LocatedList
 from quizapp.banks.model import Problem
 
 MAX_NODES = 200_000
@@ -111,8 +112,30 @@ _EXPECT_KEY = object()
 _DROP = object()
 
 
-def build_events(loader: Any, file: str, problems: list[Problem]) -> LocatedDict | None:
-    """The builder proper: one pass over the events, no recursion."""
+_COMMENT_AFTER = re.compile(r"([ \t]+)#")
+
+
+def _cut_by_comment(text: str, event: ScalarEvent, value: Any) -> str | None:
+    """The warning for a plain text value that a ' #' on its line cut short, or None. A
+    comment after an id or a number (``- pk-001  # P1``) is taken as meant; one after text
+    with spaces in it, or one space after a single word, probably is not."""
+    end = event.end_mark.index
+    found = _COMMENT_AFTER.match(text, end)
+    if found is None or type(value) is not str or (" " not in value and found.group(1) != " "):
+        return None
+    line_end = LINE_BREAK.search(text, end)
+    cut = text[found.start(1) + len(found.group(1)): line_end.start() if line_end else len(text)]
+    shown = cut if len(cut) <= 30 else cut[:27] + "..."
+    return (f"' #' starts a comment in YAML, so the text before it ends there and '{shown}' "
+            "is left out: put the whole text in quotes to keep it (a comment that is meant as "
+            "one can go on a line of its own)")
+
+
+def build_events(loader: Any, file: str, problems: list[Problem], text: str = "",
+                 warnings: list[Problem] | None = None) -> LocatedDict | None:
+    """The builder proper: one pass over the events, no recursion. ``text`` is what the
+    loader reads; when ``warnings`` is given, text values cut short by a comment are
+    warned about there."""
     get_event = loader.get_event
     resolvers = loader.yaml_implicit_resolvers
     wildcard = resolvers.get(None, [])
@@ -159,6 +182,13 @@ def build_events(loader: Any, file: str, problems: list[Problem]) -> LocatedDict
                 value = INVALID
             if event.anchor is not None:
                 anchors[event.anchor] = (value, 1)
+            if warnings is not None and not event.style and text[event.end_mark.index:
+                                                                     event.end_mark.index + 1] in " \t":
+                cut = _cut_by_comment(text, event, value)
+                if cut:  # at the '#'
+                    end = event.end_mark
+                    hash_at = text.index("#", end.index) - end.index
+                    warnings.append(Problem(file, end.line + 1, end.column + hash_at + 1, cut))
             if not stack:
                 root, root_mark = value, (line, column)
             else:
@@ -208,7 +238,9 @@ def build_events(loader: Any, file: str, problems: list[Problem]) -> LocatedDict
                 raise Stop(line, column, f"alias '*{name}' refers to a value that contains it")
             found = anchors.get(name)
             if found is None:
-                report(line, column, f"alias '*{name}' has no matching anchor '&{name}'")
+                report(line, column, f"alias '*{name}' has no matching anchor '&{name}': a value "
+                                     "starting with '*' refers to an anchor; if it is text (such as "
+                                     "Markdown *emphasis*), put the text in quotes")
                 value, size = INVALID, 1
             else:
                 value, size = found
@@ -258,7 +290,9 @@ def _take_key(frame: list[Any], event: ScalarEvent, line: int, column: int, repo
         frame[2] = _DROP
     elif key in container.marks:
         first = container.marks[key][0]
-        report(line, column, f"duplicate key '{key}' (first at line {first})")
+        report(line, column, f"duplicate key '{key}' (first at line {first}): a key may appear once "
+                             "in each mapping, so remove or rename one (if this line starts a new "
+                             "entry of a list, begin it with '- ')")
         frame[2] = _DROP
     else:
         frame[2] = key

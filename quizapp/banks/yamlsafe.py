@@ -16,8 +16,9 @@ parser slows down quadratically with nesting depth. The event stream is produced
 recursion, so the builder can stop at :data:`MAX_DEPTH` after a few hundred events.
 
 This module holds the entry points and the checks made on the text before parsing (size,
-UTF-8, characters, tabs); the builder is in yaml_events.py, and the located values it
-builds in located.py (their names are importable from here too).
+UTF-8, characters, tabs); the builder is in yaml_events.py, the located values it builds in
+located.py (their names are importable from here too), and the explanations of syntax errors
+in yaml_errors.py.
 
 Rules (each is reported as a located problem; the file is then unusable or the value is
 replaced by :data:`INVALID` so the validator does not report it twice):
@@ -28,7 +29,15 @@ replaced by :data:`INVALID` so the validator does not report it twice):
 - Control characters that YAML forbids are reported at their position.
 - Tab characters in a line's indentation are reported (all of them) before parsing, because
   YAML's own message for them is confusing. A tab after the first visible character is fine.
-- YAML syntax errors are reported at the parser's line and column.
+- None of the three checks above stops the file being read: the text is repaired in a copy
+  (undecodable bytes and forbidden characters replaced, each tab tried as :data:`TAB_WIDTHS`
+  spaces) and parsed, so the rest of the file is checked in the same run.
+- YAML syntax errors are explained in plain English by yaml_errors.py, at the line to look at,
+  with the parser's words as the problem's ``detail``. After an error with a sure fix the fix
+  is made in a copy and the copy read again (at most :data:`MAX_REPAIRS` times); after one
+  without, the file is unusable.
+- A plain text value that a `` #`` on its line cut short (a comment starting mid-value) is a
+  warning (``LoadResult.warnings``).
 - The file must hold exactly one document, which must not be empty, and whose top level
   must be a mapping.
 - Mapping keys are taken as the text written (``on:`` is the key ``'on'``, not ``True``);
@@ -68,6 +77,7 @@ from quizapp.banks.located import (
     line_column,
 )
 from quizapp.banks.model import Problem
+from quizapp.banks.yaml_errors import explain
 from quizapp.banks.yaml_events import (
     MAX_ALIASES,
     MAX_DEPTH,
@@ -108,23 +118,96 @@ def load_path(path: Path, file: str | None = None) -> LoadResult:
 def load_yaml(data: bytes | str, file: str = "<string>") -> LoadResult:
     """Load one YAML document whose top level is a mapping, keeping locations.
 
-    Never raises for bad input: every problem found is in ``LoadResult.problems``.
+    Never raises for bad input: every problem found is in ``LoadResult.problems``. Problems
+    found before parsing (undecodable bytes, forbidden characters, tabs in indentation) do
+    not stop the file being read: each is reported, then repaired in a copy that is parsed
+    (see :func:`_repair`), so the rest of the file is still checked in the same run.
     """
     if isinstance(data, bytes):
         if len(data) > MAX_FILE_BYTES:
             return LoadResult(None, [Problem(file, 1, 1, _too_large_message())])
         text, problems = _decode(data, file)
-        if problems:
-            return LoadResult(None, problems, text)
+        if problems and ("\x00" in text or data[:2] in (b"\xff\xfe", b"\xfe\xff")):
+            return LoadResult(None, problems, text)  # UTF-16, or not text at all
     else:
         text = data[1:] if data.startswith("\ufeff") else data
         if len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
             return LoadResult(None, [Problem(file, 1, 1, _too_large_message())])
-    problems = _check_characters(text, file) or _check_tabs(text, file)
+        problems = []
+    if problems:  # undecodable bytes, each already reported: read on
+        text = _UNDECODABLE.sub("\ufffd", text)
+    characters = _check_characters(text, file)
+    tabs = _check_tabs(text, file)
+    problems += characters + tabs
     if problems:
-        return LoadResult(None, problems, text)
-    value, problems = _build(text, file)
-    return LoadResult(value, problems, text)
+        if characters:
+            text = _NON_PRINTABLE.sub(" ", text)
+        if tabs:
+            return _repair_tabs(text, file, problems, [p.line for p in tabs])
+    value, found, warnings, _, text = _read(text, file)
+    return LoadResult(value, sorted(problems + found), text, warnings)
+
+
+MAX_REPAIRS = 20
+"""Most syntax errors reported in one file: after each, the likely fix is made in a copy and
+the copy read again (see yaml_errors.py), so that later errors are found in the same run."""
+
+
+def _read(text: str, file: str) -> tuple[LocatedDict | None, list[Problem], list[Problem],
+                                         Problem | None, str]:
+    """Read ``text``, reading on past each syntax error that has a sure fix: the top-level
+    mapping (None when reading stopped), the problems, the warnings, the syntax error that
+    stopped the reading (None if it did not stop), and the text as last read."""
+    syntax: list[Problem] = []
+    for _ in range(MAX_REPAIRS + 1):
+        warnings: list[Problem] = []
+        value, found, stopped, repaired = _build(text, file, warnings)
+        if stopped is not None and syntax and stopped.line <= syntax[-1].line:
+            # an error at or above the last fix's line may be the fix's doing: stop there
+            found = [p for p in found if p is not stopped]
+            return None, sorted(syntax + found), warnings, syntax[-1], text
+        if stopped is None or repaired is None or len(syntax) == MAX_REPAIRS:
+            return value, sorted(syntax + found), warnings, stopped, text
+        syntax.append(stopped)
+        text = repaired
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+TAB_WIDTHS = (4, 2, 8, 0)
+"""The widths tried, in order, for a tab in indentation when a file with tabs is read on."""
+
+
+def _repair_tabs(text: str, file: str, problems: list[Problem], tab_lines: list[int]) -> LoadResult:
+    """Read on past tabs in indentation: each tab is taken as :data:`TAB_WIDTHS` spaces in
+    turn, and the first width with which the file can be read is kept. When none can, the
+    width that reads furthest is kept, and the syntax error it stopped at is reported only
+    when it is away from the tabs (one on or just after a tab's line may be the guess's
+    fault, and the tab is already reported)."""
+    best: tuple[int, list[Problem], list[Problem], Problem, str] | None = None
+    for width in TAB_WIDTHS:
+        value, found, warnings, stopped, candidate = _read(_expand_indentation(text, width), file)
+        if stopped is None:
+            return LoadResult(value, sorted(problems + found), candidate, warnings)
+        if best is None or stopped.line > best[0]:
+            best = (stopped.line, found, warnings, stopped, candidate)
+    assert best is not None
+    line, found, warnings, stopped, candidate = best
+    if any(tab <= line <= tab + 1 for tab in tab_lines):
+        found = [p for p in found if p is not stopped]
+    return LoadResult(None, sorted(problems + found), candidate, warnings)
+
+
+def _expand_indentation(text: str, width: int) -> str:
+    """``text`` with each tab in a line's indentation replaced by spaces, to tab stops of
+    ``width`` (0 drops the tabs)."""
+    out = []
+    for line in text.splitlines(keepends=True):
+        content = line.lstrip(" \t")
+        indent = line[: len(line) - len(content)]
+        if "\t" in indent and content.strip():
+            indent = indent.expandtabs(width) if width else indent.replace("\t", "")
+        out.append(indent + content)
+    return "".join(out)
 
 
 def _too_large_message() -> str:
@@ -192,38 +275,32 @@ def _check_tabs(text: str, file: str) -> list[Problem]:
     return problems
 
 
-def _build(text: str, file: str) -> tuple[LocatedDict | None, list[Problem]]:
-    """Build located values from the event stream of ``text``."""
+def _build(text: str, file: str, warnings: list[Problem]) -> tuple[LocatedDict | None, list[Problem], Problem | None, str | None]:
+    """Build located values from the event stream of ``text``: the top-level mapping (None
+    when the file is unusable), the problems, the syntax error that stopped the parser (None
+    if none), and ``text`` with that error's likely fix made (None when there is no sure fix).
+    Warnings (text cut short by a comment) are added to ``warnings``."""
     problems: list[Problem] = []
+    stopped: Problem | None = None
+    repaired: str | None = None
     loader = Loader(text)
     try:
-        root = build_events(loader, file, problems)
+        root = build_events(loader, file, problems, text, warnings)
     except Stop as stop:
         problems.append(Problem(file, stop.line, stop.column, stop.message))
         root = None
     except yaml.MarkedYAMLError as exc:
-        problems.append(_syntax_problem(exc, text, file))
+        stopped, repaired = explain(exc, text, file)
+        problems.append(stopped)
         root = None
     except yaml.YAMLError as exc:  # e.g. a ReaderError, which has no mark
         position = getattr(exc, "position", None)
         line, column = line_column(text, position) if isinstance(position, int) else (1, 1)
-        problems.append(Problem(file, line, column, f"YAML error: {exc}"))
+        stopped = Problem(file, line, column, "YAML cannot read the file from here",
+                          f"YAML parser: {exc}")
+        problems.append(stopped)
         root = None
     finally:
         loader.dispose()
     problems.sort()
-    return root, problems
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    message = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
-    if exc.problem and exc.context:
-        where = ""
-        if exc.context_mark is not None and exc.context_mark.line + 1 != line:
-            where = f" at line {exc.context_mark.line + 1}"
-        message += f" ({exc.context}{where})"
-    return Problem(file, line, column, message)
-
-
+    return root, problems, stopped, repaired

@@ -18,7 +18,9 @@ EXIT_INVALID = 1
 def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
                  *, base: Path | None = None) -> int:
     """Validate the bank files under ``paths``: print each problem on its own line
-    (``FILE:LINE:COLUMN: message``) to ``out``, then the summary line, and return 0 when
+    (``FILE:LINE:COLUMN: message``, ``FILE:LINE:COLUMN: warning: message`` for a warning; a
+    YAML parser's own words indented on the line below), in file and line order, to ``out``,
+    then any note on checks that were skipped, then the summary line, and return 0 when
     the set is valid, 1 when it is not. Raises ``FileNotFoundError`` naming the first path
     that does not exist, before printing anything. Warns on ``err`` when no bank file is
     found (the set is then empty, and valid)."""
@@ -29,8 +31,13 @@ def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
     if not bank_set.files:
         shown = ", ".join(str(p) for p in paths) or "(no paths given)"
         print(f"warning: no *.yaml or *.yml files found in {shown}", file=err)
-    for problem in bank_set.problems:
-        print(problem, file=out)
+    shown = [(p, "") for p in bank_set.problems] + [(w, "warning: ") for w in bank_set.warnings]
+    for problem, kind in sorted(shown, key=lambda pair: pair[0]):
+        print(f"{problem.file}:{problem.line}:{problem.column}: {kind}{problem.message}", file=out)
+        if problem.detail:
+            print(f"    {problem.detail}", file=out)
+    for note in bank_set.notes:
+        print(f"note: {note}", file=out)
     print(bank_set.summary(), file=out)
     return EXIT_VALID if bank_set.ok else EXIT_INVALID
 

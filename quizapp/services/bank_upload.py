@@ -144,6 +144,8 @@ class ShownProblem:
 class UploadCheck:
     files: list[str]
     problems: list[ShownProblem] = field(default_factory=list)
+    warnings: list[ShownProblem] = field(default_factory=list)  # allowed, but probably not meant
+    notes: list[str] = field(default_factory=list)  # checks skipped, and why
     replaced: list[str] = field(default_factory=list)  # banks-folder files the upload stands in for
     summary: str = ""
     report: ImportReport | None = None
@@ -211,11 +213,13 @@ def check(session: Session, upload: WebUpload, banks_dir: Path) -> UploadCheck:
         result.replaced.sort()
         combined = load_bank_set(kept, base=root)
         rename = {label: name for label, (name, _text, _up) in shown.items()}
-        for problem in combined.problems:
-            name, text, uploaded = shown.get(problem.file, (problem.file, "", False))
-            lines = _context(text, problem.line) if text else _folder_context(root / problem.file, problem.line)
-            result.problems.append(ShownProblem(name, uploaded, problem.line, problem.column,
-                                                _renamed(problem.message, rename), lines))
+        for found, into in ((combined.problems, result.problems), (combined.warnings, result.warnings)):
+            for problem in found:
+                name, text, uploaded = shown.get(problem.file, (problem.file, "", False))
+                lines = _context(text, problem.line) if text else _folder_context(root / problem.file, problem.line)
+                into.append(ShownProblem(name, uploaded, problem.line, problem.column,
+                                         _renamed(problem.message, rename), lines))
+        result.notes = [_renamed(note, rename) for note in combined.notes]
         result.summary = combined.summary()
         result.context = combined
         uploaded_alone = alone[-1]

@@ -501,7 +501,7 @@ def test_file_kind(tmp_path: Path, text: str, line: int, column: int, message: s
          "tag '!!python/object/apply:os.system' is not allowed"),
         (b"bank: x\nbank: y\n", 2, 1, "duplicate key 'bank' (first at line 1)"),
         (b"bank: x\n---\ntest: y\n", 2, 1, "more than one YAML document"),
-        (b"bank: [\n", 2, 1, "YAML syntax error"),
+        (b"bank: [\n", 1, 7, "the '[' opened here is not closed"),
         (textwrap.dedent("""\
             bank: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]
             b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]

@@ -17,10 +17,18 @@ What goes into the BankSet:
 Leniency decided here (the contract is silent):
 
 - A text field written as a bare YAML number or boolean (``text: Yes``, ``title: 2024``)
-  is taken as the text written (``'Yes'``, not ``True``); the same goes for ids and codes
-  (``code: 1.10`` is ``'1.10'``). An empty value (``stem:``) counts as missing.
+  is taken as the text written (``'Yes'``, not ``True``). An id or code written so
+  (``id: 123``, ``code: 1.10``) is an error asking for quotes, because other YAML tools (the
+  editor's schema check among them) read it as a number; ``true``/``false`` keys must be
+  written so (``correct: yes`` is an error); a whole number written ``2.0`` is the number 2.
+  These agree with docs/bank-format.schema.json (tests/banks/test_schema_agrees.py). An
+  empty value (``stem:``) counts as missing.
 - Draw availability counts every item that names its section and statements, even one that
   has other problems, so a broken item is reported once rather than again as a shortfall.
+- A file that cannot be read as YAML defines nothing, so while any file cannot be read the
+  checks that something exists (a framework named by a bank or test, an item named by a
+  draw) and the draw counts are skipped, and the BankSet's ``notes`` say so once, rather
+  than reporting "0 items" or "unknown item" for what that file probably holds.
 
 Where each rule lives (this package):
 
@@ -72,8 +80,11 @@ def load_bank_set(paths: Sequence[str | Path], *, base: Path | None = None) -> B
             state.files.append(label)
             result = load_path(path, label)
             state.problems.extend(result.problems)
+            state.warnings.extend(result.warnings)
             if result.value is not None:
                 FileChecker(label, result, state).check()
+            elif result.problems:
+                state.unreadable.append(label)
         _check_set(state)
         return assemble(state)
 

@@ -20,9 +20,12 @@ from quizapp.banks.validate.references import first_wins, known_framework
 
 def check_tests(state: SetState, frameworks: dict[str, FrameworkRec], items: dict[str, ItemRec],
                 scenarios: dict[str, ScenarioRec]) -> None:
-    """Test ids unique across the set (the first wins), then each test's draws."""
+    """Test ids unique across the set (the first wins), then each test's draws (not while a
+    file cannot be read: the items it holds would be missing from every count)."""
     tests: dict[str, TestRec] = first_wins(state, ((rec.ref, rec) for rec in state.tests), "test")
     state.tests = list(tests.values())
+    if state.unreadable:
+        return
     pools = Pools(state.banks, items, scenarios)
     for test in state.tests:
         check_test(state, test, frameworks, pools)

@@ -88,6 +88,14 @@ def unknown_key_hint(key: str, allowed: frozenset[str]) -> str:
     return f"did you mean '{hint}'?" if hint else "allowed: " + ", ".join(sorted(allowed))
 
 
+def _bare_message(key: str, what: str, text: str) -> str:
+    """An id or code written as a bare number or true/false: YAML tools read those as numbers
+    (1.10 becomes 1.1), so it must be quoted to be the same everywhere."""
+    return (f"{what} {text} is written as a bare {'number' if text[:1].isdigit() else 'word'}, "
+            f"which YAML tools read as a number or true/false rather than text: put it in quotes "
+            f"('{text}')")
+
+
 class FieldReader:
     """Reads and checks the values of one loaded file, reporting each problem in it."""
 
@@ -244,6 +252,9 @@ class FieldReader:
             self.at_value(mapping, key, f"'{key}' must be {'an' if what[0] in 'aeiou' else 'a'} "
                                         f"{what}, not {show(value)}")
             return None
+        if type(value) is not str and pattern.fullmatch(text) is not None:
+            self.at_value(mapping, key, _bare_message(key, what, text))
+            return None
         if pattern.fullmatch(text) is None:
             self.at_value(mapping, key, f"{show(text)} is not a valid {what}: use {ID_RULE}, "
                                         f"at most {max_length} characters")
@@ -282,6 +293,8 @@ class FieldReader:
         value = mapping[key]
         if value is INVALID:
             return None
+        if type(value) is float and value.is_integer():  # 2.0 is the whole number 2
+            value = int(value)
         if type(value) is int and low <= value and (high is None or value <= high):
             return value
         span = f"from {low} to {high}" if high is not None else f"of at least {low}"
@@ -309,16 +322,18 @@ class FieldReader:
         return None
 
     def boolean(self, mapping: LocatedDict, key: str, default: bool) -> bool | None:
-        """Rule: true or false."""
+        """Rule: true or false, written so (``yes``, ``on`` and the like are refused)."""
         if key not in mapping:
             return default
         value = mapping[key]
         if value is INVALID:
             return None
-        if type(value) is bool:
+        source = mapping.source_text(key)
+        if type(value) is bool and (source or "").lower() in ("true", "false"):
             return value
-        self.at_value(mapping, key, f"'{key}' must be true or false, "
-                                    f"not {show(value, mapping.source_text(key))}")
+        tail = (": write true or false (yes, no, on and off mean true and false to some YAML "
+                "tools and text to others)" if type(value) is bool else "")
+        self.at_value(mapping, key, f"'{key}' must be true or false, not {show(value, source)}{tail}")
         return None
 
     def slug(self, mapping: LocatedDict, key: str, noun: str, *, required: bool = True) -> str | None:
@@ -393,6 +408,8 @@ class FieldReader:
             if text is None or not text.strip():
                 self.error(line, column, f"each entry of '{key}' must be non-empty text, "
                                          f"not {show(value)}")
+            elif pattern is not None and type(value) is not str and pattern.fullmatch(text):
+                self.error(line, column, _bare_message(key, what, text))
             elif pattern is not None and pattern.fullmatch(text) is None:
                 self.error(line, column, f"{show(text)} is not a valid {what}: use {ID_RULE}, "
                                          f"at most {20 if pattern is CODE_RE else 80} characters")

@@ -91,6 +91,8 @@ class TestRec:
 class SetState:
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # files that could not be read as YAML
     frameworks: list[FrameworkRec] = field(default_factory=list)
     banks: list[BankRec] = field(default_factory=list)
     tests: list[TestRec] = field(default_factory=list)
@@ -123,4 +125,11 @@ def assemble(state: SetState) -> BankSet:
     for rec in state.tests:
         bank_set.tests[rec.ref.value] = rec.test
     bank_set.problems = sorted(state.problems)
+    bank_set.warnings = sorted(state.warnings)
+    if state.unreadable:
+        names = ", ".join(state.unreadable)
+        bank_set.notes.append(
+            f"some checks across files were skipped because {names} could not be read: whether "
+            "the frameworks and items named exist, and whether each test's draws can be met. "
+            "Fix the errors in that file and validate again")
     return bank_set

@@ -32,9 +32,12 @@ def first_wins(state: SetState, refs: Iterable[tuple[Ref, Any]], noun: str) -> d
 
 
 def known_framework(state: SetState, ref: Ref, frameworks: dict[str, FrameworkRec]) -> bool:
-    """Rule: a framework reference names a framework defined in the set."""
+    """Rule: a framework reference names a framework defined in the set (not checked while a
+    file cannot be read: it may be the one that defines it)."""
     if ref.value in frameworks:
         return True
+    if state.unreadable:
+        return False
     hint = suggest(ref.value, frameworks)
     tail = f" (did you mean '{hint}'?)" if hint else " (none of the files given defines it)"
     state.error(ref, f"unknown framework '{ref.value}'{tail}")

@@ -263,3 +263,17 @@ def test_the_folders_banks_are_not_managed_in_the_browser(fx, org_trainer):
     sign_in(org_trainer, "trainer@example.org")
     assert "Retire this bank" not in text_of(org_trainer.get("/trainer/banks/fx-bank"))
     assert org_trainer.post("/trainer/banks/fx-bank/retire").status_code == 403
+
+
+def test_upload_notes_and_warnings_name_the_trainers_files(fx, org_trainer):
+    """The note that checks were skipped for a file that cannot be read, and a warning, name the
+    files as the trainer named them."""
+    sign_in(org_trainer, "trainer@a.example")
+    broken = bank_text().replace("bank: eastshire-bank", "bank: eastshire-bank\ntitle without a colon")
+    warned = bank_text().replace("bank: eastshire-bank", "bank: eastshire-two").replace("east-", "west-")
+    warned = warned.replace("title: ", "title: Eastshire #2 ", 1)
+    html = org_trainer.get(upload(org_trainer, ("My draft.yaml", broken), ("Other.yaml", warned))).get_data(as_text=True)
+    assert "because My draft.yaml could not be read" in html
+    assert "Other.yaml:" in html and "&#39;#2" in html and "is left out" in html
+    for leak in (fx.instance_path, "/tmp", "quizapp-check", "your-upload/", "000.yaml", "001.yaml"):
+        assert leak not in html
