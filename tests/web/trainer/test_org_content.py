@@ -269,7 +269,7 @@ def test_upload_notes_and_warnings_name_the_trainers_files(fx, org_trainer):
     """The note that checks were skipped for a file that cannot be read, and a warning, name the
     files as the trainer named them."""
     sign_in(org_trainer, "trainer@a.example")
-    broken = bank_text().replace("bank: eastshire-bank", "bank: eastshire-bank\ntitle without a colon")
+    broken = bank_text().replace("bank: eastshire-bank", "bank: eastshire-bank\n: nokey")
     warned = bank_text().replace("bank: eastshire-bank", "bank: eastshire-two").replace("east-", "west-")
     warned = warned.replace("title: ", "title: Eastshire #2 ", 1)
     html = org_trainer.get(upload(org_trainer, ("My draft.yaml", broken), ("Other.yaml", warned))).get_data(as_text=True)
