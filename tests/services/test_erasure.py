@@ -100,3 +100,17 @@ def test_an_account_without_attempts_leaves_no_stand_in(app, users):
         db.session.commit()
         assert done.stand_in_id is None
         assert db.session.scalar(select(func.count()).select_from(User)) == people - 1
+
+
+def test_erasing_an_employer_keeps_what_they_did_without_their_name(app, users, taken):
+    """The extra time they set and the invitations they made stay, saying no more who did it."""
+    with app.app_context():
+        erasure.erase(db.session, db.session.get(User, users["employer"]["id"]), now=NOW)
+        db.session.commit()
+        candidate = db.session.get(User, users["candidate"]["id"])
+        assert (candidate.extra_time_percent, candidate.extra_time_set_by_id) == (25, None)
+        change = db.session.scalar(select(ExtraTimeChange).where(ExtraTimeChange.candidate_id == candidate.id))
+        assert (change.percent, change.set_by_id) == (25, None)
+        assert db.session.scalar(select(func.count()).select_from(Invitation)) == 1
+        assert db.session.scalar(select(Invitation.created_by_id)) is None
+        assert candidate.organisation is not None  # the organisation and its people are untouched
