@@ -27,6 +27,7 @@ from quizapp.services.administration import AdminError
 from quizapp.services.cohort import CohortFilter
 from quizapp.services.cohort_export import export_table
 from quizapp.web.extensions import db
+from tests.helpers import PASSWORD
 from tests.personal_data_fixtures import NOW, fx, taken  # noqa: F401  (fixtures)
 
 def analysis(app):
@@ -82,6 +83,10 @@ def test_an_erased_account_cannot_sign_in(app, client, auth, users, taken):
         erasure.erase(db.session, db.session.get(User, users["candidate"]["id"]), now=NOW)
         db.session.commit()
     assert auth.sign_in(users["candidate"]["email"]).status_code == 200  # the sign-in page again
+    with app.app_context():
+        stand_in = db.session.scalar(select(User.email).where(User.erased_at.is_not(None)))
+    for password in ("!", "", PASSWORD):  # nor can the anonymous stand-in, whatever is typed
+        assert auth.sign_in(stand_in, password).status_code == 200
 
 
 def test_the_only_administrator_cannot_be_erased(app, users):
