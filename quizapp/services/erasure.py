@@ -2,6 +2,9 @@
 account on its page, an administrator deletes it from theirs, or `quizapp purge` erases accounts
 nobody has signed in to for a long time; all three call `erase`.
 
+The organisation they belonged to sees them leave in its own audit trail (`organisation.left`,
+reason "account deleted"), and the trail gets `account.erased`; both name them by id only.
+
 What goes: the user row (name, email address, password hash, session token, extra time), every
 signed-in session, every membership (so no employer sees them any more, and no cohort page or
 export lists them), the history of their extra time, invitations emailed to their address, and
@@ -59,6 +62,7 @@ def erase(session: Session, user: User, *, now: datetime, by: User | None = None
     assert who in WHO
     refuse_last_admin(session, user, "delete")
     user_id, email = user.id, user.email
+    actor = by.id if by is not None else (user_id if who == "self" else None)
     attempts = session.scalar(select(Attempt.id).where(Attempt.user_id == user_id).limit(1))
     stand_in_id = None
     kept = 0
@@ -74,6 +78,11 @@ def erase(session: Session, user: User, *, now: datetime, by: User | None = None
             .values(user_id=stand_in_id, organisation_id=None, team_id=None, extra_time_percent=0)
             .execution_options(synchronize_session=False)
         ).rowcount or 0
+    current = session.scalar(select(Membership.organisation_id).where(Membership.user_id == user_id,
+                                                                      Membership.left_at.is_(None)))
+    if current is not None:  # the organisation's own trail shows them leaving (by id, as every row)
+        audit.record(session, "organisation.left", actor=actor, user=user_id,
+                     organisation=current, now=now, reason="account deleted")
     session.execute(delete(Invitation).where(Invitation.email == email).execution_options(synchronize_session=False))
     session.execute(delete(SigninFailures).where(SigninFailures.email == email))
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
@@ -85,6 +94,5 @@ def erase(session: Session, user: User, *, now: datetime, by: User | None = None
     # extra time it set, uploads it made); the audit trail has no foreign keys and keeps the id.
     session.execute(delete(User).where(User.id == user_id))
     session.expire_all()
-    audit.record(session, "account.erased", actor=by if by is not None else (None if who == "retention" else user_id),
-                 user=user_id, now=now, by=who, attempts_kept=kept)
+    audit.record(session, "account.erased", actor=actor, user=user_id, now=now, by=who, attempts_kept=kept)
     return Erasure(user_id=user_id, attempts_kept=kept, stand_in_id=stand_in_id)

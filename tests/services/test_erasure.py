@@ -73,6 +73,8 @@ def test_erasure_deletes_the_person_and_keeps_their_answers_anonymous(app, users
         assert audit.verify(db.session).ok
         erased = db.session.scalar(select(AuditEvent).where(AuditEvent.event == "account.erased"))
         assert (erased.user_id, erased.actor_id) == (me["id"], me["id"])
+        left = db.session.scalars(select(AuditEvent).where(AuditEvent.event == "organisation.left")).all()[-1]
+        assert (left.user_id, left.organisation_id, left.details) == (me["id"], taken["org"], '{"reason":"account deleted"}')
         rows = " ".join(f"{e.details}" for e in db.session.scalars(select(AuditEvent)))
         assert me["email"] not in rows and "@" not in rows
     assert analysis(app) == before  # the item analysis counts the same candidates and answers
