@@ -12,7 +12,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from quizapp.data.models import Attempt, AuditEvent, User
+from quizapp.data.models import Attempt, AuditEvent, Response, User
 from quizapp.web.extensions import db
 from tests.helpers import PASSWORD, AuthActions, check_page, text_of
 from tests.personal_data_fixtures import fx, taken  # noqa: F401  (fixtures)
@@ -136,3 +136,21 @@ def test_an_administrator_deleting_their_own_account_goes_to_their_account_page(
     auth.as_role("admin")
     response = client.get(f"/admin/accounts/{users['admin']['id']}/delete")
     assert response.status_code == 302 and response.headers["Location"] == "/account/delete"
+
+
+def test_a_test_page_left_open_saves_nothing_once_its_account_is_deleted(app, client, users, fx):
+    """The autosave carries no cookie, only the page's save token: it must stop too."""
+    from tests.web.candidate.conftest import answer_form, questions_of, save_token
+
+    auth = AuthActions(client, users)
+    auth.as_role("other_candidate")
+    start = client.post("/tests/fx-mock/start", data={"mode": "timed"})
+    attempt = int(start.headers["Location"].split("/attempts/")[1].split("/")[0])
+    info = questions_of(app, attempt)[0]
+    token = save_token(app, attempt)  # what the open page holds
+    assert client.post("/account/delete", data={"current": PASSWORD}).status_code == 302
+    response = client.post(f"/tests/attempts/{attempt}/questions/{info.position}/autosave",
+                           data={**answer_form(info), "seq": "1"}, headers={"X-Save-Token": token})
+    assert response.status_code in (401, 403, 404, 409)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Response)) == 0
