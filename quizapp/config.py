@@ -163,6 +163,9 @@ def from_environment(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": _env_int("QUIZAPP_SESSION_LIFETIME", 12 * 3600),
         "SERVICE_NAME": service_name,
         "SQL_ECHO": _env_bool("QUIZAPP_SQL_ECHO", False),
+        # The retention period the privacy notice states: run `quizapp purge --older-than` this
+        # many days every day (docs/deployment.md), so that it is true.
+        "RETENTION_DAYS": _env_int("QUIZAPP_RETENTION_DAYS", 730),
         # Item analysis: flag an item only when at least this many candidates answered it.
         "STATS_MIN_SAMPLE": _env_int("QUIZAPP_STATS_MIN_SAMPLE", 30),
         # The largest request body (the trainer's bank upload is the only large one): 8 MiB.

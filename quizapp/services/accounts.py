@@ -158,7 +158,7 @@ def confirm_email(session: Session, user_id: int, email: str, now: datetime | No
     if user.email != email:
         if find_user(session, email) is not None:
             raise AccountError("Another account now uses this email address, so it cannot become yours")
-        audit.record(session, "email.changed", actor=user, user=user, now=now, before=user.email, after=email)
+        audit.record(session, "email.changed", actor=user, user=user, now=now)  # no addresses: see audit.py
         user.email = email
         user.email_verified_at = now or utcnow()
     elif user.email_verified_at is None:
@@ -221,10 +221,10 @@ def record_signin(session: Session, email: str, result: SigninResult, *, thresho
                   now: datetime | None = None, ip: str | None = None) -> SigninResult:
     """The writing half: clear the failure count on success, count a failure (and lock the address
     after `threshold` in a row) otherwise. Returns the final result (a failure may lock).
-    Either way the audit trail gets the outcome (and the network address `ip`, when given)."""
+    Either way the audit trail gets the outcome (and the network `ip` is in, when given)."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
-    where = {"ip": ip} if ip else {}
+    where = {"network": audit.network_of(ip)} if ip else {}
     if result.user is not None:
         audit.record(session, "signin.succeeded", actor=result.user, user=result.user, now=now, **where)
     else:

@@ -44,6 +44,12 @@ def _keep_an_admin(session: Session, user: User, doing: str) -> None:
                          "make another account an administrator first")
 
 
+def refuse_last_admin(session: Session, user: User, doing: str) -> None:
+    """The rule above, for other services (erasing an account): AdminError if `user` is the only
+    administrator who can sign in."""
+    _keep_an_admin(session, user, doing)
+
+
 def create_account(session: Session, by: User, *, email: str, name: str, role: str, password: str,
                    organisation: Organisation | None = None) -> User:
     if role not in ROLES:

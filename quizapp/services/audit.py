@@ -13,14 +13,20 @@ advisory lock, held to the end of the writer's transaction; on SQLite the write 
 writing transaction of the app already holds (`BEGIN IMMEDIATE`). Unique `prev_hash` and `seq`
 refuse a fork even if a writer skipped the lock.
 
-No answers, passwords or tokens go in: `details` holds only what the event needs (the old and
-new role, an invitation's id, a bank import's counts).
+No answers, passwords, tokens, names or email addresses go in: a row names people and
+organisations only by id, and `details` holds only what the event needs (the old and new role, an
+invitation's id, a bank import's counts, the network a sign-in came from, never the full address).
+`record` refuses details that hold an email address. So erasing an account (services/erasure.py)
+deletes the person's data everywhere else and leaves their rows here untouched, the chain whole:
+what stays is "account 42 signed in from 203.0.113.0/24", with nothing left that says who 42 was.
 """
 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -32,6 +38,7 @@ from sqlalchemy.orm import Session
 from quizapp.data.models import AuditEvent, Organisation, User
 from quizapp.data.models._types import utcnow
 
+EMAIL_LIKE = re.compile(r"[^\s@]+@[^\s@]+")  # what `record` refuses in details
 GENESIS = "0" * 64  # the previous hash of row 1
 PG_LOCK_KEY = 0x7175697A61756469  # "quizaudi": the advisory lock that serialises appends on PostgreSQL
 
@@ -58,6 +65,9 @@ EVENTS: dict[str, str] = {
     "extra_time.changed": "Extra time changed",
     "bank.imported": "Question banks imported",
     "rescore.applied": "Rescore applied",
+    "data.downloaded": "Personal data downloaded",
+    "account.erased": "Account deleted (personal data erased)",
+    "data.purged": "Old data purged (retention)",
 }
 
 # Events an employer sees on its own audit page (those about its organisation and its people in it).
@@ -95,6 +105,7 @@ def record(session: Session, event: str, *, actor: User | int | None = None, use
     concerns (an employer sees those); `details` are small JSON values, never secrets."""
     if event not in EVENTS:
         raise ValueError(f"unknown audit event {event!r}")
+    _refuse_personal_data(details)
     _lock_chain(session)
     last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
     seq, prev_hash = (last.seq + 1, last.hash) if last is not None else (1, GENESIS)
@@ -108,6 +119,26 @@ def record(session: Session, event: str, *, actor: User | int | None = None, use
     session.add(row)
     session.flush()
     return row
+
+
+def _refuse_personal_data(details: dict[str, Any]) -> None:
+    """Rows cannot be changed once written, so an email address in one could never be erased."""
+    for key, value in details.items():
+        if isinstance(value, str) and EMAIL_LIKE.search(value):
+            raise ValueError(f"audit detail {key!r} looks like an email address: rows name people by id only")
+
+
+def network_of(ip: str) -> str:
+    """The network an address is in (IPv4 /24, IPv6 /48): enough to see where sign-ins come
+    from, not which device, so the trail keeps no one's exact address."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return "unknown"
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    prefix = 24 if address.version == 4 else 48
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
 def _id(thing: Any) -> int | None:

@@ -91,7 +91,8 @@ OVERFLOW_JS = """() => {
 
 # Pages each role's crawl must reach from the menus (a page that drops out of every menu fails).
 MUST_VISIT = {
-    "candidate": ["/account/", "/account/name", "/account/email", "/account/password"],
+    "candidate": ["/account/", "/account/name", "/account/email", "/account/password", "/account/your-data",
+                  "/account/delete", "/privacy"],
     "trainer": ["/account/"],
     "employer": ["/account/", "/employer/audit"],
     "admin": ["/account/", "/admin/audit", "/admin/accounts/new", "/admin/organisations/new"],

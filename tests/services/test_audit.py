@@ -233,7 +233,7 @@ def test_sign_ins_are_recorded_without_the_password(app, client, auth, users):
         (None, "no account with this address")]
     succeeded = events_of(app, "signin.succeeded")
     assert [(e.actor_id, e.user_id) for e in succeeded] == [(users["candidate"]["id"], users["candidate"]["id"])]
-    assert "ip" in json.loads(succeeded[0].details)
+    assert json.loads(succeeded[0].details)["network"] == "127.0.0.0/24"  # the test client's, as a network
     everything = " ".join(f"{e.event} {e.details}" for e in events_of(app))
     for secret in ("not-my-password-xyz", "another-secret-abc", "typed-my-password-here", PASSWORD, "nobody@example.org"):
         assert secret not in everything
@@ -284,3 +284,33 @@ def test_an_applied_rescore_is_recorded_with_the_old_and_new_score(app, client, 
     assert (applied[0].actor_id, applied[0].user_id) == (users["admin"]["id"], users["candidate"]["id"])
     assert json.loads(applied[0].details)["attempt"] == attempt_id
     assert "percent_before" in json.loads(applied[0].details)
+
+
+# -- no personal data in the trail: erasing an account leaves its rows as they are ------------------
+
+
+def test_no_name_or_email_address_is_written_in_any_row(app, client, auth, users):
+    """The changes that touch a name or an address, then every row is read: none holds either."""
+    with app.app_context():
+        user = accounts.create_user(db.session, "zebedee@old.example", PASSWORD, name="Zebedee Quartermain", now=NOW)
+        accounts.change_name(user, "Zebedee Q Quartermain")
+        accounts.confirm_email(db.session, user.id, "zebedee@new.example", NOW)
+        db.session.commit()
+    auth.sign_in("zebedee@new.example", "a-wrong-password-here")
+    auth.sign_in("zebedee@new.example", PASSWORD)
+    rows = " ".join(f"{e.event} {e.details}" for e in events_of(app))
+    assert "email.changed" in rows
+    for personal in ("zebedee", "Quartermain", "@", "127.0.0.1"):
+        assert personal not in rows
+
+
+@pytest.mark.parametrize("value", ["someone@example.org", "to: Someone <someone@example.org>"])
+def test_a_row_with_an_email_address_is_refused(app, value):
+    with app.app_context(), pytest.raises(ValueError, match="email address"):
+        audit.record(db.session, "role.changed", actor=1, user=2, before=value, after="trainer")
+
+
+@pytest.mark.parametrize(("ip", "network"), [("203.0.113.77", "203.0.113.0/24"), ("2001:db8:1:2::7", "2001:db8:1::/48"),
+                                             ("::ffff:198.51.100.9", "198.51.100.0/24"), ("not an address", "unknown")])
+def test_a_sign_in_is_recorded_with_its_network_only(ip, network):
+    assert audit.network_of(ip) == network

@@ -132,6 +132,15 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "account.email": ("GET", "/account/email", SIGNED_IN(200)),
     "account.end_session": ("POST", "/account/sessions/{session_key}/end", {**SIGNED_IN(404), "candidate": 302}),
     "account.end_other_sessions": ("POST", "/account/sessions/end-others", SIGNED_IN(302)),
+    # Your data: every signed-in role downloads only their own (no ids in the URL to try); deleting
+    # asks for the password first (a POST without it is the form again, with its error).
+    "account.your_data": ("GET", "/account/your-data", SIGNED_IN(200)),
+    "account.download_json": ("GET", "/account/your-data/data.json", SIGNED_IN(200)),
+    "account.download_csv": ("GET", "/account/your-data/attempts.csv", SIGNED_IN(200)),
+    "account.delete": ("POST", "/account/delete", SIGNED_IN(200)),
+    "main.privacy": ("GET", "/privacy", {v: 200 for v in VISITORS}),
+    # The admin deletes another's account after a page that asks first (this is that page).
+    "admin.erase": ("GET", "/admin/accounts/{candidate}/delete", {"admin": 200}),
     # The administrator's account and organisation pages; the audit trail (an employer's: its own
     # organisation's events, with no ids in the URL to try).
     "admin.new_account": ("GET", "/admin/accounts/new", {"admin": 200}),

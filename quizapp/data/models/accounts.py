@@ -70,6 +70,9 @@ class User(Base):
     extra_time_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Set by an administrator: a disabled account cannot sign in, and its sessions have ended.
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Set only on an erased person's anonymous stand-in (quizapp/services/erasure.py): it holds
+    # their attempts for item statistics, has no name, address or password, and is never listed.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", foreign_keys="Membership.user_id", order_by="Membership.joined_at"

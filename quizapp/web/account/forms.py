@@ -31,3 +31,8 @@ class EmailForm(FlaskForm):
     email = email_field("Enter your new email address", label="New email address")
     current = current_password_field("Your password")
     submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
+
+
+class DeleteAccountForm(FlaskForm):
+    current = current_password_field("Your password", "Enter your password to delete your account")
+    submit = SubmitField("Delete my account", widget=GovSubmitInput())

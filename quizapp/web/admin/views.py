@@ -9,7 +9,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response
 
-from quizapp.services import administration
+from quizapp.services import administration, erasure
+from quizapp.web import clock
 from quizapp.services.administration import ROLE_NAMES, AdminError
 from quizapp.web.audit_pages import audit_page
 from quizapp.services import organisations
@@ -33,7 +34,7 @@ def home() -> str:
         .group_by(Organisation.id)
         .order_by(Organisation.name)
     ).all()
-    users = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    users = db.session.scalars(select(User).where(User.erased_at.is_(None)).order_by(User.role, User.email)).all()
     return render_template("admin/home.html", title="Users and organisations", organisations=organisations, users=users,
                            role_names=ROLE_NAMES)
 
@@ -42,8 +43,9 @@ def home() -> str:
 
 
 def _account(user_id: int) -> User:
+    """An account (an erased person's anonymous stand-in is not one: 404)."""
     user = db.session.get(User, user_id)
-    if user is None:
+    if user is None or user.erased_at is not None:
         abort(404)
     return user
 
@@ -177,6 +179,30 @@ def enable(user_id: int) -> Response:
     db.session.commit()
     flash(f"{user.name}'s account is enabled again: they can sign in", "success")
     return redirect(url_for(".account", user_id=user.id))
+
+
+@bp.route("/accounts/<int:user_id>/delete", methods=["GET", "POST"])
+@roles_required("admin")
+def erase(user_id: int) -> str | Response | tuple[str, int]:
+    """Asks first (what happens, in the same words the person sees), then erases the account with
+    the same service as the person's own "Delete your account" (quizapp/services/erasure.py)."""
+    user = _account(user_id)
+    if user.id == current_user.id:
+        return redirect(url_for("account.delete"))  # your own: with your password, on your account page
+    form = ActionForm()
+    if form.validate_on_submit():
+        name = user.name
+        try:
+            erasure.erase(db.session, user, now=clock.now(), by=current_user, who="administrator")
+        except AdminError as error:
+            db.session.rollback()
+            return _account_page(_account(user_id), page_errors=[{"text": str(error), "href": "#erase"}], status=400)
+        db.session.commit()
+        flash(f"{name}'s account has been deleted: their personal data is erased and their answers are kept "
+              "only as anonymous rows", "success")
+        return redirect(url_for(".home"))
+    return render_template("admin/erase.html", title=f"Delete {user.name}'s account", account=user, form=form,
+                           whose="the person's")
 
 
 # -- organisations ----------------------------------------------------------------------------------
