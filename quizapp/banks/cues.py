@@ -374,33 +374,38 @@ RULES = (check_absolute_words, check_key_length, check_standards_references, che
 
 
 def render(report: CueReport) -> str:
-    """The cue figures as text: one row per bank and one for the whole set, then the names."""
-    rows = [["bank", "items", "single", "key rank 1/2/3/4 (1 = longest)", "key longest (95% CI)", "chance",
-             "chi-sq p", "absolute: keys", "wrong", "ratio", "only standards", "scenario items, no fact"]]
-    for row in [*report.banks, report.total]:
+    """The cue figures as text: two tables with a row per bank and one for the whole set (key
+    length; words and sources), then the names used in more than one case."""
+    rows = [*report.banks, report.total]
+    lengths = [["bank", "single items", "key rank 1/2/3/4 (1 = longest)", "key longest (95% CI)", "chance",
+                "chi-square p"]]
+    for row in rows:
+        for n, ranks in enumerate(row.ranks.values() or [None]):
+            name = row.bank if n == 0 else ""
+            if ranks is None:
+                lengths.append([name, "0", "-", "-", "-", "-"])
+                continue
+            low, high = ranks.interval()
+            p = ranks.chi_square_p()
+            lengths.append([name, str(ranks.items) + ("" if ranks.k == 4 else f" ({ranks.k} options)"),
+                            "/".join(map(str, ranks.counts)),
+                            f"{_pc(ranks.longest / ranks.items)} ({_pc(low)}-{_pc(high)})", _pc(1 / ranks.k),
+                            "-" if p is None else _p(p).removeprefix("= ")])
+    words = [["bank", "items", "keys with an absolute word", "wrong options with one", "ratio",
+              "items citing only standards", "scenario items naming nothing from it"]]
+    for row in rows:
         a = row.absolute
         key_rate, distractor_rate = a.rates()
         ratio = a.ratio()
-        absolute = [f"{_pc(key_rate)} ({a.keys_with}/{a.keys})", f"{_pc(distractor_rate)} ({a.distractors_with}/"
-                    f"{a.distractors})", "-" if ratio is None else "inf" if ratio == float("inf") else f"{ratio:.1f}"]
-        tail = [f"{row.standards_only} ({row.standards_references} refs)",
-                f"{row.scenario_items_without_fact} of {row.scenario_items}"]
-        groups = list(row.ranks.values()) or [None]
-        for n, ranks in enumerate(groups):
-            if ranks is None:
-                cells = ["0", "-", "-", "-", "-"]
-            else:
-                low, high = ranks.interval()
-                p = ranks.chi_square_p()
-                cells = [str(ranks.items) + ("" if ranks.k == 4 else f" ({ranks.k} options)"),
-                         "/".join(map(str, ranks.counts)),
-                         f"{_pc(ranks.longest / ranks.items)} ({_pc(low)}-{_pc(high)})", _pc(1 / ranks.k),
-                         "-" if p is None else _p(p).removeprefix("= ")]
-            first = n == 0
-            rows.append([row.bank if first else "", str(row.items) if first else "", *cells,
-                         *(absolute + tail if first else [""] * 5)])
-    lines = ["Cues: what helps a test-wise candidate (see docs/content-review.md, 'Cues')", *_table(rows), ""]
-    lines.append(f"Names used in more than one case: {len(report.names)}")
+        words.append([row.bank, str(row.items), f"{_pc(key_rate)} ({a.keys_with} of {a.keys})",
+                      f"{_pc(distractor_rate)} ({a.distractors_with} of {a.distractors})",
+                      "-" if ratio is None else "inf" if ratio == float("inf") else f"{ratio:.1f}",
+                      f"{row.standards_only} ({row.standards_references} of {row.references} references)",
+                      f"{row.scenario_items_without_fact} of {row.scenario_items}"])
+    lines = ["Cues: what helps a test-wise candidate (docs/content-review.md, section 'Cues')", "",
+             "Key length, single items (ties with the key left out):", *_table(lengths), "",
+             "Absolute words (single and multiple items), references and scenarios:", *_table(words), "",
+             f"Names used in more than one case: {len(report.names)}"]
     for reuse in report.names:
         lines.append(f"  {reuse.name}: " + ", ".join(f"{key} ({file}:{line})" for key, file, line in reuse.cases))
     return "\n".join(lines) + "\n"
