@@ -59,6 +59,12 @@ The rules (the name in brackets ends each warning, so a reviewer can grep for on
     (``quizapp lint --no-house-style``).
 
 Warnings point at the item's (or the bank's) first line; column 1.
+
+The *cue* rules (what helps a test-wise candidate more than a knowledgeable one: absolute
+words, keys that stand out by length, standards-only references, scenario facts, names used
+twice) are in :mod:`quizapp.banks.cues`; :func:`lint` runs them too unless ``cues=False``, and
+:func:`failing` leaves them out of what fails ``quizapp lint`` unless ``strict``. A warning
+about the whole set has no file (``file == ""``) and prints without a place.
 """
 
 from __future__ import annotations
