@@ -10,7 +10,7 @@ import pytest
 from quizapp.banks.cue_text import NameFinder, absolute_words
 from quizapp.banks.cues import CUE_RULES, cue_report, key_rank, render
 from quizapp.banks.lint import LintWarning, failing, lint
-from quizapp.banks.model import Bank, Option, Scenario
+from quizapp.banks.model import Bank, Scenario
 from quizapp.cli.reports import run_lint
 from tests.banks.builders import bank_set, item, many, options, scenario
 from tests.banks.test_lint import BANK_YAML, write_banks
