@@ -59,6 +59,12 @@ The rules (the name in brackets ends each warning, so a reviewer can grep for on
     (``quizapp lint --no-house-style``).
 
 Warnings point at the item's (or the bank's) first line; column 1.
+
+The *cue* rules (what helps a test-wise candidate more than a knowledgeable one: absolute
+words, keys that stand out by length, standards-only references, scenario facts, names used
+twice) are in :mod:`quizapp.banks.cues`; :func:`lint` runs them too unless ``cues=False``, and
+:func:`failing` leaves them out of what fails ``quizapp lint`` unless ``strict``. A warning
+about the whole set has no file (``file == ""``) and prints without a place.
 """
 
 from __future__ import annotations
@@ -127,6 +133,8 @@ class LintWarning:
     rule: str
 
     def __str__(self) -> str:
+        if not self.file:  # about the whole bank set: nowhere in particular
+            return f"warning: {self.message} [{self.rule}]"
         return f"{self.file}:{self.line}:{self.column}: warning: {self.message} [{self.rule}]"
 
 
@@ -138,9 +146,13 @@ Rule = Callable[[BankSet], Warnings]
 # Public API
 
 
-def lint(bank_set: BankSet, *, house_style: bool = True) -> list[LintWarning]:
+def lint(bank_set: BankSet, *, house_style: bool = True, cues: bool = True) -> list[LintWarning]:
     """Every warning for ``bank_set``, sorted by file, line and message. ``house_style``
-    adds the checks of the real test's two formats (1 of 4, 3 of 8)."""
+    adds the checks of the real test's two formats (1 of 4, 3 of 8); ``cues`` the rules of
+    :mod:`quizapp.banks.cues` (what helps a test-wise candidate; their rule names are in
+    ``cues.CUE_RULES``)."""
+    from quizapp.banks import cues as cue_rules  # it imports LintWarning from here
+
     rules: list[Rule] = [
         check_answer_positions,
         check_longest_key,
@@ -154,17 +166,31 @@ def lint(bank_set: BankSet, *, house_style: bool = True) -> list[LintWarning]:
     ]
     if house_style:
         rules.append(check_house_style)
+    if cues:
+        rules.extend(cue_rules.RULES)
     warnings = {warning for rule in rules for warning in rule(bank_set)}
     return sorted(warnings)
 
 
 def summary(bank_set: BankSet, warnings: Sequence[LintWarning]) -> str:
-    """The last line of ``quizapp lint``: what was checked and how many warnings."""
+    """The last line of ``quizapp lint``: what was checked and how many warnings, saying how
+    many are about cues (which fail the command only with ``--strict``)."""
+    from quizapp.banks.cues import CUE_RULES
+
     n = len(warnings)
-    files = len({w.file for w in warnings})
-    where = f" in {files} file{'s' if files != 1 else ''}" if n else ""
+    files = len({w.file for w in warnings if w.file})
+    where = f" in {files} file{'s' if files != 1 else ''}" if files else ""
+    cues = sum(w.rule in CUE_RULES for w in warnings)
+    about = f" ({cues} about cues, which fail only with --strict)" if cues else ""
     return (f"{len(bank_set.files)} files, {len(bank_set.banks)} banks, {len(bank_set.items())} items: "
-            f"{n} warning{'s' if n != 1 else ''}{where}")
+            f"{n} warning{'s' if n != 1 else ''}{where}{about}")
+
+
+def failing(warnings: Sequence[LintWarning], *, strict: bool = False) -> list[LintWarning]:
+    """The warnings that make ``quizapp lint`` exit 1: all with ``strict``, else all but cues."""
+    from quizapp.banks.cues import CUE_RULES
+
+    return list(warnings) if strict else [w for w in warnings if w.rule not in CUE_RULES]
 
 
 # --------------------------------------------------------------------------------------
@@ -409,6 +435,7 @@ def _percent(part: int | Fraction, whole: int = 1) -> str:
 
 __all__ = [
     "LintWarning",
+    "failing",
     "NEAR_DUPLICATE_RATIO",
     "PUBLISH_BLOCKERS",
     "lint",

@@ -84,12 +84,17 @@ def validate_command(paths: tuple[Path, ...]) -> None:
 @click.argument("paths", nargs=-1, type=PathArg)
 @click.option("--house-style/--no-house-style", default=True, show_default=True,
               help="Warn about single items without 4 options and multiple items without 3 correct of 8.")
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on cue warnings too, not only on the other rules.")
+@click.option("--cues", "cues_table", is_flag=True,
+              help="After the warnings, print the cue figures per bank: key length ranks, absolute words, "
+                   "references, scenario facts and names used twice.")
 @with_appcontext
-def lint_command(paths: tuple[Path, ...], house_style: bool) -> None:
+def lint_command(paths: tuple[Path, ...], house_style: bool, strict: bool, cues_table: bool) -> None:
     """Warn about weak questions (default: the banks directory). Prints FILE:LINE:COLUMN: warning: message."""
     from quizapp.cli.reports import run_lint
 
-    sys.exit(run_lint(_bank_paths(paths), sys.stdout, sys.stderr, house_style=house_style))
+    sys.exit(run_lint(_bank_paths(paths), sys.stdout, sys.stderr, house_style=house_style, strict=strict,
+                      cues_table=cues_table))
 
 
 @click.command("coverage")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from quizapp.banks import coverage as coverage_mod
+from quizapp.banks import cues as cues_mod
 from quizapp.banks import lint as lint_mod
 from quizapp.banks.model import BankSet
 from quizapp.banks.validate import load_bank_set
@@ -23,9 +24,11 @@ EXIT_FINDINGS = 1
 
 
 def run_lint(paths: Sequence[str | Path], out: TextIO, err: TextIO, *, house_style: bool = True,
-             base: Path | None = None) -> int:
-    """Print every lint warning (``FILE:LINE:COLUMN: warning: message [rule]``) and a summary
-    line; return 0 when there is no warning, 1 when there are (or the set is invalid)."""
+             strict: bool = False, cues_table: bool = False, base: Path | None = None) -> int:
+    """Print every lint warning (``FILE:LINE:COLUMN: warning: message [rule]``; a warning about
+    the whole set has no place) and a summary line; with ``cues_table``, then the table of cue
+    figures per bank. Return 1 when there is a warning other than a cue (any warning with
+    ``strict``) or the set is invalid, else 0."""
     bank_set = _load(paths, out, err, base)
     if bank_set is None:
         return EXIT_FINDINGS
@@ -33,7 +36,10 @@ def run_lint(paths: Sequence[str | Path], out: TextIO, err: TextIO, *, house_sty
     for warning in warnings:
         print(warning, file=out)
     print(lint_mod.summary(bank_set, warnings), file=out)
-    return EXIT_FINDINGS if warnings else EXIT_CLEAN
+    if cues_table:
+        print(file=out)
+        out.write(cues_mod.render(cues_mod.cue_report(bank_set)))
+    return EXIT_FINDINGS if lint_mod.failing(warnings, strict=strict) else EXIT_CLEAN
 
 
 def run_coverage(paths: Sequence[str | Path], out: TextIO, err: TextIO, *, base: Path | None = None) -> int:
