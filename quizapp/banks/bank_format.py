@@ -32,6 +32,10 @@ CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}")
 """Statement codes."""
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """A framework's level: lower-case words joined by hyphens, e.g. practice-supervisor."""
+DATE_RE = re.compile(
+    r"[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))")
+"""A calendar date written YYYY-MM-DD (the validator also rejects 29 February of a common year)."""
 
 MAX_TIME_LIMIT_MINUTES = 600
 QUESTION_TYPES = tuple(question_types.names())
@@ -46,6 +50,7 @@ TYPES = {
     "plain": "non-empty text (list entries only)",
     "slug": "non-empty text matching SLUG_RE",
     "url": "an http:// or https:// address",
+    "date": "a calendar date written YYYY-MM-DD (DATE_RE), e.g. 2027-04-01",
     "choice": "one of ``choices``",
     "integer": "a whole number from ``low`` to ``high`` (no upper bound when None)",
     "number": "a finite number from ``low`` (above it when ``low_open``) to ``high``",
@@ -105,7 +110,8 @@ FRAMEWORK = Shape(
     "framework", "frameworkFile", title="Framework file",
     doc=(
         "A framework file: a set of statements (for example the KSS for child and family "
-        "practitioners) that banks and tests are keyed to."),
+        "practitioners) that banks and tests are keyed to, either as one list (`statements`) or "
+        "grouped under standards (`standards`)."),
     keys=(
         Key("framework", "id", required=True, doc=(
             "Required. This framework's id, unique across all frameworks, e.g. kss-practitioner. "
@@ -117,9 +123,47 @@ FRAMEWORK = Shape(
             "practitioner, practice-supervisor, practice-leader. Any slug is allowed.")),
         Key("description", "markdown", doc=(
             "Optional. Markdown shown with the framework: where it comes from and who it is for.")),
+        Key("effective_from", "date", doc=(
+            "Optional. The date (YYYY-MM-DD) from which employers use this framework, e.g. "
+            "2027-04-01. With `superseded_on` it lets the service say which framework is current.")),
+        Key("superseded_on", "date", doc=(
+            "Optional. The date (YYYY-MM-DD) from which another framework takes this one's place; "
+            "it must be after `effective_from` when both are given.")),
+        Key("replaces", "id", doc=(
+            "Optional. The id of the framework this one takes the place of (it must exist, and "
+            "must not be this framework itself).")),
+        Key("source_note", "markdown", doc=(
+            "Optional. Markdown saying how far the titles, numbering and order here could be "
+            "checked against the published document, and what could not.")),
+        Key("statements", "list", of="statement", min_items=1, doc=(
+            "Give exactly one of `statements` or `standards`. The framework's statements, in their "
+            "published order. Codes must be unique (checked by quizapp validate).")),
+        Key("standards", "list", of="standard", min_items=1, doc=(
+            "Give exactly one of `statements` or `standards`. The framework's standards in their "
+            "published order, each with its own statements (called outcomes in some frameworks). "
+            "Standard codes must be unique, and statement codes unique across all standards and "
+            "different from every standard code (checked by quizapp validate).")),
+    ),
+)
+
+STANDARD = Shape(
+    "standard", "standard",
+    doc=(
+        "One standard of the framework: a heading that groups statements. Items are keyed to "
+        "its statements; results are reported per statement and rolled up per standard."),
+    keys=(
+        Key("code", "code", required=True, doc=(
+            "Required. The standard's code, e.g. ECS1; unique within the framework and different "
+            "from every statement code.")),
+        Key("title", "markdown", required=True, doc="Required. The standard's published title."),
+        Key("summary", "markdown", doc=(
+            "Optional. In your own words: what the standard is about. Shown with results.")),
+        Key("unconfirmed", "markdown", doc=(
+            "Optional. What about this standard's title, number or order could not be checked "
+            "against the published document; shown beside it.")),
         Key("statements", "list", required=True, of="statement", min_items=1, doc=(
-            "Required, at least one. The framework's statements, in their published order. Codes "
-            "must be unique (checked by quizapp validate).")),
+            "Required, at least one. This standard's statements (outcomes), in their published "
+            "order.")),
     ),
 )
 
@@ -136,6 +180,9 @@ STATEMENT = Shape(
         Key("summary", "markdown", required=True, doc=(
             "Required. In your own words: what a person at this level must know and do. Shown "
             "with results.")),
+        Key("unconfirmed", "markdown", doc=(
+            "Optional. What about this statement's title, wording, number or order could not be "
+            "checked against the published document; shown beside it.")),
         Key("resources", "list", of="resource", doc=(
             "Optional. Further reading shown to a candidate who scores low on this statement.")),
     ),
@@ -327,5 +374,5 @@ BAND = Shape(
 
 FILES = (FRAMEWORK, BANK, TEST)
 """The three kinds of file; a file has exactly one of their id keys at the top level."""
-SHAPES = (FRAMEWORK, STATEMENT, RESOURCE, BANK, SCENARIO, ITEM, OPTION, TEST, SECTION, DRAW, BAND)
+SHAPES = (FRAMEWORK, STANDARD, STATEMENT, RESOURCE, BANK, SCENARIO, ITEM, OPTION, TEST, SECTION, DRAW, BAND)
 BY_NAME = {shape.name: shape for shape in SHAPES}

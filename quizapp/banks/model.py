@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 SECTIONS = ("knowledge", "reasoning")
@@ -47,6 +48,19 @@ class Statement:
     title: str
     summary: str
     resources: tuple[Resource, ...] = ()
+    standard: str = ""  # the code of the standard it is grouped under ('' in a flat framework)
+    unconfirmed: str = ""  # what about it could not be checked against the published document
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A heading that groups statements (a framework with ``standards:``)."""
+
+    code: str
+    title: str
+    statements: tuple[str, ...]  # its statements' codes, in order
+    summary: str = ""
+    unconfirmed: str = ""
 
 
 @dataclass
@@ -54,10 +68,15 @@ class Framework:
     key: str
     title: str
     level: str
-    statements: list[Statement]
+    statements: list[Statement]  # every statement, in order (under their standards when grouped)
     description: str = ""
     file: str = ""
     line: int = 0
+    standards: list[Standard] = field(default_factory=list)  # empty: a flat framework
+    effective_from: date | None = None
+    superseded_on: date | None = None
+    replaces: str = ""
+    source_note: str = ""
 
     def statement(self, code: str) -> Statement | None:
         for statement in self.statements:
@@ -66,22 +85,34 @@ class Framework:
         return None
 
     def content_hash(self) -> str:
-        return _hash(
-            {
-                "title": self.title,
-                "level": self.level,
-                "description": self.description,
-                "statements": [
-                    {
-                        "code": s.code,
-                        "title": s.title,
-                        "summary": s.summary,
-                        "resources": [[r.title, r.url] for r in s.resources],
-                    }
-                    for s in self.statements
-                ],
-            }
-        )
+        """The hash of what the importer stores; the keys added with standards and dates count
+        only when given, so a flat framework keeps the hash it had before they existed."""
+        content: dict = {
+            "title": self.title,
+            "level": self.level,
+            "description": self.description,
+            "statements": [_statement_content(s) for s in self.statements],
+        }
+        extra = {
+            "standards": [[g.code, g.title, g.summary, g.unconfirmed, list(g.statements)]
+                          for g in self.standards],
+            "effective_from": self.effective_from.isoformat() if self.effective_from else "",
+            "superseded_on": self.superseded_on.isoformat() if self.superseded_on else "",
+            "replaces": self.replaces,
+            "source_note": self.source_note,
+        }
+        content.update({key: value for key, value in extra.items() if value})
+        return _hash(content)
+
+
+def _statement_content(s: Statement) -> dict:
+    out = {"code": s.code, "title": s.title, "summary": s.summary,
+           "resources": [[r.title, r.url] for r in s.resources]}
+    if s.standard:
+        out["standard"] = s.standard
+    if s.unconfirmed:
+        out["unconfirmed"] = s.unconfirmed
+    return out
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ class FrameworkRec:
     ref: Ref
     framework: Framework
     codes: list[str]  # every well-formed code, in order, even of a statement with problems
+    replaces: Ref | None = None  # the framework it takes the place of, when given
 
 
 @dataclass
