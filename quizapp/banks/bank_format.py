@@ -1,6 +1,7 @@
-"""The bank format, declared once: for each part of a bank file (framework, statement, bank,
-item, option, test, section, draw, band...), every key it may have, with its type, whether it
-is required, its allowed values or range, and the help text that editors show.
+"""The bank format, declared once: for each part of a bank file (framework, standard,
+statement, bank, item, option, test, section, draw, band, crosswalk, link...), every key it
+may have, with its type, whether it is required, its allowed values or range, and the help
+text that editors show.
 
 Both descriptions of the format come from these tables:
 
@@ -371,8 +372,47 @@ BAND = Shape(
     ),
 )
 
+CROSSWALK = Shape(
+    "crosswalk", "crosswalkFile", title="Crosswalk file",
+    doc=(
+        "A crosswalk: links between the statements of one framework and those of another (for "
+        "example the practitioner KSS and the early career standards), each with its reason. "
+        "Many to many: a statement may link to several, and several to one."),
+    keys=(
+        Key("crosswalk", "id", required=True, doc=(
+            "Required. This crosswalk's id, unique across all crosswalks, e.g. "
+            "kss-practitioner-to-ecs.")),
+        Key("title", "markdown", required=True, doc="Required. The crosswalk's title."),
+        Key("from", "id", required=True, doc=(
+            "Required. The id of the framework whose statement codes each link's `from` names.")),
+        Key("to", "id", required=True, doc=(
+            "Required. The id of the framework whose statement codes each link's `to` names; "
+            "not the same as `from`.")),
+        Key("description", "markdown", doc=(
+            "Optional. What the crosswalk is for and how its links were decided.")),
+        Key("links", "list", required=True, of="link", min_items=1, doc=(
+            "Required, at least one. The links, one statement pair each. An unknown code is an "
+            "error; the same pair twice is a warning (checked by quizapp validate).")),
+    ),
+)
 
-FILES = (FRAMEWORK, BANK, TEST)
-"""The three kinds of file; a file has exactly one of their id keys at the top level."""
-SHAPES = (FRAMEWORK, STANDARD, STATEMENT, RESOURCE, BANK, SCENARIO, ITEM, OPTION, TEST, SECTION, DRAW, BAND)
+LINK = Shape(
+    "link", "link",
+    doc="One link of a crosswalk: a statement of the `from` framework, one of the `to` framework, and why.",
+    keys=(
+        Key("from", "code", required=True, doc=(
+            "Required. A statement code of the crosswalk's `from` framework, e.g. P1.")),
+        Key("to", "code", required=True, doc=(
+            "Required. A statement code of the crosswalk's `to` framework, e.g. ECS2.1 (an "
+            "outcome, not a standard).")),
+        Key("reason", "markdown", required=True, doc=(
+            "Required. In a sentence or two, in your own words: what the two statements share.")),
+    ),
+)
+
+
+FILES = (FRAMEWORK, BANK, TEST, CROSSWALK)
+"""The four kinds of file; a file has exactly one of their id keys at the top level."""
+SHAPES = (FRAMEWORK, STANDARD, STATEMENT, RESOURCE, BANK, SCENARIO, ITEM, OPTION, TEST, SECTION, DRAW,
+          BAND, CROSSWALK, LINK)
 BY_NAME = {shape.name: shape for shape in SHAPES}

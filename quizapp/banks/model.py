@@ -256,15 +256,48 @@ class TestBlueprint:
         )
 
 
+@dataclass(frozen=True)
+class CrosswalkLink:
+    source: str  # a statement code of the crosswalk's `from` framework
+    target: str  # a statement code of its `to` framework
+    reason: str
+    line: int = 0
+
+
+@dataclass
+class Crosswalk:
+    """Links between the statements of two frameworks, many to many, each with its reason."""
+
+    key: str
+    title: str
+    source: str  # the `from` framework's id
+    target: str  # the `to` framework's id
+    links: list[CrosswalkLink]
+    description: str = ""
+    file: str = ""
+    line: int = 0
+
+    def targets(self, code: str) -> list[str]:
+        """The `to` codes linked to the `from` statement ``code``, in file order."""
+        return [link.target for link in self.links if link.source == code]
+
+    def sources(self, code: str) -> list[str]:
+        """The `from` codes linked to the `to` statement ``code``, in file order."""
+        return [link.source for link in self.links if link.target == code]
+
+
 @dataclass
 class BankSet:
-    """Everything found under the bank paths, plus every problem found."""
+    """Everything found under the bank paths, plus every problem found (and every warning:
+    something worth a look that does not make the set invalid)."""
 
     frameworks: dict[str, Framework] = field(default_factory=dict)
     banks: dict[str, Bank] = field(default_factory=dict)
     tests: dict[str, TestBlueprint] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    crosswalks: dict[str, Crosswalk] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -277,10 +310,14 @@ class BankSet:
         return [s for bank in self.banks.values() for s in bank.scenarios]
 
     def summary(self) -> str:
+        """One line of counts; crosswalks and warnings are named only when there are some."""
+        crosswalks = f", {len(self.crosswalks)} crosswalks" if self.crosswalks else ""
+        warnings = (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+                    if self.warnings else "")
         return (
             f"{len(self.files)} files, {len(self.frameworks)} frameworks, {len(self.banks)} banks, "
-            f"{len(self.scenarios())} scenarios, {len(self.items())} items, {len(self.tests)} tests: "
-            f"{len(self.problems)} error{'s' if len(self.problems) != 1 else ''}"
+            f"{len(self.scenarios())} scenarios, {len(self.items())} items, {len(self.tests)} tests"
+            f"{crosswalks}: {len(self.problems)} error{'s' if len(self.problems) != 1 else ''}{warnings}"
         )
 
 

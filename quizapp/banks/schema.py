@@ -40,18 +40,19 @@ SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "bank-format.schema
 
 DESCRIPTION = (
     "One quizapp YAML file: a framework (top-level key `framework` plus `statements`, or plus "
-    "`standards` that group statements), a question "
-    "bank (top-level key `bank`) or a test blueprint (top-level key `test`). This schema gives "
-    "editor hover help and catches typos, wrong types and out-of-range values as you type. It "
-    "checks one file at a time, so it cannot check rules that span files or compare list entries "
-    "with each other: unknown statement codes, unknown framework ids, duplicate ids (frameworks, "
-    "banks, items, scenarios, tests, statement and standard codes), a framework's `replaces` naming "
-    "a known framework and `superseded_on` falling after `effective_from`, whether a test's draws can be satisfied, "
-    "unique option texts within an item, a section appearing twice in a test, bands being "
-    "strictly decreasing with unique labels and a last band of 0, and duplicated item ids across "
-    "fixed `items` draws. Its raw-HTML check is an approximation. `quizapp validate` checks "
-    "everything and is the final word; see docs/bank-format.md. This file is generated from "
-    "quizapp/banks/bank_format.py: edit that and run `make schema`."
+    "`standards` that group statements), a question bank (top-level key `bank`), a test "
+    "blueprint (top-level key `test`) or a crosswalk between two frameworks (top-level key "
+    "`crosswalk`). This schema gives editor hover help and catches typos, wrong types and "
+    "out-of-range values as you type. It checks one file at a time, so it cannot check rules "
+    "that span files or compare list entries with each other: unknown statement codes (in items "
+    "and in crosswalk links), unknown framework ids, duplicate ids (frameworks, banks, items, "
+    "scenarios, tests, crosswalks, statement and standard codes), a framework's `replaces` "
+    "naming a known framework and `superseded_on` falling after `effective_from`, whether a "
+    "test's draws can be satisfied, unique option texts within an item, a section appearing "
+    "twice in a test, bands being strictly decreasing with unique labels and a last band of 0, "
+    "and duplicated item ids across fixed `items` draws. Its raw-HTML check is an approximation. "
+    "`quizapp validate` checks everything and is the final word; see docs/bank-format.md. This "
+    "file is generated from quizapp/banks/bank_format.py: edit that and run `make schema`."
 )
 
 _TEXT_TYPES = ["string", "number", "boolean"]  # a bare number or true/false is the text written

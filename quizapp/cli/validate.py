@@ -18,8 +18,9 @@ EXIT_INVALID = 1
 def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
                  *, base: Path | None = None) -> int:
     """Validate the bank files under ``paths``: print each problem on its own line
-    (``FILE:LINE:COLUMN: message``) to ``out``, then the summary line, and return 0 when
-    the set is valid, 1 when it is not. Raises ``FileNotFoundError`` naming the first path
+    (``FILE:LINE:COLUMN: message``) to ``out``, then each warning
+    (``FILE:LINE:COLUMN: warning: message``), then the summary line, and return 0 when the
+    set is valid (warnings or not), 1 when it is not. Raises ``FileNotFoundError`` naming the first path
     that does not exist, before printing anything. Warns on ``err`` when no bank file is
     found (the set is then empty, and valid)."""
     for path in paths:
@@ -31,6 +32,8 @@ def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
         print(f"warning: no *.yaml or *.yml files found in {shown}", file=err)
     for problem in bank_set.problems:
         print(problem, file=out)
+    for warning in bank_set.warnings:
+        print(f"{warning.file}:{warning.line}:{warning.column}: warning: {warning.message}", file=out)
     print(bank_set.summary(), file=out)
     return EXIT_VALID if bank_set.ok else EXIT_INVALID
 

@@ -82,6 +82,12 @@ GROUPED = {
 }
 
 
+WALK = {
+    "crosswalk": "walk-demo", "title": "Demo to grouped", "from": "fw-demo", "to": "fw-grouped",
+    "description": "For tests.", "links": [{"from": "D1", "to": "G1.1", "reason": "They overlap."}],
+}
+
+
 def _item(key: str, section: str) -> dict[str, Any]:
     return {
         "id": key, "type": "single", "section": section, "statements": ["D1", "D2"], "difficulty": 2,
@@ -111,13 +117,14 @@ FIXED = {"test": "test-fixed", "title": "Fixed", "framework": "fw-demo", "time_l
          "pass_mark_percent": 50, "sections": [{"section": "knowledge", "draw": {"items": ["k-1", "k-2"]}}]}
 
 FILE_SET = {"framework.yaml": FRAMEWORK, "bank.yaml": BANK, "test.yaml": TEST, "fixed.yaml": FIXED,
-            "grouped.yaml": GROUPED}
+            "grouped.yaml": GROUPED, "walk.yaml": WALK}
 
 WHERE = [  # (file, path to a part, the shape of that part)
     ("framework.yaml", (), "framework"), ("framework.yaml", ("statements", 0), "statement"),
     ("framework.yaml", ("statements", 0, "resources", 0), "resource"),
     ("grouped.yaml", (), "framework"), ("grouped.yaml", ("standards", 0), "standard"),
     ("grouped.yaml", ("standards", 0, "statements", 0), "statement"),
+    ("walk.yaml", (), "crosswalk"), ("walk.yaml", ("links", 0), "link"),
     ("bank.yaml", (), "bank"), ("bank.yaml", ("items", 0), "item"),
     ("bank.yaml", ("items", 0, "options", 0), "option"), ("bank.yaml", ("scenarios", 0), "scenario"),
     ("test.yaml", (), "test"), ("test.yaml", ("sections", 0), "section"),

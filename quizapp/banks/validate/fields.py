@@ -28,10 +28,11 @@ from quizapp.banks.validate.records import Ref, SetState
 from quizapp.banks.yamlsafe import INVALID, LoadResult, LocatedDict, LocatedList
 from quizapp.domain.markup import raw_html
 
-KIND_KEYS = tuple(shape.name for shape in FILES)  # ("framework", "bank", "test")
+KIND_KEYS = tuple(shape.name for shape in FILES)  # ("framework", "bank", "test", "crosswalk")
 ANY_KEY = frozenset().union(*(shape.names for shape in FILES))
 
-KIND_RULE = "a file must have exactly one of 'framework', 'bank' or 'test' at the top level"
+KIND_RULE = ("a file must have exactly one of 'framework', 'bank', 'test' or 'crosswalk' at the top "
+             "level")
 ID_RULE = "letters, digits, '.', '_' or '-', starting with a letter or digit"
 
 
