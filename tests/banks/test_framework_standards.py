@@ -144,3 +144,32 @@ items:
     bank_set = grouped(tmp_path, **{"ecs-bank.yaml": bank})
     # a standard's code is not a statement: items are keyed to outcomes
     assert_problem(bank_set, "ecs-bank.yaml", 8, 24, "unknown statement code 'S2' for framework 'ecs'")
+
+
+ECS_CODES = {
+    "ECS1": ["ECS1.1", "ECS1.2", "ECS1.3", "ECS1.4"],
+    "ECS2": ["ECS2.1", "ECS2.2", "ECS2.3", "ECS2.4", "ECS2.5"],
+    "ECS3": ["ECS3.1", "ECS3.2", "ECS3.3", "ECS3.4", "ECS3.5"],
+    "ECS4": ["ECS4.1", "ECS4.2", "ECS4.3", "ECS4.4", "ECS4.5"],
+    "ECS5": ["ECS5.1", "ECS5.2", "ECS5.3"],
+    "ECS6": ["ECS6.1", "ECS6.2", "ECS6.3", "ECS6.4"],
+}
+
+
+def test_the_shipped_early_career_standards() -> None:
+    """Codes are permanent (items are keyed to them); the six standards are the consultation's,
+    in its order; every title that could not be checked says so."""
+    from quizapp.banks.validate import load_bank_set
+    root = Path(__file__).resolve().parents[2] / "question_banks" / "frameworks"
+    bank_set = load_bank_set([root], base=root)
+    assert bank_set.ok
+    ecs, kss = bank_set.frameworks["early-career-standards"], bank_set.frameworks["kss-practitioner"]
+    assert {g.code: list(g.statements) for g in ecs.standards} == ECS_CODES
+    assert sum(map(len, ECS_CODES.values())) == 26
+    assert [g.title for g in ecs.standards] == [
+        "Anti-discriminatory practice", "Relationships and communication", "Assessment and planning",
+        "Intervention", "Reflection and learning", "Leadership and management"]
+    assert all(g.unconfirmed for g in ecs.standards) and all(s.unconfirmed for s in ecs.statements)
+    assert ecs.source_note and ecs.level == kss.level == "practitioner"
+    assert (ecs.effective_from, ecs.replaces) == (date(2027, 4, 1), "kss-practitioner")
+    assert kss.superseded_on == ecs.effective_from
