@@ -44,3 +44,17 @@ def test_a_framework_with_no_dates_says_current_and_nothing_else(trainer, clock)
     text = text_of(trainer.get("/trainer/frameworks/fx"))
     assert "In use today Current Search this framework" in text
     assert "Replaces" not in text and "How far this has been checked" not in text
+
+
+def test_the_shipped_early_career_standards_page(imported, auth, users, clock) -> None:  # noqa: F811
+    clock.now = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+    auth.as_role("trainer")
+    response = auth.client.get("/trainer/frameworks/early-career-standards")
+    check_page(response, title="Child and family social worker early career standards")
+    text = text_of(response)
+    assert "In use today Not yet in use from 1 April 2027" in text
+    assert "Replaces Post-qualifying standard: knowledge and skills statement for child and family practitioners" in text
+    assert "How far this has been checked" in text
+    assert "ECS1 Anti-discriminatory practice Unconfirmed:" in text
+    kss = text_of(auth.client.get("/trainer/frameworks/kss-practitioner"))
+    assert "In use today Current until it is replaced on 1 April 2027" in kss
