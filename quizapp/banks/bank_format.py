@@ -1,6 +1,7 @@
-"""The bank format, declared once: for each part of a bank file (framework, statement, bank,
-item, option, test, section, draw, band...), every key it may have, with its type, whether it
-is required, its allowed values or range, and the help text that editors show.
+"""The bank format, declared once: for each part of a bank file (framework, standard,
+statement, bank, item, option, test, section, draw, band, crosswalk, link...), every key it
+may have, with its type, whether it is required, its allowed values or range, and the help
+text that editors show.
 
 Both descriptions of the format come from these tables:
 
@@ -32,6 +33,10 @@ CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,19}")
 """Statement codes."""
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 """A framework's level: lower-case words joined by hyphens, e.g. practice-supervisor."""
+DATE_RE = re.compile(
+    r"[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-9]))")
+"""A calendar date written YYYY-MM-DD (the validator also rejects 29 February of a common year)."""
 
 MAX_TIME_LIMIT_MINUTES = 600
 QUESTION_TYPES = tuple(question_types.names())
@@ -46,6 +51,7 @@ TYPES = {
     "plain": "non-empty text (list entries only)",
     "slug": "non-empty text matching SLUG_RE",
     "url": "an http:// or https:// address",
+    "date": "a calendar date written YYYY-MM-DD (DATE_RE), e.g. 2027-04-01",
     "choice": "one of ``choices``",
     "integer": "a whole number from ``low`` to ``high`` (no upper bound when None)",
     "number": "a finite number from ``low`` (above it when ``low_open``) to ``high``",
@@ -105,7 +111,8 @@ FRAMEWORK = Shape(
     "framework", "frameworkFile", title="Framework file",
     doc=(
         "A framework file: a set of statements (for example the KSS for child and family "
-        "practitioners) that banks and tests are keyed to."),
+        "practitioners) that banks and tests are keyed to, either as one list (`statements`) or "
+        "grouped under standards (`standards`)."),
     keys=(
         Key("framework", "id", required=True, doc=(
             "Required. This framework's id, unique across all frameworks, e.g. kss-practitioner. "
@@ -117,9 +124,47 @@ FRAMEWORK = Shape(
             "practitioner, practice-supervisor, practice-leader. Any slug is allowed.")),
         Key("description", "markdown", doc=(
             "Optional. Markdown shown with the framework: where it comes from and who it is for.")),
+        Key("effective_from", "date", doc=(
+            "Optional. The date (YYYY-MM-DD) from which employers use this framework, e.g. "
+            "2027-04-01. With `superseded_on` it lets the service say which framework is current.")),
+        Key("superseded_on", "date", doc=(
+            "Optional. The date (YYYY-MM-DD) from which another framework takes this one's place; "
+            "it must be after `effective_from` when both are given.")),
+        Key("replaces", "id", doc=(
+            "Optional. The id of the framework this one takes the place of (it must exist, and "
+            "must not be this framework itself).")),
+        Key("source_note", "markdown", doc=(
+            "Optional. Markdown saying how far the titles, numbering and order here could be "
+            "checked against the published document, and what could not.")),
+        Key("statements", "list", of="statement", min_items=1, doc=(
+            "Give exactly one of `statements` or `standards`. The framework's statements, in their "
+            "published order. Codes must be unique (checked by quizapp validate).")),
+        Key("standards", "list", of="standard", min_items=1, doc=(
+            "Give exactly one of `statements` or `standards`. The framework's standards in their "
+            "published order, each with its own statements (called outcomes in some frameworks). "
+            "Standard codes must be unique, and statement codes unique across all standards and "
+            "different from every standard code (checked by quizapp validate).")),
+    ),
+)
+
+STANDARD = Shape(
+    "standard", "standard",
+    doc=(
+        "One standard of the framework: a heading that groups statements. Items are keyed to "
+        "its statements; results are reported per statement and rolled up per standard."),
+    keys=(
+        Key("code", "code", required=True, doc=(
+            "Required. The standard's code, e.g. ECS1; unique within the framework and different "
+            "from every statement code.")),
+        Key("title", "markdown", required=True, doc="Required. The standard's published title."),
+        Key("summary", "markdown", doc=(
+            "Optional. In your own words: what the standard is about. Shown with results.")),
+        Key("unconfirmed", "markdown", doc=(
+            "Optional. What about this standard's title, number or order could not be checked "
+            "against the published document; shown beside it.")),
         Key("statements", "list", required=True, of="statement", min_items=1, doc=(
-            "Required, at least one. The framework's statements, in their published order. Codes "
-            "must be unique (checked by quizapp validate).")),
+            "Required, at least one. This standard's statements (outcomes), in their published "
+            "order.")),
     ),
 )
 
@@ -136,6 +181,9 @@ STATEMENT = Shape(
         Key("summary", "markdown", required=True, doc=(
             "Required. In your own words: what a person at this level must know and do. Shown "
             "with results.")),
+        Key("unconfirmed", "markdown", doc=(
+            "Optional. What about this statement's title, wording, number or order could not be "
+            "checked against the published document; shown beside it.")),
         Key("resources", "list", of="resource", doc=(
             "Optional. Further reading shown to a candidate who scores low on this statement.")),
     ),
@@ -324,8 +372,47 @@ BAND = Shape(
     ),
 )
 
+CROSSWALK = Shape(
+    "crosswalk", "crosswalkFile", title="Crosswalk file",
+    doc=(
+        "A crosswalk: links between the statements of one framework and those of another (for "
+        "example the practitioner KSS and the early career standards), each with its reason. "
+        "Many to many: a statement may link to several, and several to one."),
+    keys=(
+        Key("crosswalk", "id", required=True, doc=(
+            "Required. This crosswalk's id, unique across all crosswalks, e.g. "
+            "kss-practitioner-to-ecs.")),
+        Key("title", "markdown", required=True, doc="Required. The crosswalk's title."),
+        Key("from", "id", required=True, doc=(
+            "Required. The id of the framework whose statement codes each link's `from` names.")),
+        Key("to", "id", required=True, doc=(
+            "Required. The id of the framework whose statement codes each link's `to` names; "
+            "not the same as `from`.")),
+        Key("description", "markdown", doc=(
+            "Optional. What the crosswalk is for and how its links were decided.")),
+        Key("links", "list", required=True, of="link", min_items=1, doc=(
+            "Required, at least one. The links, one statement pair each. An unknown code is an "
+            "error; the same pair twice is a warning (checked by quizapp validate).")),
+    ),
+)
 
-FILES = (FRAMEWORK, BANK, TEST)
-"""The three kinds of file; a file has exactly one of their id keys at the top level."""
-SHAPES = (FRAMEWORK, STATEMENT, RESOURCE, BANK, SCENARIO, ITEM, OPTION, TEST, SECTION, DRAW, BAND)
+LINK = Shape(
+    "link", "link",
+    doc="One link of a crosswalk: a statement of the `from` framework, one of the `to` framework, and why.",
+    keys=(
+        Key("from", "code", required=True, doc=(
+            "Required. A statement code of the crosswalk's `from` framework, e.g. P1.")),
+        Key("to", "code", required=True, doc=(
+            "Required. A statement code of the crosswalk's `to` framework, e.g. ECS2.1 (an "
+            "outcome, not a standard).")),
+        Key("reason", "markdown", required=True, doc=(
+            "Required. In a sentence or two, in your own words: what the two statements share.")),
+    ),
+)
+
+
+FILES = (FRAMEWORK, BANK, TEST, CROSSWALK)
+"""The four kinds of file; a file has exactly one of their id keys at the top level."""
+SHAPES = (FRAMEWORK, STANDARD, STATEMENT, RESOURCE, BANK, SCENARIO, ITEM, OPTION, TEST, SECTION, DRAW,
+          BAND, CROSSWALK, LINK)
 BY_NAME = {shape.name: shape for shape in SHAPES}

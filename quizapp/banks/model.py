@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 SECTIONS = ("knowledge", "reasoning")
@@ -49,6 +50,19 @@ class Statement:
     title: str
     summary: str
     resources: tuple[Resource, ...] = ()
+    standard: str = ""  # the code of the standard it is grouped under ('' in a flat framework)
+    unconfirmed: str = ""  # what about it could not be checked against the published document
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A heading that groups statements (a framework with ``standards:``)."""
+
+    code: str
+    title: str
+    statements: tuple[str, ...]  # its statements' codes, in order
+    summary: str = ""
+    unconfirmed: str = ""
 
 
 @dataclass
@@ -56,10 +70,15 @@ class Framework:
     key: str
     title: str
     level: str
-    statements: list[Statement]
+    statements: list[Statement]  # every statement, in order (under their standards when grouped)
     description: str = ""
     file: str = ""
     line: int = 0
+    standards: list[Standard] = field(default_factory=list)  # empty: a flat framework
+    effective_from: date | None = None
+    superseded_on: date | None = None
+    replaces: str = ""
+    source_note: str = ""
 
     def statement(self, code: str) -> Statement | None:
         for statement in self.statements:
@@ -68,22 +87,34 @@ class Framework:
         return None
 
     def content_hash(self) -> str:
-        return _hash(
-            {
-                "title": self.title,
-                "level": self.level,
-                "description": self.description,
-                "statements": [
-                    {
-                        "code": s.code,
-                        "title": s.title,
-                        "summary": s.summary,
-                        "resources": [[r.title, r.url] for r in s.resources],
-                    }
-                    for s in self.statements
-                ],
-            }
-        )
+        """The hash of what the importer stores; the keys added with standards and dates count
+        only when given, so a flat framework keeps the hash it had before they existed."""
+        content: dict = {
+            "title": self.title,
+            "level": self.level,
+            "description": self.description,
+            "statements": [_statement_content(s) for s in self.statements],
+        }
+        extra = {
+            "standards": [[g.code, g.title, g.summary, g.unconfirmed, list(g.statements)]
+                          for g in self.standards],
+            "effective_from": self.effective_from.isoformat() if self.effective_from else "",
+            "superseded_on": self.superseded_on.isoformat() if self.superseded_on else "",
+            "replaces": self.replaces,
+            "source_note": self.source_note,
+        }
+        content.update({key: value for key, value in extra.items() if value})
+        return _hash(content)
+
+
+def _statement_content(s: Statement) -> dict:
+    out = {"code": s.code, "title": s.title, "summary": s.summary,
+           "resources": [[r.title, r.url] for r in s.resources]}
+    if s.standard:
+        out["standard"] = s.standard
+    if s.unconfirmed:
+        out["unconfirmed"] = s.unconfirmed
+    return out
 
 
 @dataclass(frozen=True)
@@ -227,15 +258,47 @@ class TestBlueprint:
         )
 
 
+@dataclass(frozen=True)
+class CrosswalkLink:
+    source: str  # a statement code of the crosswalk's `from` framework
+    target: str  # a statement code of its `to` framework
+    reason: str
+    line: int = 0
+
+
+@dataclass
+class Crosswalk:
+    """Links between the statements of two frameworks, many to many, each with its reason."""
+
+    key: str
+    title: str
+    source: str  # the `from` framework's id
+    target: str  # the `to` framework's id
+    links: list[CrosswalkLink]
+    description: str = ""
+    file: str = ""
+    line: int = 0
+
+    def targets(self, code: str) -> list[str]:
+        """The `to` codes linked to the `from` statement ``code``, in file order."""
+        return [link.target for link in self.links if link.source == code]
+
+    def sources(self, code: str) -> list[str]:
+        """The `from` codes linked to the `to` statement ``code``, in file order."""
+        return [link.source for link in self.links if link.target == code]
+
+
 @dataclass
 class BankSet:
-    """Everything found under the bank paths, plus every problem found."""
+    """Everything found under the bank paths, plus every problem found (and every warning:
+    something worth a look that does not make the set invalid)."""
 
     frameworks: dict[str, Framework] = field(default_factory=dict)
     banks: dict[str, Bank] = field(default_factory=dict)
     tests: dict[str, TestBlueprint] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    crosswalks: dict[str, Crosswalk] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # allowed, but probably not meant
     notes: list[str] = field(default_factory=list)  # checks that could not be made, and why
 
@@ -250,12 +313,14 @@ class BankSet:
         return [s for bank in self.banks.values() for s in bank.scenarios]
 
     def summary(self) -> str:
+        """One line of counts; crosswalks and warnings are named only when there are some."""
+        crosswalks = f", {len(self.crosswalks)} crosswalks" if self.crosswalks else ""
+        warnings = (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
+                    if self.warnings else "")
         return (
             f"{len(self.files)} files, {len(self.frameworks)} frameworks, {len(self.banks)} banks, "
-            f"{len(self.scenarios())} scenarios, {len(self.items())} items, {len(self.tests)} tests: "
-            f"{len(self.problems)} error{'s' if len(self.problems) != 1 else ''}"
-            + (f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}"
-               if self.warnings else "")
+            f"{len(self.scenarios())} scenarios, {len(self.items())} items, {len(self.tests)} tests"
+            f"{crosswalks}: {len(self.problems)} error{'s' if len(self.problems) != 1 else ''}{warnings}"
         )
 
 

@@ -7,7 +7,8 @@ come from its :class:`~quizapp.banks.bank_format.Key`. Rules the validator keeps
 stated here where a schema can state them, each beside the name of the code that holds it:
 the question types' option rules (``question_types``: counts from each type's
 ``min_options`` and ``max_options``), a bank holding at least one item
-(``validate/items.py``), a draw having exactly one kind (``validate/blueprints.py``).
+(``validate/items.py``), a draw having exactly one kind (``validate/blueprints.py``), a
+framework having exactly one of statements or standards (``validate/frameworks.py``).
 
 Regenerate the committed file with ``make schema`` (``python -m quizapp.banks.schema``);
 ``tests/banks/test_bank_format.py`` fails when the committed file differs from this output.
@@ -24,6 +25,7 @@ from typing import Any
 from quizapp.banks.bank_format import (
     BY_NAME,
     CODE_RE,
+    DATE_RE,
     FILES,
     ID_RE,
     MAX_OPTIONS,
@@ -37,17 +39,20 @@ from quizapp.domain import question_types
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "docs" / "bank-format.schema.json"
 
 DESCRIPTION = (
-    "One quizapp YAML file: a framework (top-level key `framework` plus `statements`), a question "
-    "bank (top-level key `bank`) or a test blueprint (top-level key `test`). This schema gives "
-    "editor hover help and catches typos, wrong types and out-of-range values as you type. It "
-    "checks one file at a time, so it cannot check rules that span files or compare list entries "
-    "with each other: unknown statement codes, unknown framework ids, duplicate ids (frameworks, "
-    "banks, items, scenarios, tests, statement codes), whether a test's draws can be satisfied, "
-    "unique option texts within an item, a section appearing twice in a test, bands being "
-    "strictly decreasing with unique labels and a last band of 0, and duplicated item ids across "
-    "fixed `items` draws. Its raw-HTML check is an approximation. `quizapp validate` checks "
-    "everything and is the final word; see docs/bank-format.md. This file is generated from "
-    "quizapp/banks/bank_format.py: edit that and run `make schema`."
+    "One quizapp YAML file: a framework (top-level key `framework` plus `statements`, or plus "
+    "`standards` that group statements), a question bank (top-level key `bank`), a test "
+    "blueprint (top-level key `test`) or a crosswalk between two frameworks (top-level key "
+    "`crosswalk`). This schema gives editor hover help and catches typos, wrong types and "
+    "out-of-range values as you type. It checks one file at a time, so it cannot check rules "
+    "that span files or compare list entries with each other: unknown statement codes (in items "
+    "and in crosswalk links), unknown framework ids, duplicate ids (frameworks, banks, items, "
+    "scenarios, tests, crosswalks, statement and standard codes), a framework's `replaces` "
+    "naming a known framework and `superseded_on` falling after `effective_from`, whether a "
+    "test's draws can be satisfied, unique option texts within an item, a section appearing "
+    "twice in a test, bands being strictly decreasing with unique labels and a last band of 0, "
+    "and duplicated item ids across fixed `items` draws. Its raw-HTML check is an approximation. "
+    "`quizapp validate` checks everything and is the final word; see docs/bank-format.md. This "
+    "file is generated from quizapp/banks/bank_format.py: edit that and run `make schema`."
 )
 
 _TEXT_TYPES = ["string", "number", "boolean"]  # a bare number or true/false is the text written
@@ -124,6 +129,9 @@ QUESTION_TYPE_RULES: dict[str, tuple[dict[str, Any], str, dict[str, Any]]] = {
 }
 
 SHAPE_RULES: dict[str, dict[str, Any]] = {
+    "framework": {"oneOf": [  # validate/frameworks.py, FrameworkRules.one_way_of_listing
+        {"required": ["statements"]}, {"required": ["standards"]},
+    ]},
     "bank": {"anyOf": [  # validate/items.py, BankRules.bank: "a bank needs at least one item"
         {"required": ["items"], "properties": {"items": {"type": "array", "minItems": 1}}},
         {"required": ["scenarios"], "properties": {"scenarios": {"type": "array", "minItems": 1}}},
@@ -144,6 +152,10 @@ def key_schema(key: Key) -> dict[str, Any]:
         out = {"$ref": f"#/$defs/{BY_NAME[key.of].schema_name}"}  # type: ignore[index]
     elif key.type == "slug":
         out = {"type": "string", "pattern": f"^{SLUG_RE.pattern}$"}
+    elif key.type == "date":
+        out = {"type": "string", "pattern": f"^{DATE_RE.pattern}$", "format": "date"}
+        if not key.required:  # like optional Markdown, an empty value counts as not given
+            out = {"anyOf": [out, {"type": ["string", "null"], "pattern": "^\\s*$"}]}
     elif key.type == "url":
         out = {"type": "string", "pattern": "^https?://[^\\s]+$", "format": "uri"}
     elif key.type == "choice":

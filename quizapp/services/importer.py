@@ -11,6 +11,9 @@ Rules (see docs/bank-format.md, "Versions"):
   does not retire banks, tests or frameworks it does not mention; a full import (`prune=True`)
   retires those too, but only what came from the same source (`origin`): a full sync of
   `question_banks/` never retires what trainers published from the browser.
+- A crosswalk's links are rewritten whole when they change (nothing points at them); a full
+  import of the folder deletes the links of a crosswalk that is gone. Crosswalks come only
+  from the folder (they have no owner); an upload's are ignored.
 - Content has an owner (quizapp.services.ownership) and an origin ("folder" or "web"). An import may
   change only rows of its own owner and origin: an id that exists with another owner or origin
   is refused, so an upload can never change the folder's content or another organisation's.
@@ -100,7 +103,12 @@ class _Importer:
         for key, fw in self.set.frameworks.items():
             row = self.frameworks.get(key)
             values = dict(title=fw.title, level=fw.level, description=fw.description,
-                          content_hash=fw.content_hash(), source_file=fw.file)
+                          content_hash=fw.content_hash(), source_file=fw.file,
+                          effective_from=fw.effective_from, superseded_on=fw.superseded_on,
+                          replaces=fw.replaces, source_note=fw.source_note,
+                          standards=[{"code": g.code, "title": g.title, "summary": g.summary,
+                                      "unconfirmed": g.unconfirmed, "statements": list(g.statements)}
+                                     for g in fw.standards])
             if row is None:
                 row = m.Framework(key=key, **values, **self.owner)
                 self.session.add(row)
@@ -117,7 +125,8 @@ class _Importer:
             for position, st in enumerate(fw.statements):
                 srow = existing.pop(st.code, None)
                 svalues = dict(position=position, title=st.title, summary=st.summary,
-                               resources=[{"title": r.title, "url": r.url} for r in st.resources], retired_at=None)
+                               resources=[{"title": r.title, "url": r.url} for r in st.resources], retired_at=None,
+                               standard_code=st.standard, unconfirmed=st.unconfirmed)
                 if srow is None:
                     srow = m.Statement(framework_id=row.id, code=st.code, **svalues)
                     self.session.add(srow)
@@ -137,6 +146,36 @@ class _Importer:
         for key, row in self.frameworks.items():
             for srow in row.statements:
                 self.statements[(key, srow.code)] = srow
+
+    # -- crosswalks ------------------------------------------------------------------------
+    def crosswalks(self) -> None:
+        """Each crosswalk's links, rewritten whole when they differ from what is stored (a
+        crosswalk holds no history: attempts never point at it). A full import deletes the
+        links of crosswalks no longer in the folder. Only the folder's content brings
+        crosswalks: they have no owner, so a trainer's upload leaves them alone."""
+        if self.origin != "folder":
+            return
+        for key, walk in self.set.crosswalks.items():
+            wanted = [(self.statements[(walk.source, link.source)].id,
+                       self.statements[(walk.target, link.target)].id, link.reason) for link in walk.links]
+            stored = self.session.scalars(select(m.CrosswalkLink).where(m.CrosswalkLink.crosswalk == key)
+                                          .order_by(m.CrosswalkLink.position)).all()
+            if [(r.source_id, r.target_id, r.reason) for r in stored] == wanted:
+                continue
+            (self.report.changed if stored else self.report.added).append(f"crosswalk {key}")
+            for row in stored:
+                self.session.delete(row)
+            self.session.flush()
+            for position, (source_id, target_id, reason) in enumerate(wanted):
+                self.session.add(m.CrosswalkLink(crosswalk=key, source_id=source_id, target_id=target_id,
+                                                 position=position, reason=reason))
+        if self.prune:
+            gone = self.session.scalars(select(m.CrosswalkLink.crosswalk).distinct()
+                                        .where(m.CrosswalkLink.crosswalk.not_in(list(self.set.crosswalks)))).all()
+            for key in gone:
+                self.session.execute(m.CrosswalkLink.__table__.delete().where(m.CrosswalkLink.crosswalk == key))
+                self.report.retired.append(f"crosswalk {key}")
+        self.session.flush()
 
     # -- banks, scenarios, items -----------------------------------------------------------
     def banks(self) -> None:
@@ -390,6 +429,7 @@ def import_bank_set(session: Session, bank_set: bm.BankSet, *, prune: bool = Fal
         raise ImportRefused(problems)
     importer = _Importer(session, bank_set, prune, now or utcnow(), context, owner_id, origin)
     importer.frameworks_()
+    importer.crosswalks()
     importer.banks()
     importer.tests()
     pools.bump(session)  # every process's kept pools are read again at their next start

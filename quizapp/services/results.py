@@ -1,5 +1,6 @@
 """What the candidate's pages show, assembled from stored rows: the question being answered,
-the check-your-answers list, the result report, and history across attempts. No Flask here:
+the check-your-answers list, the result report (per statement and, for a framework grouped
+under standards, per standard with its outcomes), and history across attempts. No Flask here:
 the views pass these objects to the templates."""
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from quizapp.domain import question_types
+from quizapp.domain import question_types, scoring
+from quizapp.domain.standards import standard_scores
 from .answers import next_seq
 from .attempts import time_taken_seconds
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
+    Framework,
     ItemVersion,
     Mode,
     Statement,
@@ -237,12 +240,26 @@ class StatementLine:
     band: str
 
 
+@dataclass(frozen=True)
+class StandardLine:
+    """A standard of a grouped framework, with the result of its statements (outcomes)."""
+
+    code: str
+    title: str
+    unconfirmed: str
+    items: int  # questions on any of its statements, each counted once
+    percent: float
+    band: str
+    statements: list[StatementLine]  # its outcomes that the attempt tested, in framework order
+
+
 @dataclass
 class Report:
     attempt: Attempt
     time_taken_seconds: float | None
     statements: list[StatementLine]  # weakest first
     questions: list[QuestionReview] = field(default_factory=list)
+    standards: list[StandardLine] = field(default_factory=list)  # empty unless a statement has a standard
 
 
 def report(session: Session, attempt: Attempt) -> Report:
@@ -259,12 +276,47 @@ def report(session: Session, attempt: Attempt) -> Report:
                  selectinload(AttemptQuestion.response))
         .order_by(AttemptQuestion.position)
     ).all()
+    statement_lines = [StatementLine(st, r.items, r.percent, r.band) for r, st in lines]
+    reviews = [review_question(q) for q in questions]
     return Report(
         attempt=attempt,
         time_taken_seconds=time_taken_seconds(attempt),
-        statements=[StatementLine(st, r.items, r.percent, r.band) for r, st in lines],
-        questions=[review_question(q) for q in questions],
+        statements=statement_lines,
+        questions=reviews,
+        standards=standard_lines(session, attempt, statement_lines, reviews),
     )
+
+
+def standard_lines(session: Session, attempt: Attempt, lines: list[StatementLine],
+                   reviews: list[QuestionReview]) -> list[StandardLine]:
+    """The attempt's result per standard (in each framework's order of standards), each with
+    its outcomes' lines (in the framework's order), for the statements grouped under a
+    standard. A question counts once for a standard, however many of its outcomes it tests."""
+    grouped = [line for line in lines if line.statement.standard_code]
+    if not grouped:
+        return []
+
+    def key(statement: Statement) -> str:  # standards of two frameworks may share a code
+        return f"{statement.framework_id}:{statement.standard_code}" if statement.standard_code else ""
+
+    scores = standard_scores(
+        (([str(st.id) for st in review.statements], review.score or 0.0) for review in reviews),
+        {str(line.statement.id): key(line.statement) for line in grouped})
+    framework_ids = list(dict.fromkeys(line.statement.framework_id for line in grouped))
+    frameworks = {f.id: f for f in session.scalars(select(Framework).where(Framework.id.in_(framework_ids)))}
+    out = []
+    for framework_id in framework_ids:
+        for standard in frameworks[framework_id].standards:
+            score = scores.get(f"{framework_id}:{standard['code']}")
+            if score is None:
+                continue
+            members = sorted((line for line in grouped if line.statement.framework_id == framework_id
+                              and line.statement.standard_code == standard["code"]),
+                             key=lambda line: line.statement.position)
+            out.append(StandardLine(standard["code"], standard["title"], standard.get("unconfirmed", ""),
+                                    score.items, score.percent, scoring.band_for(score.percent, attempt.bands),
+                                    members))
+    return out
 
 
 # -- lists and history -----------------------------------------------------------------------------

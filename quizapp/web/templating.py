@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import MutableMapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -82,6 +82,11 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(UK)
     return f"{local.day} {local:%B %Y} at {clock_time(value)}"
+
+
+def format_date(value: date | None) -> str:
+    """A calendar date as people write it: 1 April 2027."""
+    return f"{value.day} {value:%B %Y}" if value is not None else ""
 
 
 def clock_time(value: datetime | None) -> str:
@@ -211,6 +216,7 @@ def init_app(app: Flask) -> None:
         "plain": plain_filter,
         "safe_url": safe_url,
         "datetime": format_datetime,
+        "date": format_date,
         "clocktime": clock_time,
         "minutes": format_minutes,
         "duration": format_duration,

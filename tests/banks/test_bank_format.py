@@ -68,6 +68,26 @@ FRAMEWORK = {
 }
 
 
+GROUPED = {
+    "framework": "fw-grouped", "title": "Grouped framework", "level": "practitioner",
+    "description": "Statements under standards.", "effective_from": "2027-04-01",
+    "superseded_on": "2030-04-01", "replaces": "fw-demo", "source_note": "Titles checked.",
+    "standards": [
+        {"code": "G1", "title": "First standard", "summary": "About it.", "unconfirmed": "Order.",
+         "statements": [{"code": "G1.1", "title": "An outcome", "summary": "What to do.",
+                         "unconfirmed": "Wording.",
+                         "resources": [{"title": "Equality Act 2010",
+                                        "url": "https://www.legislation.gov.uk/ukpga/2010/15"}]}]},
+    ],
+}
+
+
+WALK = {
+    "crosswalk": "walk-demo", "title": "Demo to grouped", "from": "fw-demo", "to": "fw-grouped",
+    "description": "For tests.", "links": [{"from": "D1", "to": "G1.1", "reason": "They overlap."}],
+}
+
+
 def _item(key: str, section: str) -> dict[str, Any]:
     return {
         "id": key, "type": "single", "section": section, "statements": ["D1", "D2"], "difficulty": 2,
@@ -96,11 +116,15 @@ TEST = {
 FIXED = {"test": "test-fixed", "title": "Fixed", "framework": "fw-demo", "time_limit_minutes": 5,
          "pass_mark_percent": 50, "sections": [{"section": "knowledge", "draw": {"items": ["k-1", "k-2"]}}]}
 
-FILE_SET = {"framework.yaml": FRAMEWORK, "bank.yaml": BANK, "test.yaml": TEST, "fixed.yaml": FIXED}
+FILE_SET = {"framework.yaml": FRAMEWORK, "bank.yaml": BANK, "test.yaml": TEST, "fixed.yaml": FIXED,
+            "grouped.yaml": GROUPED, "walk.yaml": WALK}
 
 WHERE = [  # (file, path to a part, the shape of that part)
     ("framework.yaml", (), "framework"), ("framework.yaml", ("statements", 0), "statement"),
     ("framework.yaml", ("statements", 0, "resources", 0), "resource"),
+    ("grouped.yaml", (), "framework"), ("grouped.yaml", ("standards", 0), "standard"),
+    ("grouped.yaml", ("standards", 0, "statements", 0), "statement"),
+    ("walk.yaml", (), "crosswalk"), ("walk.yaml", ("links", 0), "link"),
     ("bank.yaml", (), "bank"), ("bank.yaml", ("items", 0), "item"),
     ("bank.yaml", ("items", 0, "options", 0), "option"), ("bank.yaml", ("scenarios", 0), "scenario"),
     ("test.yaml", (), "test"), ("test.yaml", ("sections", 0), "section"),
@@ -117,6 +141,7 @@ def _probes(key: Key, value: Any) -> list[tuple[str, Any]]:
         "markdown": ["Has <b>raw HTML</b>", "   ", ["a-list"]], "slug": ["Not A Slug", ["a-list"]],
         "url": ["ftp://example.org/x", "not a web address"], "choice": ["nonsense", ["a-list"]],
         "integer": ["two", 2.5], "number": ["sixty", [60]], "boolean": ["yes", 1],
+        "date": ["1 April 2027", "2027-02-30", "2027-13-01", 20270401],
         "list": ["not a list", {"a": "mapping"}], "mapping": ["not a mapping", ["a-list"]],
     }
     wrong = [(f"{key.type} {bad!r}", bad) for bad in by_type[key.type]] + [("empty", None)]

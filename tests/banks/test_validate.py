@@ -472,12 +472,12 @@ def test_an_items_problems_do_not_also_cause_a_shortfall(tmp_path: Path) -> None
     ("text", "line", "column", "message"),
     [
         ("bank: b\ntitle: T\ntest: t\n", 3, 1,
-         "a file must have exactly one of 'framework', 'bank' or 'test' at the top level: this one has "
+         "a file must have exactly one of 'framework', 'bank', 'test' or 'crosswalk' at the top level: this one has "
          "both 'bank' (line 1) and 'test'"),
         ("title: T\nitems: []\n", 1, 1,
-         "a file must have exactly one of 'framework', 'bank' or 'test' at the top level: this one has none"),
+         "a file must have exactly one of 'framework', 'bank', 'test' or 'crosswalk' at the top level: this one has none"),
         ("bnak: b\ntitle: T\n", 1, 1,
-         "a file must have exactly one of 'framework', 'bank' or 'test' at the top level: this one has none "
+         "a file must have exactly one of 'framework', 'bank', 'test' or 'crosswalk' at the top level: this one has none "
          "(did you mean 'bank' for 'bnak'?)"),
     ],
     ids=["bank-and-test", "none", "misspelt"],

@@ -1,9 +1,10 @@
-"""Load and validate a set of bank files (frameworks, banks, test blueprints).
+"""Load and validate a set of bank files (frameworks, banks, test blueprints, crosswalks).
 
 :func:`load_bank_set` reads every ``*.yaml`` / ``*.yml`` file under the given paths, checks
 each file against the format in docs/bank-format.md, then checks the files together, and returns
 a :class:`~quizapp.banks.model.BankSet` holding what is valid and *every* problem found,
-each located at the line and column of the offending key or value.
+each located at the line and column of the offending key or value (and every warning: a
+crosswalk pair given twice).
 
 What goes into the BankSet:
 
@@ -34,9 +35,10 @@ Where each rule lives (this package):
 
 - ``fields.py``: file shape and keys: the generic readers (unknown and missing keys, text,
   ids, choices, numbers, lists) that every part of a file is read with;
-- ``files.py``: exactly one of framework, bank or test per file; ``frameworks.py``,
-  ``items.py`` (banks, scenarios, items and options) and ``blueprints.py`` (tests, sections,
-  draws, bands): the rules for each kind of file;
+- ``files.py``: exactly one of framework, bank, test or crosswalk per file; ``frameworks.py``
+  (statements, standards, dates), ``items.py`` (banks, scenarios, items and options),
+  ``blueprints.py`` (tests, sections, draws, bands) and ``crosswalks.py`` (crosswalks and
+  their links, including their checks across files): the rules for each kind of file;
 - ``references.py``: the checks across files (unique ids, known frameworks and statement
   codes); ``draws.py``: whether every test's draws can be met;
 - ``records.py``: what one file's checks record for the checks across files, and the
@@ -55,6 +57,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from quizapp.banks.model import BankSet
+from quizapp.banks.validate.crosswalks import check_crosswalks
 from quizapp.banks.validate.draws import check_tests
 from quizapp.banks.bank_format import ID_RE
 from quizapp.banks.validate.files import FileChecker
@@ -144,6 +147,8 @@ def _label(path: Path, base: Path) -> str:
 
 
 def _check_set(state: SetState) -> None:
-    """The checks across files: references first, then whether the tests' draws can be met."""
+    """The checks across files: references first, then whether the tests' draws can be met,
+    then the crosswalks' links."""
     frameworks, items, scenarios = check_references(state)
     check_tests(state, frameworks, items, scenarios)
+    check_crosswalks(state, frameworks)

@@ -17,20 +17,22 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from datetime import date
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from quizapp.banks.bank_format import CODE_RE, FILES, ID_RE, SLUG_RE, Key, Shape
+from quizapp.banks.bank_format import CODE_RE, DATE_RE, FILES, ID_RE, SLUG_RE, Key, Shape
 from quizapp.banks.model import Problem
 from quizapp.banks.validate.records import Ref, SetState
 from quizapp.banks.yamlsafe import INVALID, LoadResult, LocatedDict, LocatedList
 from quizapp.domain.markup import raw_html
 
-KIND_KEYS = tuple(shape.name for shape in FILES)  # ("framework", "bank", "test")
+KIND_KEYS = tuple(shape.name for shape in FILES)  # ("framework", "bank", "test", "crosswalk")
 ANY_KEY = frozenset().union(*(shape.names for shape in FILES))
 
-KIND_RULE = "a file must have exactly one of 'framework', 'bank' or 'test' at the top level"
+KIND_RULE = ("a file must have exactly one of 'framework', 'bank', 'test' or 'crosswalk' at the top "
+             "level")
 ID_RULE = "letters, digits, '.', '_' or '-', starting with a letter or digit"
 
 
@@ -75,6 +77,7 @@ KEYS_FROM_OTHER_TOOLS: dict[str, tuple[str, str]] = {
     "generalfeedback": ("rationale", "here the explanation shown after answering is its 'rationale'"),
     "general_feedback": ("rationale", "here the explanation shown after answering is its 'rationale'"),
     "order": ("options", "an ordering item lists its 'options' in the correct order"),
+    "outcomes": ("statements", "here a standard's outcomes are its 'statements'"),
 }
 
 
@@ -159,6 +162,8 @@ class FieldReader:
             return self.slug(mapping, name, noun, required=required)
         if kind == "url":
             return self.url(mapping, name, noun, required=required)
+        if kind == "date":
+            return self.date(mapping, name, noun, required=required)
         raise ValueError(f"no reader for {kind!r} (key {name!r} of {noun})")
 
     def entries(self, values: LocatedList | None, key: Key) -> Iterable[tuple[int, LocatedDict]]:
@@ -359,6 +364,24 @@ class FieldReader:
             self.at_value(mapping, key, f"'{key}' must be an http:// or https:// address, not {show(url)}")
             return None
         return url
+
+    def date(self, mapping: LocatedDict, key: str, noun: str, *, required: bool = True) -> date | None:
+        """Rule: a calendar date that exists, written YYYY-MM-DD (YAML leaves it as text)."""
+        text = self.text(mapping, key, noun, required=required, markdown=False)
+        if not text:
+            return None
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+            self.at_value(mapping, key, f"'{key}' must be a date written YYYY-MM-DD, e.g. "
+                                        f"2027-04-01, not {show(text)}")
+            return None
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            value = None
+        if value is None or DATE_RE.fullmatch(text) is None:
+            self.at_value(mapping, key, f"'{key}' is not a date that exists: {show(text)}")
+            return None
+        return value
 
     def sequence(self, mapping: LocatedDict, key: str, noun: str, *, required: bool,
                  non_empty: bool) -> LocatedList | None:

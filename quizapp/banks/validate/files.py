@@ -1,19 +1,20 @@
-"""One file's shape: exactly one of framework, bank or test at the top level, and the rules
-for that kind of file (:class:`FileChecker` has them all)."""
+"""One file's shape: exactly one of framework, bank, test or crosswalk at the top level, and
+the rules for that kind of file (:class:`FileChecker` has them all)."""
 
 from __future__ import annotations
 
 from quizapp.banks.validate.blueprints import TestRules
+from quizapp.banks.validate.crosswalks import CrosswalkRules
 from quizapp.banks.validate.fields import ANY_KEY, KIND_KEYS, KIND_RULE, suggest
 from quizapp.banks.validate.frameworks import FrameworkRules
 from quizapp.banks.validate.items import BankRules
 
 
-class FileChecker(FrameworkRules, BankRules, TestRules):
+class FileChecker(FrameworkRules, BankRules, TestRules, CrosswalkRules):
     """Checks one loaded file and records what it defines in the set state."""
 
     def check(self) -> None:
-        """Rule: a file is exactly one of framework, bank or test."""
+        """Rule: a file is exactly one of framework, bank, test or crosswalk."""
         root = self.result.value
         assert root is not None
         if "bank" in root and "test" in root:
@@ -24,6 +25,8 @@ class FileChecker(FrameworkRules, BankRules, TestRules):
             self.bank(root)
         elif "test" in root:
             self.test(root)
+        elif "crosswalk" in root:
+            self.crosswalk(root)
         elif "framework" in root:
             self.framework(root)
         else:

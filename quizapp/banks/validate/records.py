@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from quizapp.banks.model import (
     Bank,
     BankSet,
+    Crosswalk,
+    CrosswalkLink,
     Framework,
     Item,
     Problem,
@@ -66,6 +68,7 @@ class FrameworkRec:
     ref: Ref
     framework: Framework
     codes: list[str]  # every well-formed code, in order, even of a statement with problems
+    replaces: Ref | None = None  # the framework it takes the place of, when given
 
 
 @dataclass
@@ -88,6 +91,22 @@ class TestRec:
 
 
 @dataclass
+class LinkRec:
+    source: Ref
+    target: Ref
+    link: CrosswalkLink
+
+
+@dataclass
+class CrosswalkRec:
+    ref: Ref
+    source: Ref | None  # the `from` framework
+    target: Ref | None  # the `to` framework
+    crosswalk: Crosswalk
+    links: list[LinkRec] = field(default_factory=list)  # the links whose own keys are sound
+
+
+@dataclass
 class SetState:
     files: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -96,9 +115,13 @@ class SetState:
     frameworks: list[FrameworkRec] = field(default_factory=list)
     banks: list[BankRec] = field(default_factory=list)
     tests: list[TestRec] = field(default_factory=list)
+    crosswalks: list[CrosswalkRec] = field(default_factory=list)
 
     def error(self, ref: Ref, message: str) -> None:
         self.problems.append(Problem(ref.file, ref.line, ref.column, message))
+
+    def warn(self, ref: Ref, message: str) -> None:
+        self.warnings.append(Problem(ref.file, ref.line, ref.column, message))
 
 
 def bank_items(bank: BankRec) -> list[ItemRec]:
@@ -124,6 +147,8 @@ def assemble(state: SetState) -> BankSet:
         bank_set.banks[rec.ref.value] = bank
     for rec in state.tests:
         bank_set.tests[rec.ref.value] = rec.test
+    for rec in state.crosswalks:
+        bank_set.crosswalks[rec.ref.value] = rec.crosswalk
     bank_set.problems = sorted(state.problems)
     bank_set.warnings = sorted(state.warnings)
     if state.unreadable:

@@ -1,6 +1,6 @@
 """The checks across files that follow references: ids unique across the whole set (the first
-wins, each later one is reported), banks naming a framework that exists, and items naming
-statement codes of their bank's framework."""
+wins, each later one is reported), banks (and a framework's `replaces`) naming a framework that
+exists, and items naming statement codes of their bank's framework."""
 
 from __future__ import annotations
 
@@ -68,6 +68,14 @@ def check_references(state: SetState) -> tuple[dict[str, FrameworkRec], dict[str
         if items.get(rec.ref.value) is not rec:  # type: ignore[union-attr]
             rec.ok = False
 
+    for framework in state.frameworks:
+        replaced = framework.replaces
+        if replaced is None:
+            continue
+        if replaced.value == framework.ref.value:
+            state.error(replaced, "a framework cannot replace itself")
+        elif not known_framework(state, replaced, frameworks):
+            framework.framework.replaces = ""
     for bank in state.banks:
         if bank.framework is None or not known_framework(state, bank.framework, frameworks):
             continue

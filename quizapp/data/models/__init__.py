@@ -7,6 +7,7 @@ from .audit import AuditEvent
 from .content import (
     Bank,
     ContentVersion,
+    CrosswalkLink,
     Framework,
     Item,
     ItemVersion,
@@ -25,6 +26,7 @@ __all__ = [
     "AttemptQuestion",
     "Bank",
     "ContentVersion",
+    "CrosswalkLink",
     "Base",
     "Ending",
     "ExtraTimeChange",

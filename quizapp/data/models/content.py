@@ -1,4 +1,5 @@
-"""Imported bank content: frameworks, statements, banks, scenarios, items and their versions, tests.
+"""Imported bank content: frameworks, statements, banks, scenarios, items and their versions, tests,
+and the links of crosswalks between two frameworks' statements.
 
 Items and scenarios are never deleted: an item removed from the YAML is *retired*, and an
 edited item gets a new `ItemVersion` (identified by its content hash). Attempts point at the
@@ -12,10 +13,10 @@ whose files are kept in `WebUpload`). A full `quizapp import` retires only folde
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -35,6 +36,14 @@ class Framework(Base):
     origin: Mapped[str] = mapped_column(String(10), default="folder", server_default="folder")
     source_file: Mapped[str] = mapped_column(String(500), default="")
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # When it applies (banks/model.py says how "current" follows from these), what it replaces,
+    # and how far its published form could be checked.
+    effective_from: Mapped[date | None] = mapped_column(Date, default=None)
+    superseded_on: Mapped[date | None] = mapped_column(Date, default=None)
+    replaces: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    source_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A grouped framework's standards, in order: [{code, title, summary, unconfirmed, statements: [codes]}]
+    standards: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list, server_default="[]")
 
     statements: Mapped[list[Statement]] = relationship(
         back_populates="framework", order_by="Statement.position", cascade="all, delete-orphan"
@@ -53,8 +62,28 @@ class Statement(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     resources: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    standard_code: Mapped[str] = mapped_column(String(20), default="", server_default="")  # '' when flat
+    unconfirmed: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     framework: Mapped[Framework] = relationship(back_populates="statements")
+
+
+class CrosswalkLink(Base):
+    """One link of a crosswalk file: a statement of one framework, one of another, and why.
+    Rewritten whole for a crosswalk at each import of it."""
+
+    __tablename__ = "crosswalk_links"
+    __table_args__ = (UniqueConstraint("crosswalk", "source_id", "target_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crosswalk: Mapped[str] = mapped_column(String(80), index=True)  # the crosswalk file's id
+    source_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("statements.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    source: Mapped[Statement] = relationship(foreign_keys=[source_id])
+    target: Mapped[Statement] = relationship(foreign_keys=[target_id])
 
 
 class Bank(Base):

@@ -26,6 +26,7 @@ from quizapp.services import (
 )
 from quizapp.web import clock
 from quizapp.domain import item_stats
+from quizapp.domain.standards import framework_status
 from ..auth_session import roles_required
 from ..extensions import db
 from quizapp.data.models import Bank, Framework, Statement, TestForm, User, WebUpload
@@ -49,10 +50,12 @@ def home() -> str:
         .group_by(Framework.id)
         .order_by(Framework.level, Framework.key)
     ).all()
+    today = clock.today()
     return render_template(
         "trainer/home.html",
         title="Question banks",
-        frameworks=frameworks,
+        frameworks=[(fw, count, framework_status(fw.effective_from, fw.superseded_on, today))
+                    for fw, count in frameworks],
         banks=catalogue.bank_summaries(db.session, _scope()),
         levels=catalogue.tests_by_level(db.session, _scope()),
     )
@@ -69,6 +72,9 @@ def framework(key: str) -> str:
         "trainer/framework.html",
         title=fw.title,
         framework=fw,
+        status=framework_status(fw.effective_from, fw.superseded_on, clock.today()),
+        standards={standard["code"]: standard for standard in fw.standards},
+        replaces=workspace.framework(db.session, fw.replaces, _scope()) if fw.replaces else None,
         statements=workspace.statement_coverage(db.session, fw, _scope()),
         banks=workspace.banks_of(db.session, fw, _scope()),
         tests=workspace.tests_of(db.session, fw, _scope()),
