@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0005_ecs'
-down_revision: str | None = '0004_orgcontent'
+down_revision: str | None = '0005_gdpr'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
