@@ -17,6 +17,7 @@ from .content import (
     item_version_statements,
 )
 from .employer import ExtraTimeChange, Invitation
+from .sso import SsoDomain, SsoIdentity, SsoProvider
 
 __all__ = [
     "ROLES",
@@ -39,6 +40,9 @@ __all__ = [
     "Role",
     "Scenario",
     "SigninFailures",
+    "SsoDomain",
+    "SsoIdentity",
+    "SsoProvider",
     "Statement",
     "StatementResult",
     "Team",
