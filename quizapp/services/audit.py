@@ -58,6 +58,8 @@ EVENTS: dict[str, str] = {
     "extra_time.changed": "Extra time changed",
     "bank.imported": "Question banks imported",
     "rescore.applied": "Rescore applied",
+    "sso.configured": "Single sign-on set up or changed",
+    "sso.linked": "Organisation sign-in linked to an account",
 }
 
 # Events an employer sees on its own audit page (those about its organisation and its people in it).

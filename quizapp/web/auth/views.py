@@ -92,9 +92,16 @@ def _not_signed_in(_response: Response) -> bool:
     return not g.get("signed_in", False)
 
 
+def signin_limit(methods: list[str]):  # type: ignore[no-untyped-def]
+    """The failed sign-in limit per network address, one count shared by the password sign-in and
+    single sign-on (quizapp/web/auth/sso.py)."""
+    return limiter.shared_limit(_signin_limit, scope="signin", methods=methods, deduct_when=_not_signed_in,
+                                error_message=_signin_limit_message)
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @reads_first
-@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_not_signed_in, error_message=_signin_limit_message)
+@signin_limit(["POST"])
 def sign_in() -> str | Response:
     next_url = _next()
     if current_user.is_authenticated:
