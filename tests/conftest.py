@@ -22,6 +22,7 @@ from quizapp.data import migrate as migrations
 from quizapp.web.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
+from .oidc_server import OidcProvider
 from .pg import ThrowawayPostgres
 from .smtp_server import SmtpServer
 
@@ -115,6 +116,16 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A real OpenID provider on loopback (oidc-provider under node), one per test process, with a
+    client registered for the test client's callback (http://localhost/sign-in/organisation/callback)."""
+    provider = OidcProvider(["http://localhost/sign-in/organisation/callback"])
+    provider.start()
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

@@ -31,6 +31,9 @@ const provider = new Provider(issuer, {
   cookies: { keys: [crypto.randomBytes(16).toString('hex')] },
   claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
   pkce: { required: () => true },
+  // The email claims in the ID token itself (as Microsoft Entra ID and Google give them), where the
+  // app checks them under the token's signature.
+  conformIdTokenClaims: false,
   features: { devInteractions: { enabled: false } },
   async findAccount(ctx, sub) {
     const account = [...accounts.values()].find((candidate) => candidate.sub === sub);

@@ -58,7 +58,7 @@ def finish_link(provider: SsoProvider, person: Person, user_id: int) -> Response
     except sso.SsoError as error:
         db.session.rollback()
         flash(str(error), "error")
-        return redirect(url_for(".home"))
+        return redirect(url_for("account.home"))
     db.session.commit()
     flash(f"Your {provider.organisation.name} account is linked: you can sign in with it from now on", "success")
-    return redirect(url_for(".home"))
+    return redirect(url_for("account.home"))
