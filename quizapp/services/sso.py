@@ -137,6 +137,11 @@ def provider_for_email(session: Session, email: str) -> SsoProvider | None:
     return found.provider if found is not None else None
 
 
+def authorization_endpoints(session: Session) -> list[str]:
+    """Every registered provider's sign-in page address (the sign-in form may lead to any of them)."""
+    return [str(endpoints.get("authorization_endpoint", "")) for endpoints in session.scalars(select(SsoProvider.endpoints))]
+
+
 def domains_of(provider: SsoProvider) -> set[str]:
     return {d.domain for d in provider.domains}
 

@@ -13,7 +13,7 @@ from quizapp.data.models import SsoProvider
 from quizapp.services import sso
 from quizapp.services.oidc_client import Person
 from quizapp.web import clock
-from ..auth.sso import send_to_provider
+from ..auth.sso import allow_forms_to, send_to_provider
 from ..auth_session import roles_required
 from ..candidate.forms import ActionForm
 from ..extensions import db
@@ -31,6 +31,8 @@ def _organisation_sign_in() -> dict:
         if provider is None:
             return None
         linked = any(i.issuer == provider.issuer for i in sso.identities_of(db.session, current_user))
+        if not linked:
+            allow_forms_to([provider.endpoints.get("authorization_endpoint", "")])
         return {"organisation": provider.organisation.name, "linked": linked, "form": ActionForm()}
 
     return {"organisation_sign_in": organisation_sign_in}

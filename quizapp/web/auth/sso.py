@@ -10,6 +10,7 @@ failed sign-in limit of the network address, and goes in the audit trail with th
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from flask import g, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -26,6 +27,13 @@ from .views import _next, _open_session, _safe_next, _start_session, signin_limi
 
 PENDING = "sso_pending"  # the session key of a sign-in on its way to the provider
 JOIN = "sso_join"  # after a first sign-in: the organisation whose consent page comes next
+
+
+def allow_forms_to(urls: list[str]) -> None:
+    """Let this page's forms lead to these providers' sign-in pages (the Content-Security-Policy's
+    form-action, which browsers also apply to the redirect a form's answer is)."""
+    origins = {f"{parts.scheme}://{parts.netloc}" for parts in map(urlsplit, urls) if parts.scheme in ("https", "http")}
+    g.form_targets = set(g.get("form_targets", ())) | origins
 
 
 def _callback_url() -> str:
@@ -58,6 +66,7 @@ def sso_start() -> str | Response | tuple[str, int]:
         form.email.errors = [f"No organisation signs in here with {'@' + domain if domain else 'that'} email "
                              "addresses. Sign in with your email address and password instead."]
     status = 400 if form.errors else 200
+    allow_forms_to(sso.authorization_endpoints(db.session))
     return render_template("auth/sso_sign_in.html", title="Sign in with your organisation's account", form=form,
                            next_url=next_url), status
 

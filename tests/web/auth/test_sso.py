@@ -318,3 +318,19 @@ def test_an_admin_turns_single_sign_on_off(app, client, auth, oidc_provider, org
 def test_an_organisation_that_does_not_exist_is_404(client, auth, path):
     auth.as_role("admin")
     assert client.get(path).status_code == 404
+
+
+def test_the_forms_that_start_single_sign_on_may_lead_to_the_provider(app, client, oidc_provider, org):
+    """Browsers apply the Content-Security-Policy's form-action to the redirect that answers a form:
+    without the provider's origin there, the sign-in form and the Link button would do nothing."""
+    def form_action(response) -> str:
+        return next(part for part in response.headers["Content-Security-Policy"].split("; ")
+                    if part.startswith("form-action"))
+
+    assert form_action(client.get("/sign-in/organisation")) == f"form-action 'self' {oidc_provider.issuer}"
+    assert form_action(client.get("/sign-in")) == "form-action 'self'"
+    with app.app_context():
+        make_user(f"lu@{DOMAIN}", "candidate", None)
+        db.session.commit()
+    client.post("/sign-in", data={"email": f"lu@{DOMAIN}", "password": PASSWORD})
+    assert form_action(client.get("/account/")) == f"form-action 'self' {oidc_provider.issuer}"
