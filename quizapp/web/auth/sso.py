@@ -61,6 +61,7 @@ def sso_start() -> str | Response | tuple[str, int]:
         email = form.email.data or ""
         provider = sso.provider_for_email(db.session, email)
         if provider is not None:
+            g.sso_started = True  # not a failed sign-in (the return counts, if it fails)
             return send_to_provider(provider, email.strip(), next_url=next_url)
         domain = sso.email_domain(email)
         form.email.errors = [f"No organisation signs in here with {'@' + domain if domain else 'that'} email "
