@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a temporary migrated database, a client, a CLI runner, and
-signed-in users by role (the flaskr pattern, plus a page checker)."""
+signed-in users by role (the flaskr pattern, plus a page checker); a real SMTP server and a real
+OpenID provider on loopback, one each per test process."""
 
 from __future__ import annotations
 

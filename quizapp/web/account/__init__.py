@@ -1,4 +1,4 @@
-"""Your account: every role's own page (name, password, signed-in sessions)."""
+"""Your account: every role's own page (name, password, signed-in sessions, a linked work account)."""
 
 from flask import Blueprint
 
