@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a temporary migrated database, a client, a CLI runner, and
-signed-in users by role (the flaskr pattern, plus a page checker)."""
+signed-in users by role (the flaskr pattern, plus a page checker); a real SMTP server and a real
+OpenID provider on loopback, one each per test process."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from quizapp.data import migrate as migrations
 from quizapp.web.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
+from .oidc_server import OidcProvider
 from .pg import ThrowawayPostgres
 from .smtp_server import SmtpServer
 
@@ -115,6 +117,16 @@ def smtp_server() -> Iterator[SmtpServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator[OidcProvider]:
+    """A real OpenID provider on loopback (oidc-provider under node), one per test process, with a
+    client registered for the test client's callback (http://localhost/sign-in/organisation/callback)."""
+    provider = OidcProvider(["http://localhost/sign-in/organisation/callback"])
+    provider.start()
+    yield provider
+    provider.stop()
 
 
 @pytest.fixture

@@ -224,7 +224,7 @@ def record_signin(session: Session, email: str, result: SigninResult, *, thresho
     Either way the audit trail gets the outcome (and the network `ip` is in, when given)."""
     now = now or utcnow()
     email = normalise_email(email)[:254]
-    where = {"network": audit.network_of(ip)} if ip else {}
+    where = {"method": "password", **({"network": audit.network_of(ip)} if ip else {})}
     if result.user is not None:
         audit.record(session, "signin.succeeded", actor=result.user, user=result.user, now=now, **where)
     else:

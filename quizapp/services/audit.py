@@ -68,6 +68,8 @@ EVENTS: dict[str, str] = {
     "data.downloaded": "Personal data downloaded",
     "account.erased": "Account deleted (personal data erased)",
     "data.purged": "Old data purged (retention)",
+    "sso.configured": "Single sign-on set up or changed",
+    "sso.linked": "Organisation sign-in linked to an account",
 }
 
 # Events an employer sees on its own audit page (those about its organisation and its people in it).

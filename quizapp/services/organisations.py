@@ -309,14 +309,20 @@ def earlier_results(session: Session, user: User, organisation_id: int) -> int:
 
 
 def preview(session: Session, user: User, invitation: Invitation) -> JoinPreview:
+    return preview_organisation(session, user, invitation.organisation, invitation.team)
+
+
+def preview_organisation(session: Session, user: User, organisation: Organisation, team: Team | None = None) -> JoinPreview:
+    """What joining `organisation` would mean for the candidate (by invitation, or by signing in
+    with the organisation's single sign-on)."""
     current = user.current_membership
-    same = current is not None and current.organisation_id == invitation.organisation_id
+    same = current is not None and current.organisation_id == organisation.id
     return JoinPreview(
-        organisation=invitation.organisation,
-        team=invitation.team,
+        organisation=organisation,
+        team=team,
         current=current.organisation if current is not None and not same else None,
         already_member=same,
-        earlier_results=0 if same else earlier_results(session, user, invitation.organisation_id),
+        earlier_results=0 if same else earlier_results(session, user, organisation.id),
     )
 
 
@@ -336,18 +342,35 @@ def join(session: Session, user: User, invitation: Invitation, now: datetime) ->
             current.team_id = invitation.team_id
         session.flush()
         return current
+    invitation.uses = (invitation.uses or 0) + 1
+    return _join(session, user, invitation.organisation_id, invitation.team_id, now, invitation=invitation.id)
+
+
+def join_by_sso(session: Session, user: User, organisation: Organisation, now: datetime) -> Membership:
+    """Join the organisation whose single sign-on the candidate signed in with (after its consent
+    page), in no team. Already a member: nothing changes."""
+    if user.role != "candidate":
+        raise MembershipError("Only candidates can join an organisation")
+    current = user.current_membership
+    if current is not None and current.organisation_id == organisation.id:
+        return current
+    return _join(session, user, organisation.id, None, now, method="sso")
+
+
+def _join(session: Session, user: User, organisation_id: int, team_id: int | None, now: datetime,
+          **details: Any) -> Membership:
+    """Leave any current organisation, then join this one (recorded in the audit trail)."""
+    current = user.current_membership
     if current is not None:
         current.left_at = now
         session.flush()  # one current membership per user: end this one before adding the next
         audit.record(session, "organisation.left", actor=user, user=user, organisation=current.organisation_id, now=now,
                      reason="joined another organisation")
-    membership = Membership(user_id=user.id, organisation_id=invitation.organisation_id,
-                            team_id=invitation.team_id, joined_at=now)
+    membership = Membership(user_id=user.id, organisation_id=organisation_id, team_id=team_id, joined_at=now)
     session.add(membership)
-    invitation.uses = (invitation.uses or 0) + 1
     session.flush()
-    audit.record(session, "organisation.joined", actor=user, user=user, organisation=invitation.organisation_id, now=now,
-                 invitation=invitation.id)
+    audit.record(session, "organisation.joined", actor=user, user=user, organisation=organisation_id, now=now,
+                 **details)
     session.expire(user, ["memberships"])
     return membership
 

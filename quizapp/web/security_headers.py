@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 
 
-def content_security_policy(nonce: str) -> str:
+def content_security_policy(nonce: str, form_targets: tuple[str, ...] = ()) -> str:
+    """`form_targets`: other origins a form on the page may lead to. A form that starts single
+    sign-on is answered with a redirect to the organisation's sign-in provider, and browsers
+    apply form-action to the redirect too."""
     return "; ".join(
         [
             "default-src 'self'",
@@ -14,7 +17,7 @@ def content_security_policy(nonce: str) -> str:
             "img-src 'self' data:",
             "font-src 'self'",
             "connect-src 'self'",
-            "form-action 'self'",
+            " ".join(["form-action 'self'", *form_targets]),
             "frame-ancestors 'none'",
             "base-uri 'none'",
             "object-src 'none'",
@@ -38,7 +41,8 @@ def init_app(app: Flask) -> None:
         # Each header is added unless the view set its own (one pass over the headers, not one per header).
         present = {name.lower() for name, _ in response.headers}
         nonce = getattr(g, "csp_nonce", None) or "none"
-        wanted = [("Content-Security-Policy", content_security_policy(nonce)), *FIXED_HEADERS]
+        form_targets = tuple(sorted(g.get("form_targets", ())))
+        wanted = [("Content-Security-Policy", content_security_policy(nonce, form_targets)), *FIXED_HEADERS]
         if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
             wanted.append(HSTS)
         if response.mimetype == "text/html":

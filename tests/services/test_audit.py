@@ -234,6 +234,7 @@ def test_sign_ins_are_recorded_without_the_password(app, client, auth, users):
     succeeded = events_of(app, "signin.succeeded")
     assert [(e.actor_id, e.user_id) for e in succeeded] == [(users["candidate"]["id"], users["candidate"]["id"])]
     assert json.loads(succeeded[0].details)["network"] == "127.0.0.0/24"  # the test client's, as a network
+    assert {json.loads(e.details)["method"] for e in [*failed, *succeeded]} == {"password"}  # SSO's say "sso"
     everything = " ".join(f"{e.event} {e.details}" for e in events_of(app))
     for secret in ("not-my-password-xyz", "another-secret-abc", "typed-my-password-here", PASSWORD, "nobody@example.org"):
         assert secret not in everything

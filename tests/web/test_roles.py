@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from quizapp.data.models import UserSession
+from quizapp.data.models import SsoDomain, SsoProvider, UserSession
 from quizapp.services import accounts, organisations
 from quizapp.web.extensions import db
 from tests.web.candidate.conftest import FIXTURE_BANKS
@@ -158,6 +158,17 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "candidate.organisation": ("GET", "/tests/organisation", {"candidate": 200, "other_candidate": 200}),
     "candidate.leave": ("POST", "/tests/organisation/leave", {"candidate": 302, "other_candidate": 302}),
     "candidate.confirm_leave": ("GET", "/tests/organisation/leave", {"candidate": 200, "other_candidate": 200}),
+    # Single sign-on. The callback with no sign-in started in this browser is refused for everyone;
+    # the consent page after a first sign-in needs one (404 without); linking needs a provider for
+    # the account's own email domain (none here: 404). Org A has a provider (for sso.example).
+    "auth.sso_start": ("GET", "/sign-in/organisation", {"anonymous": 200, **{v: 302 for v in VISITORS[1:]}}),
+    "auth.sso_callback": ("GET", "/sign-in/organisation/callback?code=x&state=y", {v: 400 for v in VISITORS}),
+    "account.link_sso": ("POST", "/account/organisation-sign-in", SIGNED_IN(404)),
+    "candidate.join_sso": ("GET", "/tests/join/organisation", {"candidate": 404, "other_candidate": 404}),
+    "candidate.join_sso_confirmed": ("POST", "/tests/join/organisation", {"candidate": 404, "other_candidate": 404}),
+    "admin.sso_settings": ("GET", "/admin/organisations/{organisation}/sso", {"admin": 200}),
+    "admin.confirm_sso_removal": ("GET", "/admin/organisations/{organisation}/sso/remove", {"admin": 200}),
+    "admin.remove_sso": ("POST", "/admin/organisations/{organisation}/sso/remove", {"admin": 302}),
 }
 PUBLIC_ASSETS = {"static", "assets.static"}
 
@@ -179,6 +190,8 @@ def objects(app, runner, client, auth, users):
         org = accounts.get_or_create_organisation(db.session, "Org A")
         team = organisations.create_team(db.session, org, "Team A")
         invitation = organisations.create_invitation(db.session, org, None, datetime.now(UTC), 7, team)
+        db.session.add(SsoProvider(organisation_id=org.id, issuer="https://login.sso.example", client_id="quizapp",
+                                   client_secret="secret", endpoints={}, domains=[SsoDomain(domain="sso.example")]))
         db.session.commit()
         ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
     # A session of "candidate" in another browser: only "candidate" may end it.

@@ -18,6 +18,7 @@ from .content import (
     item_version_statements,
 )
 from .employer import ExtraTimeChange, Invitation
+from .sso import SsoDomain, SsoIdentity, SsoProvider
 
 __all__ = [
     "ROLES",
@@ -41,6 +42,9 @@ __all__ = [
     "Role",
     "Scenario",
     "SigninFailures",
+    "SsoDomain",
+    "SsoIdentity",
+    "SsoProvider",
     "Statement",
     "StatementResult",
     "Team",

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import RadioField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from quizapp.services.accounts import PASSWORD_MAX, PASSWORD_MIN
@@ -56,3 +63,18 @@ class OrganisationForm(FlaskForm):
 
 class RenameOrganisationForm(OrganisationForm):
     submit = SubmitField("Save name", widget=GovSubmitInput())
+
+
+class SsoForm(FlaskForm):
+    """An organisation's OpenID provider. The client secret is never shown back: the field is for a
+    new one (required the first time; left blank later, the stored one is kept)."""
+
+    issuer = StringField("Issuer URL", widget=GovTextInput(), validators=[
+        InputRequired(message="Enter the issuer URL"), Length(max=500, message="Issuer URL must be 500 characters or fewer")])
+    client_id = StringField("Client ID", widget=GovTextInput(), validators=[
+        InputRequired(message="Enter the client ID"), Length(max=255, message="Client ID must be 255 characters or fewer")])
+    client_secret = PasswordField("Client secret", widget=GovPasswordInput(), validators=[
+        Length(max=500, message="Client secret must be 500 characters or fewer")])
+    domains = TextAreaField("Email domains", widget=GovTextArea(), validators=[
+        InputRequired(message="Enter at least one email domain"), Length(max=5000)])
+    submit = SubmitField("Check and save", widget=GovSubmitInput())

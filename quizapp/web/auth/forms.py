@@ -52,3 +52,12 @@ class ResetPasswordForm(FlaskForm):
 
 class ResendConfirmationForm(FlaskForm):
     pass
+
+
+class SsoSignInForm(FlaskForm):
+    email = EmailField(
+        "Work email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your work email address"), Length(max=EMAIL_MAX)],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())

@@ -88,13 +88,22 @@ def _signup_limit_message() -> str:
 def _not_signed_in(_response: Response) -> bool:
     """Whether a sign-in request counts against its address's limit: every one that did not
     sign someone in (a wrong password, a locked account, an expired form, an over-limit retry).
-    A room of candidates behind one address signing in correctly never reaches the limit."""
-    return not g.get("signed_in", False)
+    A room of candidates behind one address signing in correctly never reaches the limit. Sending
+    someone on to their organisation's sign-in page (`sso_started`) is not a failure either: the
+    sign-in counts when it comes back, if it fails."""
+    return not (g.get("signed_in", False) or g.get("sso_started", False))
+
+
+def signin_limit(methods: list[str]):  # type: ignore[no-untyped-def]
+    """The failed sign-in limit per network address, one count shared by the password sign-in and
+    single sign-on (quizapp/web/auth/sso.py)."""
+    return limiter.shared_limit(_signin_limit, scope="signin", methods=methods, deduct_when=_not_signed_in,
+                                error_message=_signin_limit_message)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @reads_first
-@limiter.limit(_signin_limit, methods=["POST"], deduct_when=_not_signed_in, error_message=_signin_limit_message)
+@signin_limit(["POST"])
 def sign_in() -> str | Response:
     next_url = _next()
     if current_user.is_authenticated:

@@ -1,14 +1,18 @@
-"""The candidate's side of organisations: joining one with an invitation (after seeing exactly
-what its employers will see), and leaving it. Thin views over quizapp.services.organisations."""
+"""The candidate's side of organisations: joining one with an invitation, or after signing in
+with its single sign-on (each after seeing exactly what its employers will see), and leaving it.
+Thin views over quizapp.services.organisations."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quizapp.web import clock
 from quizapp.services import organisations
+from quizapp.data.models import Organisation
+from ..auth.sso import JOIN
+from ..auth.views import _safe_next
 from ..auth_session import roles_required
 from ..extensions import db, limiter
 from . import bp
@@ -83,6 +87,44 @@ def join_confirmed() -> Response | tuple[str, int]:
     team = f", in the team {membership.team.name}" if membership.team else ""
     flash(f"You have joined {invitation.organisation.name}{team}", "success")
     return redirect(url_for(".organisation"))
+
+
+def _sso_organisation() -> Organisation:
+    """The organisation whose single sign-on this browser signed in with (404 without one)."""
+    organisation = db.session.get(Organisation, session.get(JOIN) or 0)
+    if organisation is None:
+        abort(404)
+    return organisation
+
+
+@bp.route("/join/organisation", methods=["GET"])
+@roles_required("candidate")
+def join_sso() -> str | Response:
+    """After signing in with an organisation's account: the same consent page as an invitation's."""
+    organisation = _sso_organisation()
+    next_url = _safe_next(request.args.get("next"))
+    preview = organisations.preview_organisation(db.session, current_user, organisation)
+    if preview.already_member:
+        session.pop(JOIN, None)
+        return redirect(next_url or url_for(".home"))
+    return render_template(
+        "candidate/join_confirm.html", title=f"Join {organisation.name}", preview=preview, form=ActionForm(),
+        by_sso=True, action=url_for(".join_sso_confirmed", next=next_url), back_url=url_for(".home"),
+        decline_url=next_url or url_for(".home"),
+    )
+
+
+@bp.route("/join/organisation", methods=["POST"])
+@roles_required("candidate")
+def join_sso_confirmed() -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    organisation = _sso_organisation()
+    organisations.join_by_sso(db.session, current_user, organisation, clock.now())
+    db.session.commit()
+    session.pop(JOIN, None)
+    flash(f"You have joined {organisation.name}", "success")
+    return redirect(_safe_next(request.args.get("next")) or url_for(".organisation"))
 
 
 @bp.route("/organisation")
