@@ -18,6 +18,7 @@ from quizapp.services import (
     bank_upload,
     blueprint_coverage,
     catalogue,
+    content_export,
     item_analysis,
     ownership,
     preview,
@@ -127,6 +128,27 @@ def bank_delete(key: str) -> Response | tuple[str, int]:
         return redirect(url_for(".home"))
     return render_template("trainer/bank_delete.html", title=f"Delete {found.title}", bank=found,
                            shown=shown), 400 if request.method == "POST" else 200
+
+
+def _moodle_xml(text: str, name: str) -> Response:
+    return Response(text, mimetype="application/xml",
+                    headers={"Content-Disposition": content_disposition(f"{name}-moodle.xml")})
+
+
+@bp.route("/banks/<key>/moodle.xml")
+@roles_required(*TRAINERS)
+def bank_moodle_xml(key: str) -> Response:
+    """The bank as Moodle XML (any bank the trainer sees; another organisation's is 404)."""
+    detail = workspace.bank(db.session, key, _scope()) or abort(404)
+    return _moodle_xml(content_export.bank_xml(db.session, detail.bank), detail.bank.key)
+
+
+@bp.route("/tests/<key>/moodle.xml")
+@roles_required(*TRAINERS)
+def test_moodle_xml(key: str) -> Response:
+    """What the test draws, as Moodle XML."""
+    form = _test_or_404(key)
+    return _moodle_xml(content_export.test_xml(db.session, form), form.key)
 
 
 @bp.route("/scenarios/<key>")
