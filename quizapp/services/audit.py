@@ -57,6 +57,8 @@ EVENTS: dict[str, str] = {
     "invitation.withdrawn": "Invitation withdrawn",
     "extra_time.changed": "Extra time changed",
     "bank.imported": "Question banks imported",
+    "content.retired": "Question content retired",
+    "content.restored": "Question content restored",
     "rescore.applied": "Rescore applied",
 }
 

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
-from . import views  # noqa: E402,F401
+from . import manage, views  # noqa: E402,F401

@@ -97,8 +97,7 @@ def _managed_bank(key: str) -> Bank:
 @roles_required(*TRAINERS)
 def bank_retire(key: str) -> Response:
     found = _managed_bank(key)
-    web_content.retire(found, clock.now())
-    web_content.changed(db.session)
+    web_content.set_retired(db.session, found, True, clock.now(), current_user)
     db.session.commit()
     flash(f"Bank {found.title} retired: no new attempt draws its questions", "success")
     return redirect(url_for(".bank", key=key))
@@ -108,8 +107,7 @@ def bank_retire(key: str) -> Response:
 @roles_required(*TRAINERS)
 def bank_restore(key: str) -> Response:
     found = _managed_bank(key)
-    web_content.restore(found)
-    web_content.changed(db.session)
+    web_content.set_retired(db.session, found, False, clock.now(), current_user)
     db.session.commit()
     flash(f"Bank {found.title} restored: new attempts draw its questions again", "success")
     return redirect(url_for(".bank", key=key))
@@ -168,6 +166,7 @@ def item(key: str) -> str:
         detail=detail,
         tests=[t for t in workspace.tests_with_attempts_at(db.session, [v.version.id for v in detail.versions])
                if _scope().sees(t.organisation_id)],
+        manageable=web_content.item_manageable(detail.item, _scope()),
     )
 
 
@@ -176,7 +175,9 @@ def item(key: str) -> str:
 def test(key: str) -> str:
     form = _test_or_404(key)
     return render_template("trainer/test.html", title=form.title, test=form,
-                           summary=catalogue.test_summary(db.session, form))
+                           summary=catalogue.test_summary(db.session, form),
+                           manageable=web_content.test_manageable(form, _scope()),
+                           problem=None if form.retired_at else web_content.draw_problem(db.session, form))
 
 
 @bp.route("/search")
