@@ -1,4 +1,5 @@
-"""The trainers' commands: `quizapp stats` (item analysis) and `quizapp convert` (from Moodle).
+"""The trainers' commands: `quizapp stats` (item analysis), `quizapp convert` (from Moodle), and the
+draft kept by `quizapp import --draft`.
 
 Registered by quizapp.cli.commands; kept here so the command module stays small.
 """

@@ -1,5 +1,6 @@
-"""The trainer's workspace: browse, search and preview the imported content, check and import
-uploaded banks, item analysis and blueprint coverage (trainers and admins)."""
+"""The trainer's workspace: browse, search and preview the imported content, download it as Moodle
+XML, check and import uploaded banks, retire and restore web content, item analysis and blueprint
+coverage (trainers and admins)."""
 
 from flask import Blueprint
 

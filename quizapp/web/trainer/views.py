@@ -1,7 +1,8 @@
 """The trainer's workspace (trainers and admins): browse and search the imported content, preview
-it as candidates see it, check and import uploaded bank files, item analysis and blueprint
-coverage. Thin: the work is in quizapp.services.workspace, preview, bank_upload, item_analysis and
-blueprint_coverage."""
+it as candidates see it, download a bank or test as Moodle XML, check and import uploaded bank
+files, retire, restore and delete web banks, item analysis and blueprint coverage. Thin: the work
+is in quizapp.services.workspace, preview, content_export, bank_upload, web_content, item_analysis
+and blueprint_coverage. Items and tests are retired and restored in manage.py."""
 
 from __future__ import annotations
 
