@@ -95,22 +95,26 @@ def draw_problem(session: Session, test: TestForm, without: frozenset[str] = fro
     return None
 
 
-def tests_short_without(session: Session, item: Item) -> list[tuple[TestForm, str]]:
-    """The live tests that could start now but could not with this item retired, and why."""
+def tests_short_without(session: Session, item: Item, scope: Scope) -> tuple[list[tuple[TestForm, str]], int]:
+    """The live tests that could start now but could not with this item retired, and why: those
+    `scope` sees, and how many others (organisations' tests drawing on a service bank, never named)."""
     bank = item.bank
     query = (select(TestForm).where(TestForm.retired_at.is_(None)).order_by(TestForm.key))
     if bank.organisation_id is not None:
         query = query.where(TestForm.organisation_id == bank.organisation_id)
     framework = session.scalar(select(Framework.key).where(Framework.id == bank.framework_id))
-    out = []
+    out, others = [], 0
     for test in session.scalars(query):
         if not any(s["framework"] == framework for s in test.blueprint["sections"]):
             continue
         if draw_problem(session, test) is None:
             problem = draw_problem(session, test, frozenset({item.key}))
             if problem is not None:
-                out.append((test, problem))
-    return out
+                if scope.sees(test.organisation_id):
+                    out.append((test, problem))
+                else:
+                    others += 1
+    return out, others
 
 
 def times_shown(session: Session, bank: Bank) -> int:

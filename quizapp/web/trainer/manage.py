@@ -51,10 +51,10 @@ def item_retire(key: str) -> Response | str:
             db.session.commit()
         flash(f"Item {item.key} retired: no new attempt draws it. Attempts that showed it keep it.", "success")
         return redirect(url_for(".item", key=key))
+    short, others = web_content.tests_short_without(db.session, item, _scope()) if item.retired_at is None else ([], 0)
     return render_template("trainer/retire_confirm.html", title=f"Retire item {item.key}", kind="item", key=key,
                            back=url_for(".item", key=key), action=url_for(".item_retire", key=key),
-                           already=item.retired_at is not None,
-                           short=web_content.tests_short_without(db.session, item) if item.retired_at is None else [])
+                           already=item.retired_at is not None, short=short, others=others)
 
 
 @bp.route("/items/<key>/restore", methods=["POST"])
@@ -83,7 +83,7 @@ def test_retire(key: str) -> Response | str:
         return redirect(url_for(".test", key=key))
     return render_template("trainer/retire_confirm.html", title=f"Retire {test.title}", kind="test", key=key,
                            back=url_for(".test", key=key), action=url_for(".test_retire", key=key),
-                           already=test.retired_at is not None, short=[])
+                           already=test.retired_at is not None, short=[], others=0)
 
 
 @bp.route("/tests/<key>/restore", methods=["POST"])
