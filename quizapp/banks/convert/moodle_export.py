@@ -6,7 +6,7 @@ Pure: it takes the bank dataclasses (quizapp.banks.model) and returns the file's
   each incorrect one -100/k (k correct answers). Moodle adds the fractions of the answers ticked
   and keeps the total between 0 and 100%, which is our partial rule exactly. An all-or-nothing
   item cannot be written that way: it gets the same fractions and a note in the file.
-- ordering: the `ordering` question type (Moodle's ordering plugin; core from Moodle 4.4), the
+- ordering: the `ordering` question type (Moodle's ordering plugin, qtype_ordering), the
   answers in the correct order numbered 1, 2, 3 ..., graded ALL_OR_NOTHING, or
   RELATIVE_ALL_PREVIOUS_AND_NEXT for our partial rule (pairs in the right order).
 - A case scenario becomes a `description` question in a category of its own, followed by its
