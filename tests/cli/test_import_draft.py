@@ -114,3 +114,21 @@ def test_no_draft_is_kept_for_invalid_or_unchanged_files(app, runner, folder, ch
     assert result.exit_code == code and says in result.output, result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(WebUpload.id))) == 0
+
+
+def test_a_published_folder_draft_never_stands_in_for_the_folder_when_uploads_are_checked(app, runner, client,
+                                                                                          users, folder):
+    """Later uploads are checked with the banks folder as it is now, not with the texts of a
+    folder draft published earlier (which the folder may have moved on from)."""
+    from tests.web.trainer.test_org_content import bank_text, upload
+
+    assert runner.invoke(args=["import"]).exit_code == 0
+    bank = folder / "bank.yaml"
+    bank.write_text(bank.read_text().replace("stem: Single one?", "stem: Single one, edited?"))
+    token = draft_token(runner.invoke(args=["import", "--draft"]).output)
+    sign_in(client, "trainer@example.org")
+    assert client.post(f"/trainer/uploads/{token}/publish").status_code == 302
+    bank.write_text(bank.read_text().replace("stem: Single one, edited?", "stem: Single one, edited again?"))
+    assert "changed item fx-s1" in runner.invoke(args=["import"]).output
+    page = text_of(client.get(upload(client, ("service.yaml", bank_text()))))
+    assert "in place of" not in page and "added item east-1" in page
