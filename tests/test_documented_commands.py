@@ -57,6 +57,22 @@ def table_commands(readme: str) -> list[str]:
     return list(dict.fromkeys(commands))
 
 
+def table_options(readme: str) -> dict[str, list[str]]:
+    """The `--options` each row of README.md's command table shows in its first column, by the
+    command that row documents (its first subcommand, for a group)."""
+    section = readme.split("\n## Commands", 1)[1].split("\n## ", 1)[0]
+    out: dict[str, list[str]] = {}
+    for row in section.splitlines():
+        if not row.startswith("|") or set(row) <= set("|- "):
+            continue
+        first = _cells(row)[0]
+        options = re.findall(r"(?<![\w-])--[a-z][a-z-]*", first)
+        commands = table_commands(f"\n## Commands\n{row}\n")
+        if options and commands:
+            out.setdefault(commands[0], []).extend(options)
+    return out
+
+
 def quoted_commands(text: str) -> list[str]:
     """`quizapp COMMAND` (or `.venv/bin/quizapp COMMAND`) quoted in code anywhere in a document."""
     pieces = re.findall(r"`([^`\n]+)`", text) + re.findall(r"```[a-z]*\n(.*?)```", text, flags=re.S)
@@ -88,6 +104,18 @@ def test_the_documents_name_commands_and_targets():
     for expected in ("run", "serve", "db upgrade", "db current", "convert moodle-xml", "convert gift", "rescore"):
         assert expected in TABLE, TABLE
     assert {"run", "test", "serve", "bench", "screenshots"} <= set(TARGETS), TARGETS
+
+
+OPTIONS = table_options(README)
+
+
+@pytest.mark.parametrize("command", sorted(OPTIONS))
+def test_each_documented_option_is_in_the_commands_help(command, tmp_path):
+    """`import [PATH...] [--dry-run] [--draft]`: every option the table shows is one the command takes."""
+    result = subprocess.run([str(QUIZAPP), *command.split(), "--help"], env=_env(tmp_path),
+                            capture_output=True, text=True, check=False, cwd=ROOT)
+    missing = [option for option in OPTIONS[command] if option not in result.stdout]
+    assert not missing, f"quizapp {command} --help does not mention {missing}"
 
 
 @pytest.mark.parametrize("command", TABLE + QUOTED)

@@ -110,16 +110,23 @@ def coverage_command(paths: tuple[Path, ...]) -> None:
 @click.command("import")
 @click.argument("paths", nargs=-1, type=PathArg)
 @click.option("--dry-run", is_flag=True, help="Show what would change, and change nothing.")
+@click.option("--draft", is_flag=True,
+              help="Keep the files as a draft that candidates never see, to preview and publish in the browser.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary, not every change.")
 @with_appcontext
-def import_command(paths: tuple[Path, ...], dry_run: bool, quiet: bool) -> None:
+def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool, quiet: bool) -> None:
     """Validate, then import bank files in one transaction (all or nothing).
 
     With no PATH the whole banks directory is imported and anything no longer in it is retired.
+    With --draft nothing is imported yet: the files are kept as a draft (never drawn for
+    candidates) that a trainer previews and publishes on the trainer's Upload bank files page.
     """
     from quizapp.banks.validate import load_bank_set
     from quizapp.services.importer import ImportRefused, import_bank_set
 
+    if draft and dry_run:
+        raise click.UsageError("--draft and --dry-run cannot be used together: a draft already changes nothing "
+                               "until it is published")
     bank_set = load_bank_set(_bank_paths(paths))
     if bank_set.problems:
         for problem in bank_set.problems:
@@ -127,6 +134,11 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, quiet: bool) -> None:
         click.echo(bank_set.summary())
         click.echo("Nothing was imported: fix the errors above and import again.", err=True)
         sys.exit(1)
+    if draft:
+        from quizapp.cli.trainer import save_draft
+
+        save_draft(_bank_paths(paths), full_sync=not paths, quiet=quiet)
+        return
     session = db.session
     try:
         report = import_bank_set(session, bank_set, prune=not paths)

@@ -1,4 +1,5 @@
-"""The trainers' commands: `quizapp stats` (item analysis) and `quizapp convert` (from Moodle).
+"""The trainers' commands: `quizapp stats` (item analysis), `quizapp convert` (from Moodle), and the
+draft kept by `quizapp import --draft`.
 
 Registered by quizapp.cli.commands; kept here so the command module stays small.
 """
@@ -181,3 +182,40 @@ def convert_moodle_xml(**kwargs: object) -> None:
 def convert_gift(**kwargs: object) -> None:
     """Convert a Moodle GIFT file (SOURCE) into a bank file."""
     _run_convert("gift", **kwargs)  # type: ignore[arg-type]
+
+
+def save_draft(paths: list[Path], *, full_sync: bool, quiet: bool) -> None:
+    """`quizapp import --draft`: keep the (valid) bank files as a draft of the folder's content,
+    print what publishing it would change, and where a trainer previews and publishes it. A
+    draft that cannot be published as it stands, or would change nothing, is not kept."""
+    from quizapp.banks.validate import find_bank_files
+    from quizapp.services import bank_upload
+    from quizapp.web import clock
+
+    banks_dir = Path(current_app.config["BANKS_PATH"])
+    base = banks_dir.resolve() if banks_dir.exists() else Path.cwd()
+    files = [(label, path.read_text(encoding="utf-8")) for label, path in find_bank_files(paths, base)]
+    session = db.session
+    draft = bank_upload.save_folder_draft(session, files, full_sync, clock.now())
+    session.commit()  # checking runs the import and rolls it back: the draft must be stored first
+    result = bank_upload.check(session, draft, banks_dir)
+    lines = [str(p) for p in result.problems] + result.refused
+    if lines or result.report is None or not result.report.changes:
+        session.delete(draft)
+        session.commit()
+        for line in lines:
+            click.echo(line)
+        if lines or result.report is None:
+            click.echo("No draft was kept: these files cannot be published as they are.", err=True)
+            sys.exit(1)
+        click.echo("No draft was kept: " + result.report.summary())
+        return
+    if not quiet:
+        for line in result.report.lines():
+            click.echo(line)
+    for line in result.placeholders:
+        click.echo(f"{line} (fill it in: a draft with placeholders cannot be published)")
+    click.echo(f"Draft saved, not published: {result.report.summary()} once published. Candidates see nothing of it "
+               "until a trainer publishes it.")
+    click.echo(f"Preview and publish it at /trainer/uploads/{draft.token} (Upload bank files, in the trainer's "
+               "Question banks).")

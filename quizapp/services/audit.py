@@ -64,6 +64,8 @@ EVENTS: dict[str, str] = {
     "invitation.withdrawn": "Invitation withdrawn",
     "extra_time.changed": "Extra time changed",
     "bank.imported": "Question banks imported",
+    "content.retired": "Question content retired",
+    "content.restored": "Question content restored",
     "rescore.applied": "Rescore applied",
     "data.downloaded": "Personal data downloaded",
     "account.erased": "Account deleted (personal data erased)",

@@ -16,6 +16,10 @@ framework, bank or test id that a later layer defines too is left out: the later
 place (the page lists the folder files an upload stands in for; publishing over the folder's
 content is refused: it changes in the folder). Every problem in the resulting set is reported.
 
+`quizapp import --draft` keeps the folder's files the same way (`save_folder_draft`, origin
+"folder", owned by the service): checked, previewed and published here like an upload, but
+imported as folder content, as `quizapp import` would.
+
 Files are checked in a temporary folder that is deleted at once; problems name the files as the
 trainer named them and the folder's files by their path in it, never a path on the server.
 """
@@ -91,6 +95,19 @@ def save(session: Session, user: User, owner_id: int | None, files: list[tuple[s
     return upload
 
 
+def save_folder_draft(session: Session, files: list[tuple[str, str]], full_sync: bool, now: datetime) -> WebUpload:
+    """Keep bank files of the banks folder as a draft of the service's folder content
+    (`quizapp import --draft`; the caller commits). `files` are (name shown, text); no limit on
+    their number, as the folder's own files are not an upload. Publishing it imports them as a
+    `quizapp import` would (with `full_sync`, retiring the folder content they no longer have)."""
+    upload = WebUpload(token=secrets.token_urlsafe(24), organisation_id=None, uploaded_by_id=None, uploaded_at=now,
+                       files=[{"name": name, "text": text} for name, text in files], status="draft", changes=[],
+                       origin="folder", full_sync=full_sync)
+    session.add(upload)
+    session.flush()
+    return upload
+
+
 def get(session: Session, token: str, scope: Scope) -> WebUpload | None:
     """The upload, if the token is well formed and its owner is the viewer's (admins: any)."""
     if not _TOKEN.fullmatch(token):
@@ -111,7 +128,10 @@ def uploads_of(session: Session, scope: Scope) -> list[WebUpload]:
 
 
 def _published(session: Session, owner_id: int | None, before: WebUpload) -> list[WebUpload]:
-    query = (select(WebUpload).where(WebUpload.status == "published", WebUpload.id != before.id)
+    # Only trainers' uploads: a published folder draft is the folder's content, which the
+    # folder itself holds (its old texts must never stand in for the folder's newer files).
+    query = (select(WebUpload).where(WebUpload.status == "published", WebUpload.id != before.id,
+                                     WebUpload.origin == "web")
              .order_by(WebUpload.published_at, WebUpload.id))
     query = query.where(WebUpload.organisation_id.is_(None) if owner_id is None else WebUpload.organisation_id == owner_id)
     return list(session.scalars(query))
@@ -226,7 +246,7 @@ def check(session: Session, upload: WebUpload, banks_dir: Path) -> UploadCheck:
         if combined.ok:
             result.import_set = _import_part(combined, uploaded_alone)
             result.placeholders = [_renamed(str(w), rename) for w in placeholders(result.import_set)]
-            _preview(session, result, upload.organisation_id, rename)
+            _preview(session, result, upload.organisation_id, rename, upload.origin, upload.full_sync)
     return result
 
 
@@ -277,14 +297,15 @@ def _missing_frameworks(session: Session, result: UploadCheck) -> list[str]:
             for key in sorted(needed - present)]
 
 
-def _preview(session: Session, result: UploadCheck, owner_id: int | None, rename: dict[str, str]) -> None:
+def _preview(session: Session, result: UploadCheck, owner_id: int | None, rename: dict[str, str],
+             origin: str = "web", full_sync: bool = False) -> None:
     """Run the import and roll it back, to show what publishing would change."""
     result.refused = _missing_frameworks(session, result)
     if result.refused or result.import_set is None:
         return
     try:
-        result.report = import_bank_set(session, result.import_set, context=result.context,
-                                        owner_id=owner_id, origin="web")
+        result.report = import_bank_set(session, result.import_set, context=result.context, owner_id=owner_id,
+                                        origin=origin, prune=full_sync)
     except ImportRefused as refused:
         result.refused = [_renamed(line, rename) for line in refused.problems]
     finally:
@@ -298,8 +319,8 @@ def publish(session: Session, upload: WebUpload, banks_dir: Path, user: User, no
     if upload.status != "draft" or not result.publishable or result.import_set is None:
         return result, None
     try:
-        report = import_bank_set(session, result.import_set, context=result.context,
-                                 owner_id=upload.organisation_id, origin="web", now=now, by=user)
+        report = import_bank_set(session, result.import_set, context=result.context, owner_id=upload.organisation_id,
+                                 origin=upload.origin, prune=upload.full_sync, now=now, by=user)
     except ImportRefused as refused:
         session.rollback()
         result.refused = refused.problems

@@ -1,11 +1,15 @@
-"""Retiring, restoring and deleting banks published from the browser (origin "web"). No Flask.
+"""Retiring, restoring and deleting content published from the browser (origin "web"): banks,
+single items and tests. No Flask.
 
-Only the owner's trainers (and admins) manage an organisation's web banks; the service's web
-banks are managed by the service's trainers and admins. Banks from `question_banks/` are never
-managed here: they change in the folder. A retired bank is drawn for nobody (its items stay, as
-do the attempts that showed them); restoring it makes it drawable again. A bank can be deleted
-only if no attempt ever showed one of its items: results never lose the questions they were
-given.
+Only the owner's trainers (and admins) manage an organisation's web content; the service's web
+content is managed by the service's trainers and admins. Content from `question_banks/` is never
+managed here: it changes in the folder. A retired bank or item is drawn for nobody (it stays, as
+do the attempts that showed it); a retired test is listed to nobody and cannot be started;
+restoring makes them drawable (or listed) again. Each retire and restore is an audit event
+(`content.retired`, `content.restored`) with who did it. A test whose banks no longer hold
+enough live items says so (`draw_problem`): its candidates are told it cannot be started for
+now, and trainers are told which section falls short. A bank can be deleted only if no attempt
+ever showed one of its items: results never lose the questions they were given.
 """
 
 from __future__ import annotations
@@ -15,9 +19,20 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from quizapp.data.models import AttemptQuestion, Bank, Item, ItemVersion, Scenario, item_version_statements
+from quizapp.data.models import (
+    AttemptQuestion,
+    Bank,
+    Framework,
+    Item,
+    ItemVersion,
+    Scenario,
+    TestForm,
+    User,
+    item_version_statements,
+)
+from quizapp.domain.assembly import DrawError, Pool, assemble
 
-from . import pools
+from . import audit, pools
 from .ownership import Scope
 
 
@@ -28,6 +43,80 @@ def manageable(bank: Bank, scope: Scope) -> bool:
     return scope.everything or bank.organisation_id == scope.organisation_id
 
 
+def item_manageable(item: Item, scope: Scope) -> bool:
+    """Whether this viewer may retire or restore the item (it is in a web bank they manage)."""
+    return manageable(item.bank, scope)
+
+
+def test_manageable(test: TestForm, scope: Scope) -> bool:
+    """Whether this viewer may retire or restore the test."""
+    if test.origin != "web":
+        return False
+    return scope.everything or test.organisation_id == scope.organisation_id
+
+
+def _describe(thing: Bank | Item | TestForm) -> tuple[str, int | None]:
+    if isinstance(thing, Item):
+        return "item", thing.bank.organisation_id
+    return ("bank" if isinstance(thing, Bank) else "test"), thing.organisation_id
+
+
+def set_retired(session: Session, thing: Bank | Item | TestForm, retired: bool, now: datetime,
+                by: User | None = None) -> bool:
+    """Retire (or restore) a bank, an item or a test, recording who did it; every process reads
+    its kept pools again. False if it already was so (nothing is written)."""
+    if (thing.retired_at is not None) == retired:
+        return False
+    thing.retired_at = now if retired else None
+    kind, owner = _describe(thing)
+    audit.record(session, "content.retired" if retired else "content.restored", actor=by, organisation=owner,
+                 now=now, kind=kind, key=thing.key)
+    changed(session)
+    return True
+
+
+def draw_problem(session: Session, test: TestForm, without: frozenset[str] = frozenset()) -> str | None:
+    """Why a form of the test cannot be drawn from the live items now (or with the items
+    `without` retired too), naming the section that falls short; None when it can."""
+    from .attempts import draw_specs, load_pool
+
+    specs = draw_specs(test)
+    pool = load_pool(session, {s.framework for s in specs}, test.organisation_id)
+    if without:
+        pool = Pool([i for i in pool.items if i.key not in without], pool.statements)
+    shuffle = bool(test.blueprint.get("shuffle_options", True))
+    for n in range(1, len(specs) + 1):
+        try:
+            assemble(pool, specs[:n], 0, shuffle)
+        except DrawError as error:
+            section = test.blueprint["sections"][n - 1]
+            name = section.get("title") or section["section"]
+            return f"section {n} ({name}) {error}"
+    return None
+
+
+def tests_short_without(session: Session, item: Item, scope: Scope) -> tuple[list[tuple[TestForm, str]], int]:
+    """The live tests that could start now but could not with this item retired, and why: those
+    `scope` sees, and how many others (organisations' tests drawing on a service bank, never named)."""
+    bank = item.bank
+    query = (select(TestForm).where(TestForm.retired_at.is_(None)).order_by(TestForm.key))
+    if bank.organisation_id is not None:
+        query = query.where(TestForm.organisation_id == bank.organisation_id)
+    framework = session.scalar(select(Framework.key).where(Framework.id == bank.framework_id))
+    out, others = [], 0
+    for test in session.scalars(query):
+        if not any(s["framework"] == framework for s in test.blueprint["sections"]):
+            continue
+        if draw_problem(session, test) is None:
+            problem = draw_problem(session, test, frozenset({item.key}))
+            if problem is not None:
+                if scope.sees(test.organisation_id):
+                    out.append((test, problem))
+                else:
+                    others += 1
+    return out, others
+
+
 def times_shown(session: Session, bank: Bank) -> int:
     """How many times an attempt was given one of the bank's items."""
     return session.scalar(
@@ -36,15 +125,6 @@ def times_shown(session: Session, bank: Bank) -> int:
         .join(Item, Item.id == ItemVersion.item_id)
         .where(Item.bank_id == bank.id)
     ) or 0
-
-
-def retire(bank: Bank, now: datetime) -> None:
-    if bank.retired_at is None:
-        bank.retired_at = now
-
-
-def restore(bank: Bank) -> None:
-    bank.retired_at = None
 
 
 def changed(session: Session) -> None:

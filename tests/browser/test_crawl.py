@@ -133,7 +133,7 @@ class Crawl:
         if parts.path.startswith(("/static/", "/assets/", "/__browser-tests__/")) or parts.path == "/sign-out":
             return False
         endpoint = self.endpoint(parts.path) or parts.path
-        if endpoint.endswith(("export", "download", "csv")) or re.search(r"\.(csv|xlsx|yaml|json)$", parts.path):
+        if endpoint.endswith(("export", "download", "csv")) or re.search(r"\.(csv|xlsx|yaml|json|xml)$", parts.path):
             self.skipped.append(f"{parts.path} (a download)")
             return False
         if self.per_endpoint.get(endpoint, 0) >= PER_ENDPOINT:

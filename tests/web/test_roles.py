@@ -79,6 +79,10 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.item_preview": ("GET", "/trainer/items/fx-s1/preview?seed=1", TRAINERS),
     "trainer.scenario_preview": ("GET", "/trainer/scenarios/fx-sc1/preview", TRAINERS),
     "trainer.test": ("GET", "/trainer/tests/fx-mock", TRAINERS),
+    # Downloads in Moodle XML: any bank or test the trainer sees (another organisation's is 404:
+    # tests/web/trainer/test_moodle_download.py).
+    "trainer.bank_moodle_xml": ("GET", "/trainer/banks/fx-bank/moodle.xml", TRAINERS),
+    "trainer.test_moodle_xml": ("GET", "/trainer/tests/fx-mock/moodle.xml", TRAINERS),
     "trainer.test_preview": ("GET", "/trainer/tests/fx-mock/preview", TRAINERS),
     "trainer.statistics": ("GET", "/trainer/tests/fx-mock/statistics", TRAINERS),
     "trainer.statistics_csv": ("GET", "/trainer/tests/fx-mock/statistics.csv", TRAINERS),
@@ -87,11 +91,15 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.upload": ("GET", "/trainer/upload", TRAINERS),
     "trainer.upload_post": ("POST", "/trainer/upload", {"trainer": 400, "admin": 400}),  # no files chosen
     "trainer.upload_result": ("GET", "/trainer/uploads/" + "x" * 32, {"trainer": 404, "admin": 404}),
-    # Retire, restore and delete are for banks published from the browser: the fixture's bank
-    # comes from the folder, so they are refused (403) even to trainers and admins.
+    # Retire, restore and delete are for banks, items and tests published from the browser: the
+    # fixture's come from the folder, so they are refused (403) even to trainers and admins.
     "trainer.bank_retire": ("POST", "/trainer/banks/fx-bank/retire", {"trainer": 403, "admin": 403}),
     "trainer.bank_restore": ("POST", "/trainer/banks/fx-bank/restore", {"trainer": 403, "admin": 403}),
     "trainer.bank_delete": ("GET", "/trainer/banks/fx-bank/delete", {"trainer": 403, "admin": 403}),
+    "trainer.item_retire": ("GET", "/trainer/items/fx-s1/retire", {"trainer": 403, "admin": 403}),
+    "trainer.item_restore": ("POST", "/trainer/items/fx-s1/restore", {"trainer": 403, "admin": 403}),
+    "trainer.test_retire": ("GET", "/trainer/tests/fx-mock/retire", {"trainer": 403, "admin": 403}),
+    "trainer.test_restore": ("POST", "/trainer/tests/fx-mock/restore", {"trainer": 403, "admin": 403}),
     "trainer.upload_publish": ("POST", "/trainer/uploads/" + "x" * 32 + "/publish", {"trainer": 404, "admin": 404}),
     "trainer.upload_discard": ("POST", "/trainer/uploads/" + "x" * 32 + "/discard", {"trainer": 404, "admin": 404}),
     "trainer.upload_file": ("GET", "/trainer/uploads/" + "x" * 32 + "/files/1", {"trainer": 404, "admin": 404}),

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from quizapp.banks.bank_format import ID_RE
+
 from .model import Conversion, Question
 
 PLACEHOLDER = "CHANGE-ME"
@@ -37,9 +39,22 @@ def slug(text: str, fallback: str = "converted") -> str:
 
 
 def item_ids(conversion: Conversion, options: BankOptions) -> list[str]:
+    """Each question's id: its Moodle ID number when that is a valid id used once in the file
+    (as in quizapp's own Moodle XML exports), else the prefix and a number."""
     prefix = options.id_prefix or options.bank
     width = max(3, len(str(len(conversion.questions))))
-    return [f"{prefix}-{n:0{width}d}" for n in range(1, len(conversion.questions) + 1)]
+    numbers = [q.idnumber for q in conversion.questions]
+    ids = [q.idnumber if q.idnumber and ID_RE.fullmatch(q.idnumber) and numbers.count(q.idnumber) == 1 else ""
+           for q in conversion.questions]
+    taken = set(ids)
+    for n in range(len(ids)):
+        if not ids[n]:
+            candidate = f"{prefix}-{n + 1:0{width}d}"
+            while candidate in taken:
+                candidate += "x"
+            ids[n] = candidate
+            taken.add(candidate)
+    return ids
 
 
 def scalar(text: str) -> str:

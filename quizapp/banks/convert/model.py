@@ -25,6 +25,7 @@ class Question:
     category: str = ""
     where: str = ""  # where it was in the source, e.g. "question 3 (line 12)"
     notes: list[str] = field(default_factory=list)  # what was changed or lost on the way
+    idnumber: str = ""  # Moodle's ID number (quizapp's own exports put the item id there)
 
 
 @dataclass

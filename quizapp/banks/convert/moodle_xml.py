@@ -154,6 +154,7 @@ def convert(data: bytes, source: str = "questions.xml") -> Conversion:
             conversion.skipped.append(Skipped(where, name, result))
             continue
         result.name, result.where, result.category = name, where, category
+        result.idnumber = " ".join(_text(element.find("idnumber")).split())
         problem = check_question(result)
         if problem:
             conversion.skipped.append(Skipped(where, name, problem))

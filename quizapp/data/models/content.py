@@ -16,7 +16,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, Date, Float, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -225,7 +238,10 @@ class WebUpload(Base):
 
     An upload is a draft until a trainer publishes it (its content is imported then, never
     before, so a draft is never drawn for a candidate); `status` is draft, published or
-    discarded. `files` is [{"name", "text"}] as the trainer named them."""
+    discarded. `files` is [{"name", "text"}] as the trainer named them. `origin` is "web" for
+    a trainer's upload and "folder" for a draft of the banks folder's files made by
+    `quizapp import --draft` (published as folder content; `full_sync`: it was the whole
+    folder, so publishing it retires the folder's content it no longer has)."""
 
     __tablename__ = "web_uploads"
     __table_args__ = (CheckConstraint("status IN ('draft', 'published', 'discarded')", name="status"),)
@@ -239,5 +255,7 @@ class WebUpload(Base):
     status: Mapped[str] = mapped_column(String(12), default="draft")
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    origin: Mapped[str] = mapped_column(String(10), default="web", server_default="web")
+    full_sync: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # What publishing changed: ["added item x", "changed item y (version 2)", ...]
     changes: Mapped[list[str]] = mapped_column(JSONType, default=list)

@@ -1,7 +1,8 @@
 """The trainer's workspace (trainers and admins): browse and search the imported content, preview
-it as candidates see it, check and import uploaded bank files, item analysis and blueprint
-coverage. Thin: the work is in quizapp.services.workspace, preview, bank_upload, item_analysis and
-blueprint_coverage."""
+it as candidates see it, download a bank or test as Moodle XML, check and import uploaded bank
+files, retire, restore and delete web banks, item analysis and blueprint coverage. Thin: the work
+is in quizapp.services.workspace, preview, content_export, bank_upload, web_content, item_analysis
+and blueprint_coverage. Items and tests are retired and restored in manage.py."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from quizapp.services import (
     bank_upload,
     blueprint_coverage,
     catalogue,
+    content_export,
     item_analysis,
     ownership,
     preview,
@@ -102,8 +104,7 @@ def _managed_bank(key: str) -> Bank:
 @roles_required(*TRAINERS)
 def bank_retire(key: str) -> Response:
     found = _managed_bank(key)
-    web_content.retire(found, clock.now())
-    web_content.changed(db.session)
+    web_content.set_retired(db.session, found, True, clock.now(), current_user)
     db.session.commit()
     flash(f"Bank {found.title} retired: no new attempt draws its questions", "success")
     return redirect(url_for(".bank", key=key))
@@ -113,8 +114,7 @@ def bank_retire(key: str) -> Response:
 @roles_required(*TRAINERS)
 def bank_restore(key: str) -> Response:
     found = _managed_bank(key)
-    web_content.restore(found)
-    web_content.changed(db.session)
+    web_content.set_retired(db.session, found, False, clock.now(), current_user)
     db.session.commit()
     flash(f"Bank {found.title} restored: new attempts draw its questions again", "success")
     return redirect(url_for(".bank", key=key))
@@ -135,6 +135,27 @@ def bank_delete(key: str) -> Response | tuple[str, int]:
                            shown=shown), 400 if request.method == "POST" else 200
 
 
+def _moodle_xml(text: str, name: str) -> Response:
+    return Response(text, mimetype="application/xml",
+                    headers={"Content-Disposition": content_disposition(f"{name}-moodle.xml")})
+
+
+@bp.route("/banks/<key>/moodle.xml")
+@roles_required(*TRAINERS)
+def bank_moodle_xml(key: str) -> Response:
+    """The bank as Moodle XML (any bank the trainer sees; another organisation's is 404)."""
+    detail = workspace.bank(db.session, key, _scope()) or abort(404)
+    return _moodle_xml(content_export.bank_xml(db.session, detail.bank), detail.bank.key)
+
+
+@bp.route("/tests/<key>/moodle.xml")
+@roles_required(*TRAINERS)
+def test_moodle_xml(key: str) -> Response:
+    """What the test draws, as Moodle XML."""
+    form = _test_or_404(key)
+    return _moodle_xml(content_export.test_xml(db.session, form), form.key)
+
+
 @bp.route("/scenarios/<key>")
 @roles_required(*TRAINERS)
 def scenario(key: str) -> str:
@@ -152,6 +173,7 @@ def item(key: str) -> str:
         detail=detail,
         tests=[t for t in workspace.tests_with_attempts_at(db.session, [v.version.id for v in detail.versions])
                if _scope().sees(t.organisation_id)],
+        manageable=web_content.item_manageable(detail.item, _scope()),
     )
 
 
@@ -160,7 +182,9 @@ def item(key: str) -> str:
 def test(key: str) -> str:
     form = _test_or_404(key)
     return render_template("trainer/test.html", title=form.title, test=form,
-                           summary=catalogue.test_summary(db.session, form))
+                           summary=catalogue.test_summary(db.session, form),
+                           manageable=web_content.test_manageable(form, _scope()),
+                           problem=None if form.retired_at else web_content.draw_problem(db.session, form))
 
 
 @bp.route("/search")

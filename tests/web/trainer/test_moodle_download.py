@@ -1,0 +1,57 @@
+"""Downloading a bank or a test as Moodle XML in the browser: the same permissions as every other
+content page (another organisation's is 404), and a file our own Moodle importer reads back."""
+
+from __future__ import annotations
+
+import pytest
+from defusedxml import ElementTree as SafeET
+
+from quizapp.banks.convert import moodle_xml
+from quizapp.banks.convert.bank_yaml import BankOptions, item_ids
+from tests.helpers import check_page, text_of
+from tests.web.trainer.test_org_content import ORG_TEST, bank_text, org_trainer, published, sign_in  # noqa: F401
+
+
+def parsed(response):
+    assert response.status_code == 200, response.status_code
+    assert response.mimetype == "application/xml"
+    return SafeET.fromstring(response.data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+
+
+def ids_of(response) -> list[str]:
+    conversion = moodle_xml.convert(response.data, "download.xml")
+    return item_ids(conversion, BankOptions(bank="x", title="x"))
+
+
+def test_a_trainer_downloads_a_folder_bank_as_moodle_xml(fx, org_trainer):
+    sign_in(org_trainer, "trainer@example.org")
+    page = org_trainer.get("/trainer/banks/fx-bank")
+    assert "Download this bank as Moodle XML" in text_of(page)
+    response = org_trainer.get("/trainer/banks/fx-bank/moodle.xml")
+    root = parsed(response)
+    assert 'filename="fx-bank-moodle.xml"' in response.headers["Content-Disposition"]
+    assert {"fx-s1", "fx-s2", "fx-m1"} <= set(ids_of(response))
+    assert any(q.get("type") == "description" for q in root.findall("question"))  # the bank's scenario
+
+
+def test_a_test_downloads_what_its_sections_draw(fx, org_trainer):
+    sign_in(org_trainer, "trainer@example.org")
+    assert "Download as Moodle XML" in text_of(org_trainer.get("/trainer/tests/fx-mock"))
+    response = org_trainer.get("/trainer/tests/fx-mock/moodle.xml")
+    parsed(response)
+    text = response.get_data(as_text=True)
+    assert "Section 1 (knowledge): 4 knowledge items" in text and "1 whole case scenario" in text
+    assert "fx-s1" in ids_of(response)
+
+
+def test_an_organisations_bank_and_test_download_only_for_its_trainers(fx, org_trainer):
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()), ("check.yaml", ORG_TEST))
+    for path in ("/trainer/banks/eastshire-bank/moodle.xml", "/trainer/tests/eastshire-check/moodle.xml"):
+        assert sorted(ids_of(org_trainer.get(path))) == ["east-1", "east-2"]
+    for who in ("trainer@b.example",):
+        sign_in(org_trainer, who)
+        for path in ("/trainer/banks/eastshire-bank/moodle.xml", "/trainer/tests/eastshire-check/moodle.xml"):
+            check_page(org_trainer.get(path), status=404)
+    sign_in(org_trainer, "admin@example.org")
+    assert sorted(ids_of(org_trainer.get("/trainer/banks/eastshire-bank/moodle.xml"))) == ["east-1", "east-2"]
