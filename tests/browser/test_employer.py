@@ -148,30 +148,27 @@ def team_size(page: Page, team: str) -> Locator:
 
 
 def apply_filters(page: Page, *, test: str | None = None, team: str | None = None, which: str | None = None,
-                  dates: dict[str, tuple[str, str, str]] | None = None) -> None:
+                  dates: dict[str, str] | None = None) -> None:
     if test is not None:
         page.get_by_label("Test", exact=True).select_option(label=test)
     if team is not None:
         page.get_by_label("Team", exact=True).select_option(label=team)
     if which is not None:
         page.get_by_label("Attempts", exact=True).select_option(label=WHICH[which])
-    for legend, (day, month, year) in (dates or {}).items():
-        group = page.get_by_role("group", name=legend)
-        group.get_by_label("Day").fill(day)
-        group.get_by_label("Month").fill(month)
-        group.get_by_label("Year").fill(year)
+    for label, typed in (dates or {}).items():
+        page.get_by_label(label, exact=True).fill(typed)
     page.get_by_role("button", name="Apply filters").click()
 
 
 def expect_date_error_leads_to_the_day(page: Page, audit, page_name: str, year: str) -> None:
     """31 February as "Started on or after": the error summary says so, passes the audit, and its
-    link moves focus to the Day field."""
-    apply_filters(page, dates={"Started on or after": ("31", "2", year)})
+    link moves focus to the date's field."""
+    apply_filters(page, dates={"Started on or after": f"31/2/{year}"})
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Date from must be a real date")
     audit(page, page_name, state="a date that is not real", errors=True)
     summary.get_by_role("link", name="Date from must be a real date").click()
-    expect(page.get_by_role("group", name="Started on or after").get_by_label("Day")).to_be_focused()
+    expect(page.get_by_label("Started on or after", exact=True)).to_be_focused()
 
 
 def download(page: Page, tmp_path: Path, link: str, prefix: str = "") -> tuple[str, Path]:
@@ -212,14 +209,14 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
     with step(page, "filter by test and a date range: the retakes before the simulated attempts"):
         cutoff = datetime.now(UTC) - timedelta(days=(RETAKES_DAYS_AGO[1] + 30) // 2)  # between the retakes and the rest
         apply_filters(page, test="Practitioner: Fixture mock", which="all",
-                      dates={"Started on or before": (str(cutoff.day), str(cutoff.month), str(cutoff.year))})
+                      dates={"Started on or before": f"{cutoff:%d %b %Y}"})  # as people type it: 07 Oct 2026
         expect(page.locator("#selection")).to_contain_text("Showing every attempt at Fixture mock, all teams, started on or before")
         early = [a for a in every if a.started < cutoff]
         assert {a.email for a in early} == set(RETAKERS) and len(early) == 2 * len(RETAKERS), "the demo data changed"
         expect_headline(page, early)
         audit(page, "dashboard", state="filtered by test and date")
 
-    with step(page, "a date that is not real: the error summary links to the day"):
+    with step(page, "a date that is not real: the error summary links to its field"):
         expect_date_error_leads_to_the_day(page, audit, "dashboard", str(cutoff.year))
 
     with step(page, "clear the filters, then drill into a team: a row per candidate"):

@@ -90,7 +90,7 @@ def test_filters_are_shown_as_chosen(client, employer):
     assert re.search(r'<option value="fx-mock" selected', html)
     assert re.search(rf'<option value="{employer["red"]}" selected', html)
     assert re.search(r'<option value="first" selected', html)
-    assert 'name="from-month" type="text" value="2"' in html or re.search(r'name="from-month"[^>]*value="2"', html)
+    assert re.search(r'name="from"[^>]*value="3 2 2026"', html)  # an older link's three boxes, as one date
     assert 'method="get"' in html
 
 
@@ -176,11 +176,14 @@ def test_only_visible_attempts_count(client, employer):
 
 
 @pytest.mark.parametrize(("query", "message", "target"), [
-    ("from-day=31&from-month=2&from-year=2026", "Date from must be a real date", "from-day"),
-    ("from-day=1&from-year=2026", "Date from must include a month", "from-day"),
-    ("to-day=1&to-month=1&to-year=26", "Date to must include a year with 4 numbers", "to-day"),
+    ("from-day=31&from-month=2&from-year=2026", "Date from must be a real date", "from"),
+    ("from-day=1&from-year=2026", "Date from must include a month", "from"),
+    ("to-day=1&to-month=1&to-year=26", "Date to must include a year with 4 numbers", "to"),
     ("from-day=2&from-month=2&from-year=2026&to-day=1&to-month=2&to-year=2026",
-     "Date to must be the same as or after date from", "to-day"),
+     "Date to must be the same as or after date from", "to"),
+    ("from=31/2/2026", "Date from must be a real date", "from"),
+    ("to=next Tuesday", "Date to must be a date, like 1/12/2026, 1 Dec 2026 or Dec 2026", "to"),
+    ("from=Mar 2026&to=Feb 2026", "Date to must be the same as or after date from", "to"),
     ("test=no-such-test", "Choose a test from the list", "test"),
     ("test=level:astronaut", "Choose a test from the list", "test"),
 ])
@@ -264,6 +267,32 @@ def test_a_month_may_be_written_as_a_word(client, employer, month):
         "test": "fx-mock", "which": "all", "from-day": "1", "from-month": month, "from-year": "2026",
         "to-day": "28", "to-month": "Feb", "to-year": "2026"}))
     assert (words["candidates"], words["attempts"]) == ("3", "4")  # as with 2 for February
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    ("Feb 2026", "Feb 2026"), ("February 2026", "february 2026"), ("1/2/2026", "28/02/2026"),
+    ("01/02/2026", "28/2/2026"), ("2026-02-01", "2026-02-28"), ("1 Feb 2026", "28 February 2026"), ("2026-02", "2/2026"),
+])
+def test_dates_are_read_as_people_type_them(client, employer, start, end):
+    """February 2026 written in the ways people write it: the same figures as from 1 to 28 February."""
+    typed = figures(client.get("/employer/", query_string={"test": "fx-mock", "which": "all", "from": start, "to": end}))
+    assert (typed["candidates"], typed["attempts"], typed["median"]) == ("3", "4", "47.5%")
+
+
+def test_a_typed_date_is_shown_as_typed_and_kept_by_the_links(client, employer):
+    response = client.get("/employer/", query_string={"test": "fx-mock", "which": "all", "from": "Feb 2026", "to": "Feb 2026"})
+    html = response.get_data(as_text=True)
+    assert re.search(r'name="from"[^>]*value="Feb 2026"', html)
+    assert "started from 1 February 2026 to 28 February 2026" in text_of(response)
+    assert "from=2026-02-01&amp;to=2026-02-28" in html  # the downloads keep the whole month
+
+
+@pytest.mark.parametrize("query", [{"from": "1 Mar 2026", "to": "1 Feb 2026"}, {"from": "1 Mar 2026", "to": "31/2/2026"},
+                                   {"from": "31/2/2026", "to": "Feb 2026"}])
+def test_a_bad_typed_range_applies_neither_date(client, employer, query):
+    response = client.get("/employer/", query_string={"test": "fx-mock", **query})
+    assert "There is a problem" in text_of(response)
+    assert figures(response) == figures(client.get("/employer/", query_string={"test": "fx-mock"}))
 
 
 def test_a_reversed_date_range_is_refused_whole(client, employer):
