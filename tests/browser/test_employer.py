@@ -123,13 +123,14 @@ def expect_headline(page: Page, attempts: list[Stored]) -> None:
     expect(headline(page, "Median score")).to_have_text(f"{median:g}%")
 
 
-def heat_cell(page: Page, row: str, code: str) -> Locator:
-    """The heatmap cell in the row headed `row`, in the column of statement `code`."""
+def heat_cell(page: Page, column: str, code: str) -> Locator:
+    """The heatmap cell in the column headed `column` (a team, a candidate, or "All ..."), in the
+    row of statement `code`."""
     table = page.locator("table.app-heatmap")
-    codes = [" ".join(t.split()) for t in table.locator("thead th").all_inner_texts()]
-    column = next(n for n, text in enumerate(codes) if text.split(" ")[0] == code)
-    line = table.locator("tbody tr", has=page.locator("th", has_text=re.compile(rf"^\s*{re.escape(row)}\s*$")))
-    return line.locator("th, td").nth(column)
+    heads = [" ".join(t.split()) for t in table.locator("thead th").all_inner_texts()]
+    n = heads.index(column)
+    line = table.locator("tbody tr", has=page.locator(".app-heatmap__code", has_text=re.compile(rf"^\s*{re.escape(code)}\s*$")))
+    return line.locator("th, td").nth(n)
 
 
 def expect_cell(cell: Locator, percents: list[float]) -> None:

@@ -97,14 +97,20 @@ def test_filters_are_shown_as_chosen(client, employer):
 def test_heatmap_by_team_weakest_first_with_bands_in_words_and_small_groups_marked(client, employer):
     response = client.get("/employer/?test=fx-mock")
     rows = table(response, "Mean score on each statement by team")
-    assert rows[0] == ["Team", "Candidates", "A Statement A", "B Statement B", "C Statement C"]
-    assert rows[1] == ["All candidates", "5", "42% Priority for development", "53% Developing", "58% Developing"]
-    assert rows[2] == ["Blue", "3", "40% Priority for development", "52% Developing", "63% Developing"]
-    assert rows[3][:3] == ["Red", "1", "0% Priority for development Fewer than 3 candidates (1)"]
-    assert rows[4][0] == "No team" and rows[4][2] == "90% Secure Fewer than 3 candidates (1)"
+    assert rows[0] == ["Statement", "All candidates", "Blue", "Red", "No team"]  # a column per team
+    assert rows[1] == ["Candidates", "5", "3", "1", "1"]
+    assert [r[0] for r in rows[2:]] == ["A Statement A", "B Statement B", "C Statement C"]  # a row per statement, titled
+    assert rows[2][:4] == ["A Statement A", "42% Priority for development", "40% Priority for development",
+                           "0% Priority for development Fewer than 3 candidates (1)"]
+    assert rows[2][4] == "90% Secure Fewer than 3 candidates (1)"
+    assert [r[1] for r in rows[3:]] == ["53% Developing", "58% Developing"]
+    assert [r[2] for r in rows[3:]] == ["52% Developing", "63% Developing"]
     html = response.get_data(as_text=True)
     assert 'class="govuk-tag app-heat__tag govuk-tag--green">Secure' in html  # colour and the word
-    assert html.count("app-heat--small") == 6  # Red's and No team's cells
+    assert html.count("app-heat--small") == 6 + 1  # Red's and No team's cells, and the legend's example
+    legend = text_of(response).split("What the cells mean")[1]
+    assert "Secure a mean of 75% or more Developing a mean of 50% to under 75% " \
+           "Priority for development a mean of 0% to under 50%" in legend
 
 
 def test_heatmap_drills_into_a_team_by_candidate(client, employer):
@@ -114,12 +120,12 @@ def test_heatmap_drills_into_a_team_by_candidate(client, employer):
     drilled = client.get(blue_link)
     check_page(drilled)
     rows = table(drilled, "Mean score on each statement by candidate")
-    assert [r[0] for r in rows] == ["Candidate", "All in Blue", "Ann Archer", "Ben Baker", "Cat Cole"]
-    assert rows[2][1] == "30% Priority for development"  # Ann's latest: A 30
-    assert "Fewer than" not in " ".join(" ".join(r) for r in rows[2:])  # one candidate's own row is not a group
+    assert rows[0] == ["Statement", "All in Blue", "Ann Archer", "Ben Baker", "Cat Cole"]
+    assert rows[1][0] == "A Statement A" and rows[1][2] == "30% Priority for development"  # Ann's latest: A 30
+    assert "Fewer than" not in " ".join(" ".join(r[2:]) for r in rows[1:])  # one candidate's own column is not a group
     assert f'href="/employer/candidates/{employer["ann"]}"' in drilled.get_data(as_text=True)
     none_row = client.get("/employer/?test=fx-mock&team=none")
-    assert [r[0] for r in table(none_row, "by candidate")][2:] == ["Eve <script>alert(1)</script>"]
+    assert table(none_row, "by candidate")[0][2:] == ["Eve <script>alert(1)</script>"]
 
 
 def test_score_distribution_chart_and_table(client, employer):
