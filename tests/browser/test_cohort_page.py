@@ -73,10 +73,17 @@ def test_every_statement_reads_on_screen(open_page, shipped_server, audit, width
             expect(link).to_be_visible()
             assert inside(link.bounding_box(), region.bounding_box()), f"{team} is off the side at {width} px"
 
-    with step(page, "scrolled to the far side, the statements stay in view"):
+    with step(page, "a team's candidates, a column each: scrolled to the far side, the statements stay in view"):
+        region.get_by_role("link", name=DEMO_TEAMS[0]).click()
+        expect(page.locator("#heatmap-heading")).to_have_text(f"Statements by candidate in {DEMO_TEAMS[0]}")
+        region = page.locator(".app-table-scroll").filter(has=page.locator("table.app-heatmap"))
+        assert region.evaluate("(el) => el.scrollWidth > el.clientWidth"), "a column per candidate should not fit"
         region.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
-        first = heatmap.statements[0]
-        assert statement_readable(region, first), "the statement column scrolled away"
+        last = region.locator("thead th").last
+        assert inside(last.bounding_box(), region.bounding_box()), "the last candidate cannot be reached"
+        for statement in heatmap.statements:
+            assert statement_readable(region, statement), f"{statement.code}'s title scrolled away"
+        page.go_back()
 
     with step(page, "the legend says what each band means in words"):
         legend = page.locator("#heatmap-legend")

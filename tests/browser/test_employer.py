@@ -251,7 +251,7 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
         audit(page, "extra time")
         page.get_by_label("Extra time").fill("a lot")
         page.get_by_role("button", name="Save extra time").click()
-        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the extra time as a whole number, like 25")
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the extra time as a percentage, like 25%, or in minutes, like 15 minutes")
         audit(page, "extra time", state="not a number", errors=True)
         page.get_by_label("Extra time").fill("25")
         page.get_by_role("button", name="Save extra time").click()
