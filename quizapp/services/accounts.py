@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from quizapp.domain import timing
 from quizapp.services import audit, user_sessions
 from quizapp.data.models import (
     ROLES,
@@ -271,26 +272,31 @@ def authenticate(
     return record_signin(session, email, result, threshold=threshold, lockout=lockout, now=now)
 
 
-EXTRA_TIME_MAX = 200
+EXTRA_TIME_MAX = timing.EXTRA_PERCENT_MAX
 
 
-def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | None = None) -> None:
-    """Set a candidate's extra time on timed tests (a reasonable adjustment), recording who set it
-    and when (also kept as a history of changes). Applies to attempts started afterwards; an attempt in progress keeps its deadline."""
+def set_extra_time(candidate: User, percent: int, set_by: User, now: datetime | None = None, minutes: int = 0) -> None:
+    """Set a candidate's extra time on timed tests (a reasonable adjustment): a percentage of each
+    test's limit, or a number of minutes (one of them 0), recording who set it and when (also kept
+    as a history of changes). Applies to attempts started afterwards; an attempt in progress keeps its deadline."""
     if candidate.role != "candidate":
         raise AccountError("Extra time can only be set for candidates")
     if not 0 <= percent <= EXTRA_TIME_MAX:
         raise AccountError(f"Extra time must be between 0% and {EXTRA_TIME_MAX}%")
-    before = candidate.extra_time_percent
+    if not 0 <= minutes <= timing.EXTRA_MINUTES_MAX or (minutes and percent):
+        raise AccountError(f"Extra time in minutes must be between 0 and {timing.EXTRA_MINUTES_MAX}, with no percentage")
+    before = (candidate.extra_time_percent, candidate.extra_time_minutes or 0)
     candidate.extra_time_percent = percent
+    candidate.extra_time_minutes = minutes
     candidate.extra_time_set_by_id = set_by.id
     candidate.extra_time_set_at = now or utcnow()
     session = object_session(candidate)
     if session is not None:  # the history of changes, shown on the employer's candidate page
-        session.add(ExtraTimeChange(candidate_id=candidate.id, percent=percent, set_by_id=set_by.id,
+        session.add(ExtraTimeChange(candidate_id=candidate.id, percent=percent, minutes=minutes, set_by_id=set_by.id,
                                     set_at=candidate.extra_time_set_at))
         audit.record(session, "extra_time.changed", actor=set_by, user=candidate, organisation=candidate.organisation,
-                     now=candidate.extra_time_set_at, percent_before=before, percent=percent)
+                     now=candidate.extra_time_set_at, percent_before=before[0], percent=percent,
+                     **({"minutes_before": before[1], "minutes": minutes} if minutes or before[1] else {}))
 
 
 # -- the account page: changes a person makes to their own account ---------------------------------

@@ -182,6 +182,7 @@ def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now
         raise AttemptError("This test cannot be started at the moment: its questions are being changed. "
                            "Try again later or choose another test") from None
     extra = user.extra_time_percent if mode == Mode.TIMED else 0
+    extra_minutes = (user.extra_time_minutes or 0) if mode == Mode.TIMED else 0
     membership = user.current_membership  # its organisation's id, without loading the organisation
     attempt = Attempt(
         user_id=user.id,
@@ -194,7 +195,8 @@ def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now
         started_at=now,
         time_limit_seconds=test.time_limit_minutes * 60 if mode == Mode.TIMED else None,
         extra_time_percent=extra,
-        deadline_at=timing.deadline(now, test.time_limit_minutes, extra) if mode == Mode.TIMED else None,
+        extra_time_minutes=extra_minutes,
+        deadline_at=timing.deadline(now, test.time_limit_minutes, extra, extra_minutes) if mode == Mode.TIMED else None,
         pass_mark_percent=test.pass_mark_percent,
         bands=list(test.blueprint.get("bands") or DEFAULT_BANDS),
     )

@@ -226,7 +226,8 @@ def _cell(total: float, candidates: int, attempts: int, bands: Sequence[Mapping[
 
 def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     """Rows are teams, or the candidates of one team when the filter names a team; columns are
-    statements, weakest first across the whole selection. Three queries: one GROUP BY row and
+    statements, weakest first across the whole selection (the page draws it turned round: a row per
+    statement, a column per team or candidate). Three queries: one GROUP BY row and
     statement, one counting each row's candidates, one counting each statement's candidates
     across the selection (a candidate whose results were taken in two teams is in two rows)."""
     chosen = _chosen(session, f)

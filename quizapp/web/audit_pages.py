@@ -18,7 +18,7 @@ PER_PAGE = 50
 def audit_page(endpoint: str, *, only_organisation: Organisation | None = None,
                organisations: list[Organisation] | None = None) -> str:
     # (here, not at the top: the employer package imports this module)
-    from quizapp.web.employer.filters import DATE_PARTS, _date, uk_midnight
+    from quizapp.web.employer.filters import typed_dates, uk_midnight
 
     args = request.args
     kinds = audit.ORGANISATION_EVENTS if only_organisation is not None else tuple(audit.EVENTS)
@@ -27,18 +27,9 @@ def audit_page(endpoint: str, *, only_organisation: Organisation | None = None,
     person = args.get("person", "").strip()[:254] if only_organisation is None else ""
     organisation_id = args.get("organisation", "")
     organisation_id = int(organisation_id) if organisation_id.isdigit() and organisations else None
-    errors: list[dict[str, str]] = []
-    dates: dict[str, dict[str, str]] = {}
-    bounds = {}
-    for name, label in (("from", "Date from"), ("to", "Date to")):
-        dates[name] = {p: args.get(f"{name}-{p}", "")[:8] for p in DATE_PARTS}
-        value, problem = _date(dates[name], label)
-        if problem:
-            errors.append({"text": problem, "href": f"#{name}-day", "field": name})
-        bounds[name] = value
-    if bounds["from"] and bounds["to"] and bounds["to"] < bounds["from"]:
-        errors.append({"text": "Date to must be the same as or after date from", "href": "#to-day", "field": "to"})
-        bounds["to"] = None
+    dates, found = typed_dates(args)  # both dates or, when either is wrong, neither
+    errors = [{"text": message, "href": f"#{name}", "field": name} for name, message in found.errors]
+    bounds = {"from": found.start, "to": found.end}
     filters = audit.Filters(
         event=event or None, person=person or None, organisation_id=organisation_id,
         since=uk_midnight(bounds["from"]) if bounds["from"] else None,

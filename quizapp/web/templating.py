@@ -12,6 +12,8 @@ from flask import Flask, current_app, g, request, templating, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from quizapp.domain import timing
+
 UK = ZoneInfo("Europe/London")
 
 
@@ -202,6 +204,17 @@ def _menu(role: str) -> list[tuple[str, str, str]]:
     return menu
 
 
+def extra_time_of(who: object) -> timing.ExtraTime:
+    """A candidate's (or an attempt's) extra time: a percentage or a number of minutes."""
+    return timing.ExtraTime(getattr(who, "extra_time_percent", 0) or 0, getattr(who, "extra_time_minutes", 0) or 0)
+
+
+def with_extra_time(limit_seconds: float, who: object) -> float:
+    """A time limit in seconds with the candidate's (or the attempt's) own extra time."""
+    extra = extra_time_of(who)
+    return timing.allowed_seconds(limit_seconds, extra.percent, extra.minutes)
+
+
 def init_app(app: Flask) -> None:
     from quizapp.web.question_buttons import question_buttons
 
@@ -225,6 +238,8 @@ def init_app(app: Flask) -> None:
         "position_item": position_item,
         "band_class": band_class,
         "sparkline": sparkline,
+        "extra_time_of": extra_time_of,
+        "with_extra_time": with_extra_time,
     }
     for name, function in filters.items():
         app.add_template_filter(function, name)

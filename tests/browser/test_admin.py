@@ -169,7 +169,7 @@ def test_the_admins_journey(open_page, demo_server, audit, tmp_path) -> None:
         page.get_by_label("Extra time").fill("a lot")
         page.get_by_role("button", name="Save extra time").click()
         summary = page.locator(".govuk-error-summary")
-        expect(summary).to_contain_text("Enter the extra time as a whole number, like 25")
+        expect(summary).to_contain_text("Enter the extra time as a percentage, like 25%, or in minutes, like 15 minutes")
         audit(page, "extra time", state="not a number", errors=True)
         summary.get_by_role("link").click()
         expect(page.get_by_label("Extra time")).to_be_focused()

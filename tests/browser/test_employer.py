@@ -123,13 +123,14 @@ def expect_headline(page: Page, attempts: list[Stored]) -> None:
     expect(headline(page, "Median score")).to_have_text(f"{median:g}%")
 
 
-def heat_cell(page: Page, row: str, code: str) -> Locator:
-    """The heatmap cell in the row headed `row`, in the column of statement `code`."""
+def heat_cell(page: Page, column: str, code: str) -> Locator:
+    """The heatmap cell in the column headed `column` (a team, a candidate, or "All ..."), in the
+    row of statement `code`."""
     table = page.locator("table.app-heatmap")
-    codes = [" ".join(t.split()) for t in table.locator("thead th").all_inner_texts()]
-    column = next(n for n, text in enumerate(codes) if text.split(" ")[0] == code)
-    line = table.locator("tbody tr", has=page.locator("th", has_text=re.compile(rf"^\s*{re.escape(row)}\s*$")))
-    return line.locator("th, td").nth(column)
+    heads = [" ".join(t.split()) for t in table.locator("thead th").all_inner_texts()]
+    n = heads.index(column)
+    line = table.locator("tbody tr", has=page.locator(".app-heatmap__code", has_text=re.compile(rf"^\s*{re.escape(code)}\s*$")))
+    return line.locator("th, td").nth(n)
 
 
 def expect_cell(cell: Locator, percents: list[float]) -> None:
@@ -148,30 +149,27 @@ def team_size(page: Page, team: str) -> Locator:
 
 
 def apply_filters(page: Page, *, test: str | None = None, team: str | None = None, which: str | None = None,
-                  dates: dict[str, tuple[str, str, str]] | None = None) -> None:
+                  dates: dict[str, str] | None = None) -> None:
     if test is not None:
         page.get_by_label("Test", exact=True).select_option(label=test)
     if team is not None:
         page.get_by_label("Team", exact=True).select_option(label=team)
     if which is not None:
         page.get_by_label("Attempts", exact=True).select_option(label=WHICH[which])
-    for legend, (day, month, year) in (dates or {}).items():
-        group = page.get_by_role("group", name=legend)
-        group.get_by_label("Day").fill(day)
-        group.get_by_label("Month").fill(month)
-        group.get_by_label("Year").fill(year)
+    for label, typed in (dates or {}).items():
+        page.get_by_label(label, exact=True).fill(typed)
     page.get_by_role("button", name="Apply filters").click()
 
 
 def expect_date_error_leads_to_the_day(page: Page, audit, page_name: str, year: str) -> None:
     """31 February as "Started on or after": the error summary says so, passes the audit, and its
-    link moves focus to the Day field."""
-    apply_filters(page, dates={"Started on or after": ("31", "2", year)})
+    link moves focus to the date's field."""
+    apply_filters(page, dates={"Started on or after": f"31/2/{year}"})
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Date from must be a real date")
     audit(page, page_name, state="a date that is not real", errors=True)
     summary.get_by_role("link", name="Date from must be a real date").click()
-    expect(page.get_by_role("group", name="Started on or after").get_by_label("Day")).to_be_focused()
+    expect(page.get_by_label("Started on or after", exact=True)).to_be_focused()
 
 
 def download(page: Page, tmp_path: Path, link: str, prefix: str = "") -> tuple[str, Path]:
@@ -212,14 +210,14 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
     with step(page, "filter by test and a date range: the retakes before the simulated attempts"):
         cutoff = datetime.now(UTC) - timedelta(days=(RETAKES_DAYS_AGO[1] + 30) // 2)  # between the retakes and the rest
         apply_filters(page, test="Practitioner: Fixture mock", which="all",
-                      dates={"Started on or before": (str(cutoff.day), str(cutoff.month), str(cutoff.year))})
+                      dates={"Started on or before": f"{cutoff:%d %b %Y}"})  # as people type it: 07 Oct 2026
         expect(page.locator("#selection")).to_contain_text("Showing every attempt at Fixture mock, all teams, started on or before")
         early = [a for a in every if a.started < cutoff]
         assert {a.email for a in early} == set(RETAKERS) and len(early) == 2 * len(RETAKERS), "the demo data changed"
         expect_headline(page, early)
         audit(page, "dashboard", state="filtered by test and date")
 
-    with step(page, "a date that is not real: the error summary links to the day"):
+    with step(page, "a date that is not real: the error summary links to its field"):
         expect_date_error_leads_to_the_day(page, audit, "dashboard", str(cutoff.year))
 
     with step(page, "clear the filters, then drill into a team: a row per candidate"):
@@ -253,7 +251,7 @@ def test_the_employers_journey(open_page, demo_server, audit) -> None:
         audit(page, "extra time")
         page.get_by_label("Extra time").fill("a lot")
         page.get_by_role("button", name="Save extra time").click()
-        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the extra time as a whole number, like 25")
+        expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the extra time as a percentage, like 25%, or in minutes, like 15 minutes")
         audit(page, "extra time", state="not a number", errors=True)
         page.get_by_label("Extra time").fill("25")
         page.get_by_role("button", name="Save extra time").click()

@@ -1,6 +1,6 @@
 """Reflow (WCAG 2.2 SC 1.4.10) where it failed: at 320 px the candidate's tables become lists
 that show every column without scrolling, and a table too wide for the page (the employer's
-heatmap, even at 1000 px) scrolls inside its own labelled region, by keyboard too, while the
+heatmap with its statement column) scrolls inside its own labelled region, by keyboard too, while the
 page itself never scrolls sideways."""
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def test_the_candidates_tables_are_tables_at_1280_px(open_at, shipped_server: Li
         expect(page.locator(".app-table__label").first).to_be_hidden()
 
 
-@pytest.mark.parametrize("width", [320, 1000])
+@pytest.mark.parametrize("width", [320])
 def test_the_heatmap_scrolls_in_its_own_region(open_at, width: int) -> None:
     page = open_at("employer", width)
     region = page.get_by_role("region", name="Statements by team")
@@ -101,5 +101,5 @@ def test_the_heatmap_scrolls_in_its_own_region(open_at, width: int) -> None:
         region_box, last_box = region.bounding_box(), last.bounding_box()
         assert last_box["x"] + last_box["width"] <= region_box["x"] + region_box["width"] + 1, "the last statement cannot be reached"
         assert not page_scrolls_sideways(page)
-        first = page.locator(".app-heatmap tbody th").first  # the team names stay in view
+        first = page.locator(".app-heatmap tbody th").first  # the statements stay in view
         assert first.bounding_box()["x"] >= region_box["x"] - 1

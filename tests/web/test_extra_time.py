@@ -50,8 +50,9 @@ def test_extra_time_is_read_as_people_write_it(app, client, auth, users, written
         assert db.session.get(User, users["candidate"]["id"]).extra_time_percent == 25
 
 
-@pytest.mark.parametrize(("value", "message"), [("250", "between 0% and 200%"), ("250%", "between 0% and 200%"), ("-5", "between 0% and 200%"),
-                                                ("abc", "whole number"), ("", "whole number")])
+@pytest.mark.parametrize(("value", "message"), [("250", "between 0% and 200%"), ("250%", "between 0% and 200%"),
+                                                ("-5", "like 25%"), ("abc", "like 25%"), ("", "like 25%"),
+                                                ("200 minutes", "180 minutes or less"), ("1.5 hours", "like 15 minutes")])
 def test_bad_extra_time_is_refused_and_changes_nothing(app, client, auth, users, value, message):
     auth.as_role("employer")
     response = client.post(f"/employer/candidates/{users['candidate']['id']}/extra-time", data={"percent": value})
@@ -92,7 +93,7 @@ def test_admin_sets_extra_time_from_a_candidates_page_and_returns_to_it(app, cli
     check_page(form, title="Extra time for Candidate")
     assert re.search(rf'<a href="{re.escape(page_url)}" class="govuk-back-link">', form.get_data(as_text=True))
     refused = client.post(form_url, data={"percent": "abc"})
-    assert "percent" in check_page(refused).error_links and "whole number" in text_of(refused)
+    assert "percent" in check_page(refused).error_links and "like 25%" in text_of(refused)
     response = client.post(form_url, data={"percent": "40"})
     assert response.status_code == 302 and response.headers["Location"] == page_url
     assert "Extra time for Candidate is now 40%" in text_of(client.get(page_url))
@@ -105,3 +106,41 @@ def test_admin_sets_extra_time_from_a_candidates_page_and_returns_to_it(app, cli
     assert client.get(f"/admin/organisations/{org_a}/candidates/{users['employer']['id']}/extra-time").status_code == 404
     with app.app_context():
         assert db.session.get(User, candidate).extra_time_percent == 40
+
+
+@pytest.mark.parametrize(("written", "minutes"), [("+15 min", 15), ("15 minutes", 15), ("15 mins", 15), ("90 min", 90)])
+def test_extra_time_may_be_minutes(app, client, auth, users, written, minutes):
+    auth.as_role("employer")
+    response = client.post(f"/employer/candidates/{users['candidate']['id']}/extra-time", data={"percent": written})
+    assert response.status_code == 302
+    assert f"is now {minutes} minutes" in text_of(client.get(response.headers["Location"]))
+    with app.app_context():
+        candidate = db.session.get(User, users["candidate"]["id"])
+        assert (candidate.extra_time_percent, candidate.extra_time_minutes) == (0, minutes)
+    assert f"{minutes} minutes" in text_of(client.get("/employer/candidates"))
+
+
+@pytest.mark.parametrize(("written", "own_limit", "extra"), [
+    ("25%", "12 minutes 30 seconds", "25%"), ("+15 min", "25 minutes", "15 minutes"),
+])
+def test_every_page_that_shows_the_time_limit_shows_the_candidates_own(app, client, auth, users, runner, written,
+                                                                       own_limit, extra):
+    """fx-mock's limit is 10 minutes: the start page, Your tests, the question page's timer and the
+    result all say the candidate's own limit."""
+    assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
+    auth.as_role("employer")
+    client.post(f"/employer/candidates/{users['candidate']['id']}/extra-time", data={"percent": written})
+    auth.sign_out()
+    auth.as_role("candidate")
+    start = text_of(client.get("/tests/fx-mock"))
+    assert f"plus your extra time of {extra} ({own_limit} in all)" in start
+    assert f"{own_limit} (with your extra time of {extra})" in text_of(client.get("/tests/"))
+    question = client.get(client.post("/tests/fx-mock/start", data={"mode": "timed"}).headers["Location"])
+    with app.app_context():
+        attempt = db.session.query(Attempt).one()
+        allowed = (attempt.deadline_at - attempt.started_at).total_seconds()
+    assert allowed == {"12 minutes 30 seconds": 750, "25 minutes": 1500}[own_limit]
+    remaining = float(re.search(r'data-remaining-seconds="([\d.]+)"', question.get_data(as_text=True)).group(1))
+    assert allowed - 60 < remaining <= allowed  # the timer counts down from the candidate's own limit
+    result = client.get(client.post(f"/tests/attempts/{attempt.id}/submit").headers["Location"])
+    assert re.search(rf"Time taken .*? of {own_limit}", text_of(result))

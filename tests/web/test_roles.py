@@ -112,6 +112,8 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.extra_time": ("GET", "/admin/users/{candidate}/extra-time", {"admin": 200}),
     # Employers: their own organisation's people and results; another organisation's ids are 404.
     "employer.export": ("GET", "/employer/export.csv", {"employer": 200, "other_employer": 200}),
+    # Org A's team: another organisation's employer gets 404.
+    "employer.not_started": ("GET", "/employer/not-started?test=fx-mock&team={team}", {"employer": 200, "other_employer": 404}),
     "employer.candidates": ("GET", "/employer/candidates", {"employer": 200, "other_employer": 200}),
     "employer.candidate": ("GET", "/employer/candidates/{candidate}", {"employer": 200, "other_employer": 404}),
     "employer.change_team": ("POST", "/employer/candidates/{candidate}/team", {"employer": 302, "other_employer": 404}),

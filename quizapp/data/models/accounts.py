@@ -64,8 +64,10 @@ class User(Base):
     # When the person proved the address is theirs (the link in the email sent at sign-up). None:
     # not yet, and an unconfirmed account may practise but not join an organisation.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    # Extra time on timed tests, a percentage of the time limit (reasonable adjustment).
+    # Extra time on timed tests (reasonable adjustment): a percentage of the time limit, or a
+    # number of minutes (one or the other is 0).
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
+    extra_time_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     extra_time_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     extra_time_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Set by an administrator: a disabled account cannot sign in, and its sessions have ended.

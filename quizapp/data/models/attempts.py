@@ -74,6 +74,7 @@ class Attempt(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     time_limit_seconds: Mapped[float | None] = mapped_column(Float, default=None)
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
+    extra_time_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # None when untimed
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     ended_how: Mapped[str | None] = mapped_column(String(20), default=None)

@@ -52,6 +52,7 @@ class ExtraTimeChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     percent: Mapped[int] = mapped_column(Integer)
+    minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # extra time in minutes instead
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

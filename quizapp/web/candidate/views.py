@@ -20,7 +20,7 @@ from quizapp.domain import question_types, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
 from quizapp.data.db import begin_writing, reads_first, single_write
 from ..extensions import db
-from ..templating import clock_time_seconds
+from ..templating import clock_time_seconds, extra_time_of
 from quizapp.data.models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
 from .forms import ActionForm
@@ -82,7 +82,7 @@ def start_page(key: str) -> str:
         test=test,
         form=ActionForm(),
         summary=catalogue.test_summary(db.session, test),
-        extra_time=current_user.extra_time_percent,
+        extra_time=extra_time_of(current_user),
         open_timed=attempts.open_attempt(db.session, current_user, test, Mode.TIMED),
         open_practice=attempts.open_attempt(db.session, current_user, test, Mode.PRACTICE),
         grace=_grace(),

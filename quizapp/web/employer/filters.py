@@ -1,6 +1,6 @@
 """The cohort dashboard's filter form (a GET form: the filters live in the URL, so a filtered view
 can be bookmarked, shared and exported). Reads the query string into a `cohort.CohortFilter` and
-the state the form shows, with GOV.UK error messages for dates that are not real."""
+the state the form shows, with GOV.UK error messages; dates are read by quizapp.domain.typed_dates."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from quizapp.domain import typed_dates as typed_dates_
 from quizapp.services.cohort import NO_TEAM, WHICH, CohortFilter, LevelChoice
 from quizapp.data.models import Team
 
@@ -25,7 +26,7 @@ class FilterForm:
     test: str = ""  # "" every test, "level:<level>", or a test key
     team: str = ""  # "" every team, "none", or a team id
     which: str = "latest"
-    dates: dict[str, dict[str, str]] = field(default_factory=lambda: {"from": {}, "to": {}})
+    dates: dict[str, str] = field(default_factory=lambda: {"from": "", "to": ""})  # as typed
     errors: dict[str, str] = field(default_factory=dict)  # "from" / "to" / "test" -> message
     selection: str = "All tests"  # what the test choice means, in words
     team_label: str = "All teams"
@@ -45,46 +46,41 @@ class FilterForm:
     @property
     def page_errors(self) -> list[dict[str, str]]:
         """For the error summary: each message links to the first input of its field."""
-        targets = {"from": "from-day", "to": "to-day", "test": "test"}
-        return [{"text": message, "href": f"#{targets[name]}"} for name, message in self.errors.items()]
+        return [{"text": message, "href": f"#{name}"} for name, message in self.errors.items()]
 
     def query(self, **changes: str) -> dict[str, str]:
         """The query string of this (valid) selection, with `changes`: for links that keep the filters."""
         args = {"test": self.test, "team": self.team, "which": self.which}
         for name, value in (("from", self.date_from), ("to", self.date_to)):
             if value is not None:
-                args.update({f"{name}-day": str(value.day), f"{name}-month": str(value.month), f"{name}-year": str(value.year)})
+                args[name] = value.isoformat()
         args.update(changes)
         return {k: v for k, v in args.items() if v not in ("", None) and not (k == "which" and v == "latest")}
-
-
-MONTHS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
-                                             "nov", "dec"), start=1)}
 
 
 def _long(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _date(parts: Mapping[str, str], label: str) -> tuple[date | None, str | None]:
-    values = {p: parts.get(p, "").strip() for p in DATE_PARTS}
-    if not any(values.values()):
-        return None, None
-    missing = [p for p in DATE_PARTS if not values[p]]
-    if missing:
-        return None, f"{label} must include a {missing[0]}"
-    month = MONTHS.get(values["month"].lower().rstrip(".")[:3]) if not values["month"].isdigit() else None
-    if month is not None:
-        values["month"] = str(month)  # "Dec", "December", "dec."
-    if not all(v.isdigit() for v in values.values()):
-        return None, f"{label} must be a real date"
-    try:
-        year = int(values["year"])
-        if year < 1000:
-            return None, f"{label} must include a year with 4 numbers"
-        return date(year, int(values["month"]), int(values["day"])), None
-    except ValueError:
-        return None, f"{label} must be a real date"
+def typed_dates(args: Mapping[str, str]) -> tuple[dict[str, str], typed_dates_.Range]:
+    """The from and to dates as typed (one box each, `from` and `to`; older links give three,
+    `from-day`, `from-month`, `from-year`), and what they mean: both bounds, or with errors neither."""
+    texts: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for name, label in (("from", "Date from"), ("to", "Date to")):
+        if name not in args and any(f"{name}-{p}" in args for p in DATE_PARTS):
+            try:
+                texts[name] = typed_dates_.from_parts(*(args.get(f"{name}-{p}", "")[:20] for p in DATE_PARTS), label)
+            except typed_dates_.DateProblem as problem:
+                texts[name] = " ".join(args.get(f"{name}-{p}", "")[:20] for p in DATE_PARTS).strip()
+                problems[name] = str(problem)
+        else:
+            texts[name] = args.get(name, "")[:typed_dates_.MAX_TEXT + 20]
+    found = typed_dates_.read_range(*("" if n in problems else texts[n] for n in ("from", "to")))
+    if problems:  # a gap in the three boxes: refused whole, like any other bad bound
+        errors = {**dict(found.errors), **problems}
+        found = typed_dates_.Range(errors=tuple((n, errors[n]) for n in ("from", "to") if n in errors))
+    return texts, found
 
 
 def uk_midnight(day: date) -> datetime:
@@ -128,16 +124,9 @@ def parse(args: Mapping[str, str], organisation_id: int, levels: list[LevelChoic
         form.team, form.team_label = team, chosen.name
         f = replace(f, team_id=chosen.id)
 
-    for name, label in (("from", "Date from"), ("to", "Date to")):
-        form.dates[name] = {p: args.get(f"{name}-{p}", "") for p in DATE_PARTS}
-        value, problem = _date(form.dates[name], label)
-        if problem:
-            form.errors[name] = problem
-        setattr(form, f"date_{name}", value)
-    if form.date_from and form.date_to and form.date_to < form.date_from:
-        form.errors["to"] = "Date to must be the same as or after date from"
-    if "from" in form.errors or "to" in form.errors:
-        form.date_from = form.date_to = None  # never half of an invalid range
+    form.dates, found = typed_dates(args)
+    form.errors.update(found.errors)
+    form.date_from, form.date_to = found.start, found.end  # never half of an invalid range
     if form.date_from:
         f = replace(f, start=uk_midnight(form.date_from))
     if form.date_to:

@@ -11,9 +11,9 @@ from datetime import datetime
 from flask import Response, abort, render_template, request
 
 from quizapp.web import charts, clock
-from quizapp.services import cohort, cohort_export, exports, organisations
+from quizapp.services import cohort, cohort_export, exports, not_started, organisations
 from ..extensions import db
-from quizapp.data.models import Membership, Organisation, User
+from quizapp.data.models import Membership, Organisation, TestForm, User
 from . import filters
 
 
@@ -24,6 +24,7 @@ class Links:
     candidate: Callable[[int], str]
     extra_time: Callable[[int], str]
     change_team: Callable[[int], str] | None = None  # where the team form posts (employer only)
+    not_started: Callable[..., str] | None = None  # who has not started the chosen test (employer only)
 
 
 def _filters(organisation: Organisation) -> tuple[cohort.CohortFilter, filters.FilterForm, list[cohort.LevelChoice], list]:
@@ -39,6 +40,9 @@ def _filters(organisation: Organisation) -> tuple[cohort.CohortFilter, filters.F
 def dashboard_page(organisation: Organisation, links: Links, title: str, caption: str | None = None) -> str:
     f, form, levels, teams = _filters(organisation)
     bins = cohort.distribution(db.session, f)
+    waiting = None  # how many candidates of the selection have no result at the chosen test
+    if links.not_started is not None and f.test_id is not None:
+        waiting = len(not_started.not_started(db.session, organisation.id, f.test_id, f.team_id))
     periods = cohort.pass_rate_over_time(db.session, f)
     return render_template(
         "employer/dashboard.html",
@@ -58,6 +62,28 @@ def dashboard_page(organisation: Organisation, links: Links, title: str, caption
         small_group=cohort.SMALL_GROUP,
         links=links,
         page_errors=form.page_errors,
+        not_started_count=waiting,
+    )
+
+
+def not_started_page(organisation: Organisation, links: Links) -> str:
+    """The candidates of the chosen team (or all) with no result at the chosen test. A test that
+    is not one of the list, or another organisation's, is a 404."""
+    f, form, _levels, _teams = _filters(organisation)
+    if "test" in form.errors:
+        abort(404)
+    test = db.session.get(TestForm, f.test_id) if f.test_id is not None else None
+    if test is not None and test.organisation_id not in (None, organisation.id):
+        abort(404)
+    people = not_started.not_started(db.session, organisation.id, test.id, f.team_id) if test is not None else []
+    return render_template(
+        "employer/not_started.html",
+        title=f"Not started: {test.title}" if test is not None else "Not started",
+        organisation=organisation,
+        test=test,
+        filters=form,
+        people=people,
+        links=links,
     )
 
 

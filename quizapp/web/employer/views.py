@@ -24,7 +24,7 @@ from quizapp.data.models import Invitation, Membership, Organisation, Team, User
 from quizapp.web.templating import format_datetime
 from . import bp
 from .forms import EmailInvitationsForm, InvitationForm, RenameTeamForm, TeamForm, choice
-from .pages import Links, candidate_page, dashboard_page, export_response
+from .pages import Links, candidate_page, dashboard_page, export_response, not_started_page
 
 MAX_CSV_BYTES = 1024 * 1024  # a CSV of addresses: 1 MiB is tens of thousands of them
 
@@ -34,6 +34,7 @@ LINKS = Links(
     candidate=lambda user_id: url_for("employer.candidate", user_id=user_id),
     extra_time=lambda user_id: url_for("employer.extra_time", user_id=user_id),
     change_team=lambda user_id: url_for("employer.change_team", user_id=user_id),
+    not_started=lambda **query: url_for("employer.not_started", **query),
 )
 
 
@@ -65,6 +66,13 @@ def home() -> str:
 @roles_required("employer")
 def export(fmt: str) -> Response:
     return export_response(_organisation(), fmt)
+
+
+@bp.route("/not-started")
+@roles_required("employer")
+def not_started() -> str:
+    """Who has not started the chosen test (in the chosen team): linked from the cohort page."""
+    return not_started_page(_organisation(), LINKS)
 
 
 @bp.route("/candidates")

@@ -22,6 +22,7 @@ FOREIGN = [
     ("GET", "/employer/?team={team}", None),
     ("GET", "/employer/export.csv?team={team}", None),
     ("GET", "/employer/export.xlsx?team={team}", None),
+    ("GET", "/employer/not-started?test=fx-mock&team={team}", None),
     ("POST", "/employer/candidates/{own}/team", {"team": "{team}"}),
     ("POST", "/employer/invitations", {"team": "{team}", "days": "7"}),
 ]
@@ -84,7 +85,7 @@ def test_admin_candidate_page_needs_the_candidate_in_that_organisation(client, a
 
 
 EMPLOYER_PAGES = ["/employer/", "/employer/candidates", "/employer/candidates/{candidate}", "/employer/teams",
-                  "/employer/invitations", "/employer/export.csv", "/employer/export.xlsx",
+                  "/employer/invitations", "/employer/export.csv", "/employer/export.xlsx", "/employer/not-started",
                   "/admin/organisations/{org}", "/admin/organisations/{org}/export.csv",
                   "/admin/organisations/{org}/candidates/{candidate}"]
 

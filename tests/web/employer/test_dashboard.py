@@ -18,7 +18,7 @@ from tests.web.employer.builders import add_attempt
 def figures(response) -> dict[str, str]:
     text = text_of(response)
     found = re.search(r"Headline figures Candidates (\d+) Attempts (\d+) Pass rate (\S+) \((\d+) of \d+ passed\) "
-                      r"Median score (\S+) Median time taken (.+?) Statements", text)
+                      r"Median score (\S+) Median time taken (.+?) (?:\d+ candidates? in .+? not taken .+? )?Statements", text)
     assert found, text[:2000]
     keys = ["candidates", "attempts", "pass_rate", "passed", "median", "time"]
     return dict(zip(keys, found.groups(), strict=True))
@@ -90,21 +90,27 @@ def test_filters_are_shown_as_chosen(client, employer):
     assert re.search(r'<option value="fx-mock" selected', html)
     assert re.search(rf'<option value="{employer["red"]}" selected', html)
     assert re.search(r'<option value="first" selected', html)
-    assert 'name="from-month" type="text" value="2"' in html or re.search(r'name="from-month"[^>]*value="2"', html)
+    assert re.search(r'name="from"[^>]*value="3 2 2026"', html)  # an older link's three boxes, as one date
     assert 'method="get"' in html
 
 
 def test_heatmap_by_team_weakest_first_with_bands_in_words_and_small_groups_marked(client, employer):
     response = client.get("/employer/?test=fx-mock")
     rows = table(response, "Mean score on each statement by team")
-    assert rows[0] == ["Team", "Candidates", "A Statement A", "B Statement B", "C Statement C"]
-    assert rows[1] == ["All candidates", "5", "42% Priority for development", "53% Developing", "58% Developing"]
-    assert rows[2] == ["Blue", "3", "40% Priority for development", "52% Developing", "63% Developing"]
-    assert rows[3][:3] == ["Red", "1", "0% Priority for development Fewer than 3 candidates (1)"]
-    assert rows[4][0] == "No team" and rows[4][2] == "90% Secure Fewer than 3 candidates (1)"
+    assert rows[0] == ["Statement", "All candidates", "Blue", "Red", "No team"]  # a column per team
+    assert rows[1] == ["Candidates", "5", "3", "1", "1"]
+    assert [r[0] for r in rows[2:]] == ["A Statement A", "B Statement B", "C Statement C"]  # a row per statement, titled
+    assert rows[2][:4] == ["A Statement A", "42% Priority for development", "40% Priority for development",
+                           "0% Priority for development Fewer than 3 candidates (1)"]
+    assert rows[2][4] == "90% Secure Fewer than 3 candidates (1)"
+    assert [r[1] for r in rows[3:]] == ["53% Developing", "58% Developing"]
+    assert [r[2] for r in rows[3:]] == ["52% Developing", "63% Developing"]
     html = response.get_data(as_text=True)
     assert 'class="govuk-tag app-heat__tag govuk-tag--green">Secure' in html  # colour and the word
-    assert html.count("app-heat--small") == 6  # Red's and No team's cells
+    assert html.count("app-heat--small") == 6 + 1  # Red's and No team's cells, and the legend's example
+    legend = text_of(response).split("What the cells mean")[1]
+    assert "Secure a mean of 75% or more Developing a mean of 50% to under 75% " \
+           "Priority for development a mean of 0% to under 50%" in legend
 
 
 def test_heatmap_drills_into_a_team_by_candidate(client, employer):
@@ -114,12 +120,12 @@ def test_heatmap_drills_into_a_team_by_candidate(client, employer):
     drilled = client.get(blue_link)
     check_page(drilled)
     rows = table(drilled, "Mean score on each statement by candidate")
-    assert [r[0] for r in rows] == ["Candidate", "All in Blue", "Ann Archer", "Ben Baker", "Cat Cole"]
-    assert rows[2][1] == "30% Priority for development"  # Ann's latest: A 30
-    assert "Fewer than" not in " ".join(" ".join(r) for r in rows[2:])  # one candidate's own row is not a group
+    assert rows[0] == ["Statement", "All in Blue", "Ann Archer", "Ben Baker", "Cat Cole"]
+    assert rows[1][0] == "A Statement A" and rows[1][2] == "30% Priority for development"  # Ann's latest: A 30
+    assert "Fewer than" not in " ".join(" ".join(r[2:]) for r in rows[1:])  # one candidate's own column is not a group
     assert f'href="/employer/candidates/{employer["ann"]}"' in drilled.get_data(as_text=True)
     none_row = client.get("/employer/?test=fx-mock&team=none")
-    assert [r[0] for r in table(none_row, "by candidate")][2:] == ["Eve <script>alert(1)</script>"]
+    assert table(none_row, "by candidate")[0][2:] == ["Eve <script>alert(1)</script>"]
 
 
 def test_score_distribution_chart_and_table(client, employer):
@@ -176,11 +182,14 @@ def test_only_visible_attempts_count(client, employer):
 
 
 @pytest.mark.parametrize(("query", "message", "target"), [
-    ("from-day=31&from-month=2&from-year=2026", "Date from must be a real date", "from-day"),
-    ("from-day=1&from-year=2026", "Date from must include a month", "from-day"),
-    ("to-day=1&to-month=1&to-year=26", "Date to must include a year with 4 numbers", "to-day"),
+    ("from-day=31&from-month=2&from-year=2026", "Date from must be a real date", "from"),
+    ("from-day=1&from-year=2026", "Date from must include a month", "from"),
+    ("to-day=1&to-month=1&to-year=26", "Date to must include a year with 4 numbers", "to"),
     ("from-day=2&from-month=2&from-year=2026&to-day=1&to-month=2&to-year=2026",
-     "Date to must be the same as or after date from", "to-day"),
+     "Date to must be the same as or after date from", "to"),
+    ("from=31/2/2026", "Date from must be a real date", "from"),
+    ("to=next Tuesday", "Date to must be a date, like 1/12/2026, 1 Dec 2026 or Dec 2026", "to"),
+    ("from=Mar 2026&to=Feb 2026", "Date to must be the same as or after date from", "to"),
     ("test=no-such-test", "Choose a test from the list", "test"),
     ("test=level:astronaut", "Choose a test from the list", "test"),
 ])
@@ -264,6 +273,32 @@ def test_a_month_may_be_written_as_a_word(client, employer, month):
         "test": "fx-mock", "which": "all", "from-day": "1", "from-month": month, "from-year": "2026",
         "to-day": "28", "to-month": "Feb", "to-year": "2026"}))
     assert (words["candidates"], words["attempts"]) == ("3", "4")  # as with 2 for February
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    ("Feb 2026", "Feb 2026"), ("February 2026", "february 2026"), ("1/2/2026", "28/02/2026"),
+    ("01/02/2026", "28/2/2026"), ("2026-02-01", "2026-02-28"), ("1 Feb 2026", "28 February 2026"), ("2026-02", "2/2026"),
+])
+def test_dates_are_read_as_people_type_them(client, employer, start, end):
+    """February 2026 written in the ways people write it: the same figures as from 1 to 28 February."""
+    typed = figures(client.get("/employer/", query_string={"test": "fx-mock", "which": "all", "from": start, "to": end}))
+    assert (typed["candidates"], typed["attempts"], typed["median"]) == ("3", "4", "47.5%")
+
+
+def test_a_typed_date_is_shown_as_typed_and_kept_by_the_links(client, employer):
+    response = client.get("/employer/", query_string={"test": "fx-mock", "which": "all", "from": "Feb 2026", "to": "Feb 2026"})
+    html = response.get_data(as_text=True)
+    assert re.search(r'name="from"[^>]*value="Feb 2026"', html)
+    assert "started from 1 February 2026 to 28 February 2026" in text_of(response)
+    assert "from=2026-02-01&amp;to=2026-02-28" in html  # the downloads keep the whole month
+
+
+@pytest.mark.parametrize("query", [{"from": "1 Mar 2026", "to": "1 Feb 2026"}, {"from": "1 Mar 2026", "to": "31/2/2026"},
+                                   {"from": "31/2/2026", "to": "Feb 2026"}])
+def test_a_bad_typed_range_applies_neither_date(client, employer, query):
+    response = client.get("/employer/", query_string={"test": "fx-mock", **query})
+    assert "There is a problem" in text_of(response)
+    assert figures(response) == figures(client.get("/employer/", query_string={"test": "fx-mock"}))
 
 
 def test_a_reversed_date_range_is_refused_whole(client, employer):
