@@ -75,7 +75,8 @@ def erase(session: Session, user: User, *, now: datetime, by: User | None = None
         stand_in_id = stand_in.id
         kept = session.execute(
             update(Attempt).where(Attempt.user_id == user_id)
-            .values(user_id=stand_in_id, organisation_id=None, team_id=None, extra_time_percent=0)
+            .values(user_id=stand_in_id, organisation_id=None, team_id=None, extra_time_percent=0,
+                    extra_time_minutes=0)
             .execution_options(synchronize_session=False)
         ).rowcount or 0
     current = session.scalar(select(Membership.organisation_id).where(Membership.user_id == user_id,

@@ -98,6 +98,7 @@ def _attempt(attempt: Attempt) -> dict[str, Any]:
         "how_it_ended": ENDINGS.get(attempt.ended_how or "", None),
         "time_limit_minutes": round(attempt.time_limit_seconds / 60, 2) if attempt.time_limit_seconds else None,
         "extra_time_percent": attempt.extra_time_percent,
+        "extra_time_minutes": attempt.extra_time_minutes,
         "deadline_at": _when(attempt.deadline_at),
         "organisation_at_the_time": attempt.organisation.name if attempt.organisation is not None else None,
         "score": attempt.score,
@@ -137,8 +138,9 @@ def everything(session: Session, user: User, now: datetime) -> dict[str, Any]:
             "account_created_at": _when(user.created_at),
             "last_signed_in_at": _when(user.last_signin_at),
             "extra_time_percent": user.extra_time_percent,
+            "extra_time_minutes": user.extra_time_minutes,
             "extra_time_history": [
-                {"percent": c.percent, "set_at": _when(c.set_at),
+                {"percent": c.percent, "minutes": c.minutes, "set_at": _when(c.set_at),
                  "set_by": c.set_by.name if c.set_by is not None else None}
                 for c in extra_time
             ],
@@ -163,7 +165,8 @@ def json_bytes(data: dict[str, Any]) -> bytes:
 
 
 CSV_HEADERS = [
-    "Attempt", "Test", "Mode", "Started (UTC)", "Ended (UTC)", "How it ended", "Extra time (%)", "Attempt percent",
+    "Attempt", "Test", "Mode", "Started (UTC)", "Ended (UTC)", "How it ended", "Extra time (%)", "Extra time (minutes)",
+    "Attempt percent",
     "Passed", "Question", "Item", "Statements", "Question text", "Your answer", "Answer complete", "Correct answer",
     "Question score", "Flagged",
 ]
@@ -175,7 +178,7 @@ def _csv_rows(data: dict[str, Any]) -> Iterator[list[object]]:
         passed = "" if a["passed"] is None else "Yes" if a["passed"] else "No"
         for q in a["questions"]:
             yield [a["id"], a["title"], a["mode"], a["started_at"] or "", a["ended_at"] or "", a["how_it_ended"] or "",
-                   a["extra_time_percent"], "" if a["percent"] is None else round(a["percent"], 1), passed,
+                   a["extra_time_percent"], a["extra_time_minutes"], "" if a["percent"] is None else round(a["percent"], 1), passed,
                    q["number"], q["item"], " ".join(q["statements"]), q["question"], " | ".join(q["your_answer"]),
                    "Yes" if q["answer_complete"] else "No", " | ".join(q.get("correct_answer", [])),
                    "" if q["score"] is None else q["score"], "Yes" if q["flagged_for_review"] else "No"]

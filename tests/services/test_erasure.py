@@ -44,6 +44,8 @@ def test_erasure_deletes_the_person_and_keeps_their_answers_anonymous(app, users
     with app.app_context():
         answers_before = db.session.scalar(select(func.count()).select_from(Response))
         user = db.session.get(User, me["id"])
+        db.session.get(Attempt, taken["attempt"]).extra_time_minutes = 15  # extra time may be minutes
+        db.session.flush()
         done = erasure.erase(db.session, user, now=NOW)
         db.session.commit()
     assert done.attempts_kept == 1
@@ -63,7 +65,8 @@ def test_erasure_deletes_the_person_and_keeps_their_answers_anonymous(app, users
         assert (stand_in.name, stand_in.erased_at is not None, stand_in.disabled_at is not None) == (
             erasure.ERASED_NAME, True, True)
         assert stand_in.email.endswith("@erased.invalid") and "candidate" not in stand_in.email
-        assert (attempt.organisation_id, attempt.team_id, attempt.extra_time_percent) == (None, None, 0)
+        assert (attempt.organisation_id, attempt.team_id, attempt.extra_time_percent,
+                attempt.extra_time_minutes) == (None, None, 0, 0)
         assert db.session.scalar(select(func.count()).select_from(StatementResult)
                                  .where(StatementResult.attempt_id == attempt.id)) > 0
         # The employer's cohort export no longer lists them.

@@ -43,6 +43,7 @@ def test_the_json_download_holds_everything(app, client, auth, users, taken):
     assert data["profile"]["email"] == me["email"]
     assert data["profile"]["extra_time_percent"] == 25
     assert [c["percent"] for c in data["profile"]["extra_time_history"]] == [25]
+    assert data["profile"]["extra_time_minutes"] == 0 and data["profile"]["extra_time_history"][0]["minutes"] == 0
     assert [o["organisation"] for o in data["organisations"]] == ["Org A"]
     [attempt] = data["attempts"]
     assert attempt["id"] == taken["attempt"] and attempt["passed"] is True and attempt["statements"]
