@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, or_, distinct, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.selectable import Subquery
 
@@ -422,11 +422,13 @@ class LevelChoice:
     tests: list[ChoiceOfTest]
 
 
-def choices_of_tests(session: Session) -> list[LevelChoice]:
-    """Every test (retired ones too: past results may use them), grouped by level."""
+def choices_of_tests(session: Session, organisation_id: int) -> list[LevelChoice]:
+    """The tests an organisation's people can take: the service's and the organisation's own,
+    never another organisation's (retired ones too: past results may use them), grouped by level."""
     rows = session.execute(
         select(TestForm.id, TestForm.key, TestForm.title, Framework.level)
         .join(Framework, TestForm.framework_id == Framework.id)
+        .where(or_(TestForm.organisation_id.is_(None), TestForm.organisation_id == organisation_id))
         .order_by(TestForm.title)
     ).all()
     grouped: dict[str, list[ChoiceOfTest]] = {}

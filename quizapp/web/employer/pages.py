@@ -28,7 +28,7 @@ class Links:
 
 
 def _filters(organisation: Organisation) -> tuple[cohort.CohortFilter, filters.FilterForm, list[cohort.LevelChoice], list]:
-    levels = cohort.choices_of_tests(db.session)
+    levels = cohort.choices_of_tests(db.session, organisation.id)
     teams = organisations.teams_of(db.session, organisation.id)
     try:
         f, form = filters.parse(request.args, organisation.id, levels, teams)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from html import unescape
 
 import pytest
+from sqlalchemy import select
 
 from quizapp.web.extensions import db
 from quizapp.data.models import TestForm
@@ -309,3 +310,20 @@ def test_a_reversed_date_range_is_refused_whole(client, employer):
     assert "Date to must be the same as or after date from" in text_of(response)
     everything = figures(client.get("/employer/", query_string={"test": "fx-mock"}))
     assert figures(response) == everything
+
+
+def test_another_organisations_tests_are_not_offered_or_accepted(client, auth, cohort, app):
+    """An organisation's own test is listed only to that organisation's employer (and the admin
+    viewing it): its title is not even named to another."""
+    with app.app_context():
+        test = db.session.scalar(select(TestForm).where(TestForm.key == "fx-mock"))
+        test.title, test.organisation_id = "Org B's own check", cohort["org_b"]
+        db.session.commit()
+    auth.as_role("employer")
+    page = client.get("/employer/")
+    assert "Org B&#39;s own check" not in page.get_data(as_text=True) and "Org B's own check" not in text_of(page)
+    chosen = client.get("/employer/", query_string={"test": "fx-mock"})
+    assert "Choose a test from the list" in text_of(chosen)
+    auth.sign_out()
+    auth.as_role("other_employer")
+    assert "Org B&#39;s own check" in client.get("/employer/").get_data(as_text=True)
