@@ -122,15 +122,16 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, draft: bool, quiet: b
     candidates) that a trainer previews and publishes on the trainer's Upload bank files page.
     """
     from quizapp.banks.validate import load_bank_set
+    from quizapp.cli.validate import print_findings
     from quizapp.services.importer import ImportRefused, import_bank_set
 
     if draft and dry_run:
         raise click.UsageError("--draft and --dry-run cannot be used together: a draft already changes nothing "
                                "until it is published")
     bank_set = load_bank_set(_bank_paths(paths))
+    if bank_set.problems or (bank_set.warnings and not quiet):
+        print_findings(bank_set, sys.stdout)  # as validate prints them: details, warnings and notes too
     if bank_set.problems:
-        for problem in bank_set.problems:
-            click.echo(str(problem))
         click.echo(bank_set.summary())
         click.echo("Nothing was imported: fix the errors above and import again.", err=True)
         sys.exit(1)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from quizapp.banks.model import BankSet
 from quizapp.banks.validate import load_bank_set
 
 EXIT_VALID = 0
@@ -31,6 +32,14 @@ def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
     if not bank_set.files:
         shown = ", ".join(str(p) for p in paths) or "(no paths given)"
         print(f"warning: no *.yaml or *.yml files found in {shown}", file=err)
+    print_findings(bank_set, out)
+    print(bank_set.summary(), file=out)
+    return EXIT_VALID if bank_set.ok else EXIT_INVALID
+
+
+def print_findings(bank_set: BankSet, out: TextIO) -> None:
+    """Each problem and warning in file and line order (a YAML parser's own words indented on
+    the line below), then any note on checks that were skipped: what validate and import print."""
     shown = [(p, "") for p in bank_set.problems] + [(w, "warning: ") for w in bank_set.warnings]
     for problem, kind in sorted(shown, key=lambda pair: pair[0]):
         print(f"{problem.file}:{problem.line}:{problem.column}: {kind}{problem.message}", file=out)
@@ -38,8 +47,6 @@ def run_validate(paths: Sequence[str | Path], out: TextIO, err: TextIO,
             print(f"    {problem.detail}", file=out)
     for note in bank_set.notes:
         print(f"note: {note}", file=out)
-    print(bank_set.summary(), file=out)
-    return EXIT_VALID if bank_set.ok else EXIT_INVALID
 
 
-__all__ = ["EXIT_INVALID", "EXIT_VALID", "run_validate"]
+__all__ = ["EXIT_INVALID", "EXIT_VALID", "print_findings", "run_validate"]

@@ -129,3 +129,34 @@ def test_console_script_and_flask_command_agree(tmp_path):
                            env=env, capture_output=True, text=True, cwd=ROOT)
     assert ours.returncode == flask.returncode == 0, ours.stderr + flask.stderr
     assert ours.stdout == flask.stdout
+
+
+def _fixture_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    for f in FIXTURE_BANKS.iterdir():
+        (folder / f.name).write_text(f.read_text())
+    return folder
+
+
+def test_import_explains_a_file_it_cannot_read_as_validate_does(app, runner, tmp_path):
+    """A YAML slip gets the same plain explanation, parser detail and note from import as from validate."""
+    folder = _fixture_copy(tmp_path)
+    (folder / "bank.yaml").write_text((folder / "bank.yaml").read_text().replace("title: Fixture bank", "title: Fixture bank\n: nokey", 1))
+    validated = runner.invoke(args=["validate", str(folder)]).output.strip().splitlines()
+    imported = runner.invoke(args=["import", str(folder)])
+    assert imported.exit_code == 1 and "Nothing was imported" in imported.output
+    findings = validated[:-1]  # every problem, detail line and note, then the summary
+    assert any(line.startswith("note: ") for line in findings) and any(line.startswith("    ") for line in findings)
+    for line in findings:
+        assert line in imported.output.splitlines(), line
+
+
+def test_import_shows_warnings_and_still_imports(app, runner, tmp_path):
+    folder = _fixture_copy(tmp_path)
+    (folder / "bank.yaml").write_text((folder / "bank.yaml").read_text().replace("title: Fixture bank", "title: Fixture bank #2", 1))
+    result = runner.invoke(args=["import", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.output and "#2" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Item.id))) > 0
