@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks import model as bm
 from quizapp.banks.convert.moodle_export import to_moodle_xml
+from quizapp.banks.convert.yaml_export import bank_yaml
 from quizapp.data.models import Bank, Framework, Item, ItemVersion, Scenario, TestForm
 
 
@@ -83,6 +84,17 @@ def bank_xml(session: Session, bank: Bank) -> str:
     if retired is not None:
         notes.append("Retired items are left out.")
     return to_moodle_xml(exported, title=bank.title, frameworks=_frameworks(session, {bank.framework.key}), notes=notes)
+
+
+def bank_file(session: Session, bank: Bank) -> str:
+    """The bank's live items as a bank file (YAML), ready to commit to question_banks/."""
+    exported = _banks(session, [bank]) or [bm.Bank(bank.key, bank.framework.key, bank.title, [], [],
+                                                    description=bank.description)]
+    retired = session.scalar(select(Item.id).where(Item.bank_id == bank.id, Item.retired_at.is_not(None)).limit(1))
+    heading = [f"Bank {bank.key}, downloaded from quizapp: the current version of each live item."]
+    if retired is not None:
+        heading.append("Retired items are left out.")
+    return bank_yaml(exported[0], heading=heading)
 
 
 _DRAWS = {

@@ -79,8 +79,9 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.item_preview": ("GET", "/trainer/items/fx-s1/preview?seed=1", TRAINERS),
     "trainer.scenario_preview": ("GET", "/trainer/scenarios/fx-sc1/preview", TRAINERS),
     "trainer.test": ("GET", "/trainer/tests/fx-mock", TRAINERS),
-    # Downloads in Moodle XML: any bank or test the trainer sees (another organisation's is 404:
+    # Downloads as a bank file and in Moodle XML: any bank or test the trainer sees (another organisation's is 404:
     # tests/web/trainer/test_moodle_download.py).
+    "trainer.bank_file": ("GET", "/trainer/banks/fx-bank/bank.yaml", TRAINERS),
     "trainer.bank_moodle_xml": ("GET", "/trainer/banks/fx-bank/moodle.xml", TRAINERS),
     "trainer.test_moodle_xml": ("GET", "/trainer/tests/fx-mock/moodle.xml", TRAINERS),
     "trainer.test_preview": ("GET", "/trainer/tests/fx-mock/preview", TRAINERS),

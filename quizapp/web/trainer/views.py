@@ -148,6 +148,15 @@ def bank_moodle_xml(key: str) -> Response:
     return _moodle_xml(content_export.bank_xml(db.session, detail.bank), detail.bank.key)
 
 
+@bp.route("/banks/<key>/bank.yaml")
+@roles_required(*TRAINERS)
+def bank_file(key: str) -> Response:
+    """The bank as a bank file, ready to commit (any bank the trainer sees; another organisation's is 404)."""
+    detail = workspace.bank(db.session, key, _scope()) or abort(404)
+    return Response(content_export.bank_file(db.session, detail.bank), mimetype="application/yaml",
+                    headers={"Content-Disposition": content_disposition(f"{detail.bank.key}.yaml")})
+
+
 @bp.route("/tests/<key>/moodle.xml")
 @roles_required(*TRAINERS)
 def test_moodle_xml(key: str) -> Response:

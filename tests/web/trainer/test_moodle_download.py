@@ -55,3 +55,26 @@ def test_an_organisations_bank_and_test_download_only_for_its_trainers(fx, org_t
             check_page(org_trainer.get(path), status=404)
     sign_in(org_trainer, "admin@example.org")
     assert sorted(ids_of(org_trainer.get("/trainer/banks/eastshire-bank/moodle.xml"))) == ["east-1", "east-2"]
+
+
+def test_a_bank_downloads_as_a_bank_file_ready_to_commit(fx, org_trainer, tmp_path):
+    """Issue 17: any bank a trainer sees, as YAML that validates and holds its live items; another
+    organisation's is 404."""
+    from quizapp.banks.validate import load_bank_set
+
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()))
+    assert "Download this bank as a bank file (YAML)" in text_of(org_trainer.get("/trainer/banks/eastshire-bank"))
+    response = org_trainer.get("/trainer/banks/eastshire-bank/bank.yaml")
+    assert response.status_code == 200 and 'filename="eastshire-bank.yaml"' in response.headers["Content-Disposition"]
+    from tests.web.candidate.conftest import FIXTURE_BANKS
+
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    (folder / "framework.yaml").write_bytes((FIXTURE_BANKS / "framework.yaml").read_bytes())
+    (folder / "eastshire-bank.yaml").write_bytes(response.data)
+    loaded = load_bank_set([folder])
+    assert loaded.problems == [], loaded.problems
+    assert sorted(i.key for i in loaded.banks["eastshire-bank"].all_items()) == ["east-1", "east-2"]
+    sign_in(org_trainer, "trainer@b.example")
+    check_page(org_trainer.get("/trainer/banks/eastshire-bank/bank.yaml"), status=404)

@@ -1,0 +1,70 @@
+"""A bank as a bank file (the format of docs/bank-format.md), ready to commit: what a trainer
+downloads from the browser. Pure: it writes `quizapp.banks.model` objects, whoever read them.
+
+Keys come in the order the shipped banks use, texts of more than one line as `|` blocks, and
+only what differs from the format's defaults is written (no `correct: false`, no empty feedback,
+no `scoring: all-or-nothing`). Reading the file back with the validator gives the same items
+(`tests/banks/convert/test_yaml_export.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from quizapp.banks import model as bm
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../../docs/bank-format.schema.json\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, with texts of several lines as literal blocks."""
+
+
+def _text(dumper: yaml.SafeDumper, text: str) -> yaml.Node:
+    if "\n" in text:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")  # (PyYAML picks | or |-)
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _option(option: bm.Option) -> dict[str, Any]:
+    out: dict[str, Any] = {"text": option.text}
+    if option.correct:
+        out["correct"] = True
+    if option.feedback:
+        out["feedback"] = option.feedback
+    return out
+
+
+def _item(item: bm.Item) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.key, "type": item.type, "section": item.section,
+                           "statements": list(item.statements)}
+    if item.difficulty is not None:
+        out["difficulty"] = item.difficulty
+    if item.scoring != "all-or-nothing":
+        out["scoring"] = item.scoring
+    out["stem"] = item.stem
+    out["options"] = [_option(o) for o in item.options]
+    out["rationale"] = item.rationale
+    if item.references:
+        out["references"] = list(item.references)
+    return out
+
+
+def bank_yaml(bank: bm.Bank, heading: list[str] | None = None) -> str:
+    """The bank file: `heading` lines first as comments (where it came from, what was left out)."""
+    data: dict[str, Any] = {"bank": bank.key, "framework": bank.framework, "title": bank.title}
+    if bank.description:
+        data["description"] = bank.description
+    if bank.items:
+        data["items"] = [_item(i) for i in bank.items]
+    if bank.scenarios:
+        data["scenarios"] = [{"id": s.key, "title": s.title, "text": s.text, "items": [_item(i) for i in s.items]}
+                             for s in bank.scenarios]
+    comments = "".join(f"# {line}\n" for line in heading or [])
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
+    return SCHEMA_LINE + comments + body
