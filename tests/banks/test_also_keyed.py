@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from quizapp.banks.model import item_version_hash
+from quizapp.banks.validate import load_bank_set
 from tests.banks.test_framework_standards import GROUPED
 from tests.banks.test_validate import BASE, BANK, assert_problem, change, check, located
 
@@ -88,3 +89,16 @@ def test_also_keyed_problems(tmp_path: Path, old: str, new: str, line: int, colu
 def test_one_problem_per_mistake(tmp_path: Path) -> None:
     bank_set = keyed(tmp_path, change(KEYED, LINE_10, "      ecs: [S1.1, S9.9]\n      kss-p: [P2]"))
     assert [(p.line, p.column) for p in bank_set.problems] == [(10, 19), (11, 7)]
+
+
+ECS_BANKS = Path(__file__).resolve().parents[1] / "fixtures" / "ecs_banks"
+
+
+def test_a_test_of_the_other_framework_can_draw_items_keyed_to_it(tmp_path: Path) -> None:
+    assert load_bank_set([ECS_BANKS]).problems == []
+    text = (ECS_BANKS / "ecs-mock.yaml").read_text()
+    (tmp_path / "ecs-mock.yaml").write_text(text.replace("{scenarios: 1}", "{scenarios: 2}"))
+    others = [path for path in ECS_BANKS.iterdir() if path.name != "ecs-mock.yaml"]
+    problems = [p.message for p in load_bank_set([*others, tmp_path / "ecs-mock.yaml"]).problems]
+    assert problems == ["section 'reasoning' draws 2 scenarios but only 1 scenario with only reasoning "
+                        "items exists for framework 'fx-ecs'"]
