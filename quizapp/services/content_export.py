@@ -27,10 +27,17 @@ def _framework(row: Framework) -> bm.Framework:
 
 
 def _item(row: Item, framework: str) -> bm.Item:
+    """The item's current version; its statements of other frameworks than its bank's go back
+    into `also_keyed`, framework by framework."""
     version: ItemVersion = row.current_version  # type: ignore[assignment]
+    also: dict[str, list[str]] = {}
+    for statement in version.statements:
+        if statement.framework.key != framework:
+            also.setdefault(statement.framework.key, []).append(statement.code)
     return bm.Item(
         key=row.key, type=version.type, section=version.section,
-        statements=tuple(s.code for s in version.statements), stem=version.stem,
+        statements=tuple(s.code for s in version.statements if s.framework.key == framework),
+        also_keyed={key: tuple(codes) for key, codes in also.items()}, stem=version.stem,
         options=tuple(bm.Option(o["text"], bool(o.get("correct")), o.get("feedback") or "") for o in version.options),
         rationale=version.rationale, scoring=version.scoring, difficulty=version.difficulty,
         references=tuple(version.references or ()), framework=framework,

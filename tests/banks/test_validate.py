@@ -459,7 +459,7 @@ def test_fixed_items_must_belong_to_the_sections_framework(tmp_path: Path) -> No
     bank_set = check(tmp_path, {**BASE, "fw2.yaml": other_framework, "other.yaml": other_bank}, test_yaml=test)
     assert located(bank_set) == [
         ("test.yaml", 8, 27, "item 'o-001' is from framework 'kss-other', but section 'knowledge' draws "
-                             "from framework 'kss-p'")]
+                             "from framework 'kss-p' (and the item's also_keyed does not name it)")]
 
 
 def test_section_framework_overrides_the_tests(tmp_path: Path) -> None:

@@ -43,6 +43,8 @@ def _option(option: bm.Option) -> dict[str, Any]:
 def _item(item: bm.Item) -> dict[str, Any]:
     out: dict[str, Any] = {"id": item.key, "type": item.type, "section": item.section,
                            "statements": list(item.statements)}
+    if item.also_keyed:
+        out["also_keyed"] = {key: list(codes) for key, codes in item.also_keyed.items()}
     if item.difficulty is not None:
         out["difficulty"] = item.difficulty
     if item.scoring != "all-or-nothing":

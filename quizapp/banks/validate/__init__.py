@@ -40,7 +40,7 @@ Where each rule lives (this package):
   ``blueprints.py`` (tests, sections, draws, bands) and ``crosswalks.py`` (crosswalks and
   their links, including their checks across files): the rules for each kind of file;
 - ``references.py``: the checks across files (unique ids, known frameworks and statement
-  codes); ``draws.py``: whether every test's draws can be met;
+  codes, an item's ``also_keyed`` naming other frameworks and their codes); ``draws.py``: whether every test's draws can be met;
 - ``records.py``: what one file's checks record for the checks across files, and the
   BankSet built at the end.
 

@@ -137,10 +137,11 @@ class FieldReader:
 
     def read_shape(self, mapping: LocatedDict, shape: Shape) -> dict[str, Any]:
         """Rule: ``mapping`` has only ``shape``'s keys, each as declared. Returns each key's
-        value as :meth:`read` gives it (a mapping-typed key is left to the caller)."""
+        value as :meth:`read` gives it (a mapping-typed key, and an item's ``also_keyed``, are
+        left to the caller)."""
         self.keys(mapping, shape.names, shape.name)
         return {key.name: self.read(mapping, key, shape.name)
-                for key in shape.keys if key.type != "mapping"}
+                for key in shape.keys if key.type not in ("mapping", "keying")}
 
     def read(self, mapping: LocatedDict, key: Key, noun: str) -> Any:
         """The value of ``key`` in ``mapping`` (a part of the file that messages call ``noun``),

@@ -18,7 +18,7 @@ SHIPPED = load_bank_set([ROOT / "question_banks"])
 
 def _fields(item):
     return (item.key, item.type, item.section, item.statements, item.stem, item.options, item.rationale,
-            item.scoring, item.difficulty, item.references, item.scenario)
+            item.scoring, item.difficulty, item.references, item.scenario, item.also_keyed)
 
 
 @pytest.mark.parametrize("key", sorted(SHIPPED.banks))
@@ -61,3 +61,18 @@ def test_a_test_file_writes_only_what_differs_from_the_defaults():
     default = bm.TestBlueprint(key="t", title="T", framework="fx", time_limit_minutes=60, pass_mark_percent=60,
                                sections=[bm.Section("knowledge", bm.Draw("count", 4), framework="fx")])
     assert "shuffle_options" not in blueprint_yaml(default) and "bands" not in blueprint_yaml(default)
+
+
+def test_also_keyed_reads_back(tmp_path):
+    fixtures = ROOT / "tests" / "fixtures"
+    shutil.copy(fixtures / "grouped_banks" / "framework.yaml", tmp_path / "grouped.yaml")
+    shutil.copy(fixtures / "banks" / "framework.yaml", tmp_path / "framework.yaml")
+    text = (fixtures / "banks" / "bank.yaml").read_text(encoding="utf-8")
+    (tmp_path / "bank.yaml").write_text(text.replace(
+        "    statements: [A]\n", "    statements: [A]\n    also_keyed: {fx-grouped: [G2.1, G1.1]}\n", 1))
+    bank = load_bank_set([tmp_path]).banks["fx-bank"]
+    assert bank.items[0].also_keyed == {"fx-grouped": ("G2.1", "G1.1")}
+    (tmp_path / "bank.yaml").write_text(bank_yaml(bank), encoding="utf-8")
+    again = load_bank_set([tmp_path])
+    assert again.problems == []
+    assert [_fields(i) for i in again.banks["fx-bank"].all_items()] == [_fields(i) for i in bank.all_items()]
