@@ -290,7 +290,7 @@ def statistics(key: str) -> str:
     result = _analysis(form, all_attempts)
     return render_template("trainer/statistics.html", title=f"Item analysis: {form.title}", test=form, result=result,
                            items=item_analysis.sorted_items(result, sort), sort=sort, all_attempts=all_attempts,
-                           interval_level=int(item_stats.INTERVAL_LEVEL * 100), resamples=item_stats.DEFAULT_RESAMPLES)
+                           interval_level=int(item_stats.INTERVAL_LEVEL * 100))
 
 
 @bp.route("/tests/<key>/statistics.csv")
