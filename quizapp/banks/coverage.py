@@ -244,28 +244,31 @@ def blueprint_draws(bank_set: BankSet, test: TestBlueprint) -> list[DrawCoverage
 
 
 def section_draw(bank_set: BankSet, test: str, section: Section) -> DrawCoverage:
+    """A section draws the items keyed to its framework: in its banks or through ``also_keyed``
+    (a scenario when every one of its items is), as :mod:`quizapp.domain.assembly` does."""
     framework, name, draw = section.framework, section.section, section.draw
-    standalone = [i for i in _items_of(bank_set, framework) if i.scenario is None and i.section == name]
+    standalone = [i for i in _keyed_items(bank_set, framework) if i.scenario is None and i.section == name]
     if draw.kind == "count":
-        keyed = {code for item in standalone for code in item.statements}
+        keyed = {code for item in standalone for code in item.keyed_to(framework)}
         return DrawCoverage(test, name, framework, "count", draw.count, len(standalone),
                             f"{len(standalone)} standalone {name} items over {len(keyed)} statements")
     if draw.kind == "per_statement":
         fw = bank_set.frameworks.get(framework)
         codes = [s.code for s in fw.statements] if fw else []
-        counts = {code: sum(code in i.statements for i in standalone) for code in codes}
+        counts = {code: sum(code in i.keyed_to(framework) for i in standalone) for code in codes}
         fewest = min(counts, key=lambda code: (counts[code], codes.index(code)), default="")
         pool = counts.get(fewest, 0)
         return DrawCoverage(test, name, framework, "per_statement", draw.count, pool,
                             f"fewest {name} items for one statement: {pool} ({fewest})")
     if draw.kind == "scenarios":
-        eligible = [s for s in _scenarios_of(bank_set, framework) if {i.section for i in s.items} == {name}]
+        eligible = [s for s in bank_set.scenarios() if s.items and {i.section for i in s.items} == {name}
+                    and all(i.keyed_to(framework) for i in s.items)]
         return DrawCoverage(test, name, framework, "scenarios", draw.count, len(eligible),
                             f"{len(eligible)} scenarios with only {name} items")
     by_key = {i.key: i for i in bank_set.items()}
     listed = [by_key[k] for k in draw.items if k in by_key]
     scenarios = {i.scenario for i in listed if i.scenario}
-    statements = {code for i in listed for code in i.statements}
+    statements = {code for i in listed for code in i.keyed_to(framework)}
     source = (f"from {len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}" if scenarios
               else f"over {len(statements)} statement{'s' if len(statements) != 1 else ''}")
     return DrawCoverage(test, name, framework, "items", len(draw.items), len(draw.items),
@@ -279,6 +282,11 @@ def _level_order(framework: Framework) -> tuple[int, str]:
 
 def _items_of(bank_set: BankSet, framework: str) -> list[Item]:
     return [i for bank in bank_set.banks.values() if bank.framework == framework for i in bank.all_items()]
+
+
+def _keyed_items(bank_set: BankSet, framework: str) -> list[Item]:
+    """Every item keyed to ``framework``: in its banks, or through ``also_keyed``."""
+    return [i for i in bank_set.items() if i.keyed_to(framework)]
 
 
 def _scenarios_of(bank_set: BankSet, framework: str) -> list[Scenario]:

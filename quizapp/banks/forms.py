@@ -21,9 +21,13 @@ The rules of a split (:func:`split_knowledge`), for ``forms`` forms of ``size`` 
 5. Each form's items are finally put in a seeded random order, so statements are mixed.
 
 Scenarios are split whole (:func:`split_scenarios`): of every way to give each form
-``per_form`` different scenarios, the one whose weakest form covers the most statements wins,
-then the one with the closest total difficulty, then the closest mix of types, then the
-lowest scenario ids.
+``per_form`` different scenarios (with exactly ``items`` questions in each form, when that is
+given), the one whose weakest form covers the most statements wins, then the one with the
+closest total difficulty, then the closest mix of types, then the lowest scenario ids.
+
+An item is a candidate for a framework when it is keyed to it: in a bank of that framework, or
+through its ``also_keyed`` (its statements are then that framework's codes it names), as a
+test section draws them (:mod:`quizapp.domain.assembly`).
 """
 
 from __future__ import annotations
@@ -56,9 +60,11 @@ class Candidate:
     scenario: str | None = None
 
     @classmethod
-    def of(cls, item: Item) -> Candidate:
+    def of(cls, item: Item, framework: str | None = None) -> Candidate:
+        """The item as a candidate; seen from ``framework`` (its codes of that framework) when given."""
         difficulty = item.difficulty if item.difficulty is not None else DEFAULT_DIFFICULTY
-        return cls(item.key, item.statements, item.type, difficulty, item.scenario)
+        statements = item.statements if framework is None else item.keyed_to(framework)
+        return cls(item.key, statements, item.type, difficulty, item.scenario)
 
 
 @dataclass(frozen=True)
@@ -82,16 +88,17 @@ class ScenarioCandidate:
 
 
 def knowledge_candidates(bank_set: BankSet, framework: str, section: str = "knowledge") -> list[Candidate]:
-    """The standalone items of ``section`` in ``framework``'s banks."""
-    return [Candidate.of(item) for bank in bank_set.banks.values() if bank.framework == framework
-            for item in bank.items if item.section == section]
+    """The standalone items of ``section`` keyed to ``framework`` (in its banks or through
+    ``also_keyed``), seen from it."""
+    return [Candidate.of(item, framework) for bank in bank_set.banks.values()
+            for item in bank.items if item.section == section and item.keyed_to(framework)]
 
 
 def scenario_candidates(bank_set: BankSet, framework: str, section: str = "reasoning") -> list[ScenarioCandidate]:
-    """The scenarios of ``framework``'s banks whose items are all of ``section``."""
-    return [ScenarioCandidate(s.key, tuple(Candidate.of(i) for i in s.items))
-            for bank in bank_set.banks.values() if bank.framework == framework
-            for s in bank.scenarios if s.items and all(i.section == section for i in s.items)]
+    """The scenarios whose items are all of ``section`` and all keyed to ``framework``."""
+    return [ScenarioCandidate(s.key, tuple(Candidate.of(i, framework) for i in s.items))
+            for bank in bank_set.banks.values() for s in bank.scenarios
+            if s.items and all(i.section == section and i.keyed_to(framework) for i in s.items)]
 
 
 # --------------------------------------------------------------------------------------
@@ -186,9 +193,10 @@ def apportion(counts: Mapping[str, int], size: int) -> dict[str, int]:
 
 
 def split_scenarios(scenarios: Iterable[ScenarioCandidate], per_form: int, *, forms: int = 2,
-                    exclude: Iterable[str] = ()) -> list[list[str]]:
-    """``forms`` disjoint lists of ``per_form`` scenario ids (the rule in the module
-    docstring). Tries every choice, so keep it to banks of a few dozen scenarios."""
+                    exclude: Iterable[str] = (), items: int | None = None) -> list[list[str]]:
+    """``forms`` disjoint lists of ``per_form`` scenario ids, each holding exactly ``items``
+    questions when that is given (the rule in the module docstring). Tries every choice, so
+    keep it to banks of a few dozen scenarios."""
     excluded = set(exclude)
     eligible = sorted((s for s in scenarios if s.key not in excluded), key=lambda s: s.key)
     need = per_form * forms
@@ -196,11 +204,16 @@ def split_scenarios(scenarios: Iterable[ScenarioCandidate], per_form: int, *, fo
         raise FormError(f"{forms} forms of {per_form} scenarios need {need} scenarios, only {len(eligible)} available")
     best: tuple[tuple, list[list[ScenarioCandidate]]] | None = None
     for chosen in combinations(eligible, need):
+        if items is not None and sum(len(s.items) for s in chosen) != items * forms:
+            continue
         for groups in _partitions(list(chosen), per_form):
+            if items is not None and any(sum(len(s.items) for s in g) != items for g in groups):
+                continue
             score = _scenario_score(groups)
             if best is None or score < best[0]:
                 best = (score, groups)
-    assert best is not None
+    if best is None:
+        raise FormError(f"no {forms} forms of {per_form} scenarios with {items} questions each")
     return [[s.key for s in group] for group in best[1]]
 
 
@@ -240,7 +253,8 @@ def pool_from_bank_set(bank_set: BankSet) -> Pool:
     items = [
         PoolItem(version_id=n, key=item.key, framework=item.framework, section=item.section,
                  statements=item.statements, type=item.type, n_options=len(item.options),
-                 scenario=item.scenario, position=item.position)
+                 scenario=item.scenario, position=item.position,
+                 also=tuple((key, codes) for key, codes in item.also_keyed.items()))
         for n, item in enumerate(bank_set.items(), start=1)
     ]
     statements = {key: [s.code for s in fw.statements] for key, fw in bank_set.frameworks.items()}

@@ -9,7 +9,7 @@ import pytest
 
 from quizapp.cli.reports import run_coverage
 from quizapp.banks.coverage import MINIMUMS, DrawCoverage, LevelMinimum, coverage, render
-from quizapp.banks.model import Draw
+from quizapp.banks.model import Draw, Framework, Statement
 
 from .builders import bank_set, blueprint, item, options, scenario
 
@@ -97,6 +97,35 @@ def test_draw_variety(draw, pool, verdict):
     (line,) = report.draws
     assert (line.pool, line.verdict) == (pool, verdict)
     assert report.ok is (verdict != "cannot be met")
+
+
+def also_keyed_set(tests=()):
+    """small_set's items, a1, a2, b1 and the whole of sc1 also keyed to the framework "other"
+    (X, Y), which has no bank of its own."""
+    bs = small_set(tests)
+    also = {"a1": ("X",), "a2": ("Y",), "b1": ("X", "Y"), "s1": ("X",), "s2": ("Y",)}
+    for it in bs.items():
+        if it.key in also:
+            it.also_keyed = {"other": also[it.key]}
+    bs.frameworks["other"] = Framework("other", "Other", "practitioner",
+                                       [Statement(c, f"Statement {c}", "Summary.") for c in ("X", "Y")])
+    return bs
+
+
+@pytest.mark.parametrize(
+    ("draw", "pool", "detail"),
+    [
+        (Draw("count", 2), 3, "3 standalone knowledge items over 2 statements"),
+        (Draw("per_statement", 1), 2, "fewest knowledge items for one statement: 2 (X)"),
+        (Draw("scenarios", 1), 1, "1 scenarios with only reasoning items"),  # sc1, keyed whole
+        (Draw("items", items=("a1", "a2")), 2, "2 fixed items over 2 statements, the same on every attempt"),
+    ],
+)
+def test_a_draw_of_another_framework_counts_the_items_keyed_to_it_through_also_keyed(draw, pool, detail):
+    section = "reasoning" if draw.kind == "scenarios" else "knowledge"
+    test = blueprint("t", (section, draw), framework="other")
+    (line,) = coverage(also_keyed_set([test]), {}).draws
+    assert (line.pool, line.detail) == (pool, detail)
 
 
 def test_fixed_scenario_items_are_described():

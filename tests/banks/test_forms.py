@@ -15,14 +15,16 @@ from quizapp.banks.forms import (
     ScenarioCandidate,
     apportion,
     draw_specs,
+    knowledge_candidates,
     mean_random_overlap,
     pool_from_bank_set,
     scenario_items,
     split_knowledge,
+    scenario_candidates,
     split_scenarios,
     statement_quotas,
 )
-from quizapp.banks.model import Draw
+from quizapp.banks.model import Draw, Framework, Statement
 
 from .builders import bank_set, blueprint, item, scenario
 
@@ -146,6 +148,17 @@ def test_too_few_scenarios_is_refused():
         split_scenarios(scenario_pool(), 2, exclude=["s1", "s2"])
 
 
+def test_a_split_can_ask_for_an_exact_number_of_questions_per_form():
+    def sc(key, n):
+        return ScenarioCandidate(key, tuple(Candidate(f"{key}-{i}", (f"S{i}",), "single", 2, key) for i in range(n)))
+
+    pool_ = [sc("a", 5), sc("b", 4), sc("c", 4), sc("d", 6), sc("e", 4)]
+    assert split_scenarios(pool_, 3, forms=1)[0] == ["a", "b", "d"]  # widest coverage: 15 questions
+    assert split_scenarios(pool_, 3, forms=1, items=12) == [["b", "c", "e"]]
+    with pytest.raises(FormError, match="with 10 questions each"):  # only d (6) reaches 10 with a 4
+        split_scenarios(pool_, 2, items=10)
+
+
 def test_scenario_items_keep_the_authored_order():
     assert scenario_items(scenario_pool(), ["s2", "s1"]) == ["s2-0", "s2-1", "s2-2", "s1-0", "s1-1", "s1-2"]
 
@@ -170,6 +183,41 @@ def test_a_pool_from_a_bank_set_assembles_like_the_database_pool():
     reasoning = [q for q in form if q.section == "reasoning"]
     assert len({q.scenario for q in reasoning}) == 1
     assert [q.key.split("-")[1] for q in reasoning] == ["0", "1", "2"]
+
+
+def also_keyed_bank_set():
+    """Bank items of framework fw (A, B), some also keyed to the framework other (X, Y)."""
+    knowledge = [item(f"k{n}", statements=("A",), stem=f"Which rule k{n} applies?") for n in range(4)]
+    for n, it in enumerate(knowledge[:3]):
+        it.also_keyed = {"other": (("X", "Y")[n % 2],)}
+    keyed = [item(f"s1-{n}", section="reasoning", stem=f"Step {n}?") for n in range(2)]
+    for it in keyed:
+        it.also_keyed = {"other": ("Y",)}
+    half = [item(f"s2-{n}", section="reasoning", stem=f"Next {n}?") for n in range(2)]
+    half[0].also_keyed = {"other": ("X",)}
+    bs = bank_set(knowledge, scenarios=[scenario("s1", keyed), scenario("s2", half)])
+    bs.frameworks["other"] = Framework("other", "Other", "practitioner",
+                                       [Statement(c, f"Statement {c}", "Summary.") for c in ("X", "Y")])
+    return bs
+
+
+def test_candidates_include_items_keyed_through_also_keyed_seen_from_that_framework():
+    bs = also_keyed_bank_set()
+    assert [(c.key, c.statements) for c in knowledge_candidates(bs, "other")] == [
+        ("k0", ("X",)), ("k1", ("Y",)), ("k2", ("X",))]
+    assert [c.key for c in knowledge_candidates(bs, "fw")] == ["k0", "k1", "k2", "k3"]
+    # a scenario counts for the other framework only when every one of its items is keyed to it
+    assert [(s.key, [c.statements for c in s.items]) for s in scenario_candidates(bs, "other")] == [
+        ("s1", [("Y",), ("Y",)])]
+
+
+def test_a_pool_from_a_bank_set_draws_also_keyed_items_for_the_other_framework():
+    bs = also_keyed_bank_set()
+    test = blueprint("other-diag", ("knowledge", Draw("per_statement", 1)), ("reasoning", Draw("scenarios", 1)),
+                     framework="other")
+    for seed in range(4):
+        form = assemble(pool_from_bank_set(bs), draw_specs(test), seed=seed)
+        assert len(form) == 4 and {q.key for q in form} >= {"s1-0", "s1-1"}
 
 
 def test_mean_random_overlap():
