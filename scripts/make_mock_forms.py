@@ -13,7 +13,16 @@ supervisor who has sat the practitioner mocks meets new questions. A level may n
 assessment built its 12 applied questions on a single case (mock B then gets two scenarios
 from the rest). A level's `mock_types` limits its mocks to those item types (the real test
 had 1-of-4 and 3-of-8 items only): knowledge items of other types are left out, and so are
-scenarios with any item of another type.
+scenarios with any item of another type, unless the level sets `trim_scenarios`: then a
+scenario is used without its items of other types (the practitioner scenarios each end with an
+ordering item, which stays in the banks for practice and the diagnostic).
+
+A level's framework may be one grouped under standards (the early career standards): with
+`by_standard`, Part 1 is spread over the standards rather than the statements (18 over six
+standards: 3 on each), an item counting for the standard of its first outcome. Items are
+drawn from everything keyed to the framework, in its banks or through `also_keyed`, as a test
+section draws them. `after` names the levels whose Part 1 items a level must not reuse, and
+`scenarios_per_form` how many case studies make up a 12-question Part 2 without the case study.
 
 The split is deterministic: run it again after the banks change, and review the diff. Editing
 the titles or descriptions: change them here and run again (a hand edit in the YAML is
@@ -25,7 +34,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +45,7 @@ from quizapp.banks.model import BankSet  # noqa: E402
 from quizapp.banks.validate import load_bank_set  # noqa: E402
 
 KNOWLEDGE_ITEMS = 18
-SCENARIOS_PER_FORM = 2
+REASONING_ITEMS = 12
 TIME_LIMIT_MINUTES = 60
 PASS_MARK_PERCENT = 60
 
@@ -53,13 +62,22 @@ class Level:
     part2: str
     knowledge_title: str = "Part 1: knowledge"
     reasoning_title: str = "Part 2: case studies"
-    after: str = ""  # the prefix of a level whose mock items this level must not reuse
+    after: tuple[str, ...] = ()  # the prefixes of levels whose Part 1 items this level must not reuse
     case_study: str = ""  # a 12-item scenario that is the whole of mock A's Part 2
     part2_case_study: str = ""  # Part 2's description in the form with the case study
     case_study_title: str = "Part 2: case study"  # Part 2's title in that form
     mock_types: tuple[str, ...] = ("single", "multiple", "ordering")  # the item types a mock may use
     scoring_note: str = ""  # a closing paragraph of every form's description
+    title: str = ""  # the forms' title before "mock test A"; the name, capitalised, by default
+    by_standard: bool = False  # spread Part 1 over the framework's standards, not its statements
+    scenarios_per_form: int = 2  # case studies in a Part 2 without the case study (12 questions in all)
+    trim_scenarios: bool = False  # use scenarios without their items of other types than mock_types
 
+
+SCORING_NOTE = ("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the real "
+                "assessment's two formats. That pass mark and the partial credit on 3-of-8 questions "
+                "are this service's own: the Department for Education never published the "
+                "assessment's scoring rule or cut score.")
 
 LEVELS = (
     Level(
@@ -67,11 +85,21 @@ LEVELS = (
         knowledge_framework="kss-practitioner", seed=1,
         intro="A full-length mock of the practitioner knowledge assessment: 30 questions in 60 minutes.",
         part1="18 short knowledge questions on all ten practitioner statements ({spread}).",
-        part2="two case studies, {scenarios}, with 6 questions each on analysis, decisions and next steps.",
+        part2=("{count} case studies, {scenarios}, with {each} questions each on analysis, decisions and "
+               "next steps (their ordering questions, a format the real test did not use, are left out "
+               "here)."),
+        case_study="pr-sc-09",
+        part2_case_study=("one long case study, {scenarios}, with 12 questions on analysis, decisions "
+                          "and next steps, as the real assessment built its applied questions on a "
+                          "single case."),
+        mock_types=("single", "multiple"),
+        scenarios_per_form=3,
+        trim_scenarios=True,
+        scoring_note=SCORING_NOTE,
     ),
     Level(
         prefix="supervisor", name="practice supervisor", framework="kss-practice-supervisor",
-        knowledge_framework="kss-practitioner", seed=2, after="practitioner",
+        knowledge_framework="kss-practitioner", seed=2, after=("practitioner",),
         intro=("A full-length mock of the practice supervisor knowledge assessment: 30 questions in "
                "60 minutes. As in the real assessment, Part 1 is at practitioner level and Part 2 at "
                "supervisor level."),
@@ -87,10 +115,7 @@ LEVELS = (
                           "supervising the work, the practitioner and the decisions, as the real "
                           "assessment built its applied questions on a single case."),
         mock_types=("single", "multiple"),
-        scoring_note=("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the "
-                      "real assessment's two formats. That pass mark and the partial credit on 3-of-8 "
-                      "questions are this service's own: the Department for Education never published "
-                      "the assessment's scoring rule or cut score."),
+        scoring_note=SCORING_NOTE,
     ),
     Level(
         prefix="leader", name="practice leader", framework="kss-practice-leader",
@@ -102,7 +127,35 @@ LEVELS = (
         part2="two service-level case studies, {scenarios}, with 6 questions each.",
         reasoning_title="Part 2: service case studies",
     ),
+    Level(
+        prefix="ecs", name="early career standards", title="Early career standards",
+        framework="early-career-standards", knowledge_framework="early-career-standards", seed=4,
+        after=("practitioner", "supervisor"), by_standard=True,
+        intro=("A full-length mock on the child and family social worker early career standards, which "
+               "employers use from 1 April 2027 in place of the practitioner knowledge and skills "
+               "statement: 30 questions in 60 minutes, in the shape of the practitioner knowledge "
+               "assessment."),
+        part1=("18 short knowledge questions on the six standards ({spread}): anti-discriminatory "
+               "practice, relationships and communication, assessment and planning, intervention, "
+               "reflection and learning, and leadership and management. None of them is in the "
+               "practitioner or supervisor mocks."),
+        part2=("{count} case studies, {scenarios}, with {each} questions each on applying the standards "
+               "to a family's circumstances."),
+        case_study="pr-sc-09",
+        part2_case_study=("one long case study, {scenarios}, with 12 questions across the six "
+                          "standards, as the real practitioner assessment built its applied questions "
+                          "on a single case. It is also the case study of practitioner mock A."),
+        mock_types=("single", "multiple"),
+        scenarios_per_form=3,
+        scoring_note=("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the "
+                      "practitioner assessment's two formats. That pass mark and the partial credit on "
+                      "3-of-8 questions are this service's own: the Department for Education never "
+                      "published the assessment's scoring rule or cut score, and this mock is not a "
+                      "test that the Department sets."),
+    ),
 )
+
+NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four"}
 
 
 @dataclass(frozen=True)
@@ -120,26 +173,50 @@ def plan(bank_set: BankSet) -> list[Form]:
     out: list[Form] = []
     used: dict[str, list[str]] = {}
     for level in LEVELS:
-        codes = [s.code for s in bank_set.frameworks[level.knowledge_framework].statements]
+        framework = bank_set.frameworks[level.knowledge_framework]
         candidates = [c for c in forms.knowledge_candidates(bank_set, level.knowledge_framework)
                       if c.type in level.mock_types]
-        knowledge = forms.split_knowledge(candidates, codes, KNOWLEDGE_ITEMS,
-                                          exclude=used.get(level.after, ()), seed=level.seed)
-        scenarios = [s for s in forms.scenario_candidates(bank_set, level.framework)
-                     if all(i.type in level.mock_types for i in s.items)]
+        if level.by_standard:
+            standard = _standards(bank_set, level)
+            codes = [group.code for group in framework.standards]
+            candidates = [replace(c, statements=tuple(dict.fromkeys(standard[code] for code in c.statements)))
+                          for c in candidates]
+        else:
+            codes = [s.code for s in framework.statements]
+        exclude = [key for prefix in level.after for key in used[prefix]]
+        knowledge = forms.split_knowledge(candidates, codes, KNOWLEDGE_ITEMS, exclude=exclude, seed=level.seed)
+        scenarios = usable_scenarios(bank_set, level)
         if level.case_study:
             case = [s for s in scenarios if s.key == level.case_study]
-            if len(case) != 1 or len(case[0].items) != KNOWLEDGE_ITEMS * 2 // 3:
+            whole = [s for s in bank_set.scenarios() if s.key == level.case_study]
+            if len(case) != 1 or len(case[0].items) != REASONING_ITEMS or len(whole[0].items) != REASONING_ITEMS:
                 raise SystemExit(f"{level.case_study}: not a scenario of 12 {'/'.join(level.mock_types)} items")
-            chosen = [[level.case_study], *forms.split_scenarios(scenarios, SCENARIOS_PER_FORM, forms=1,
-                                                                  exclude=[level.case_study])]
+            chosen = [[level.case_study], *forms.split_scenarios(
+                scenarios, level.scenarios_per_form, forms=1, exclude=[level.case_study], items=REASONING_ITEMS)]
         else:
-            chosen = forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
+            chosen = forms.split_scenarios(scenarios, level.scenarios_per_form, items=REASONING_ITEMS)
         used[level.prefix] = [key for form in knowledge for key in form]
         for letter, items, keys in zip("ab", knowledge, chosen, strict=True):
             out.append(Form(f"{level.prefix}-mock-{letter}", level, letter, items, keys,
                             forms.scenario_items(scenarios, keys)))
     return out
+
+
+def usable_scenarios(bank_set: BankSet, level: Level) -> list[forms.ScenarioCandidate]:
+    """The level's scenarios whose items are all of its mock types; with ``trim_scenarios``,
+    every scenario, without its items of other types (when any are left)."""
+    out = []
+    for scenario in forms.scenario_candidates(bank_set, level.framework):
+        items = tuple(i for i in scenario.items if i.type in level.mock_types)
+        if items == scenario.items or (level.trim_scenarios and items):
+            out.append(forms.ScenarioCandidate(scenario.key, items))
+    return out
+
+
+def _standards(bank_set: BankSet, level: Level) -> dict[str, str]:
+    """Statement code -> the code of its standard, in the level's knowledge framework."""
+    return {code: group.code for group in bank_set.frameworks[level.knowledge_framework].standards
+            for code in group.statements}
 
 
 def render(form: Form, bank_set: BankSet) -> str:
@@ -148,17 +225,21 @@ def render(form: Form, bank_set: BankSet) -> str:
     scenarios = {s.key: s for s in bank_set.scenarios()}
     level = form.level
     other = "B" if form.letter == "a" else "A"
+    standard = _standards(bank_set, level) if level.by_standard else {}
     per_statement: dict[str, int] = {}
     for key in form.knowledge:
-        code = items[key].statements[0]
+        code = items[key].keyed_to(level.knowledge_framework)[0]
+        code = standard.get(code, code)
         per_statement[code] = per_statement.get(code, 0) + 1
     counts = sorted(set(per_statement.values()))
     spread = " or ".join(str(n) for n in counts) + " on each"
-    titles = " and ".join(f"*{scenarios[key].title}*" for key in form.scenarios)
+    names = [f"*{scenarios[key].title}*" for key in form.scenarios]
+    titles = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+    sizes = sorted({sum(items[k].scenario == key for k in form.reasoning) for key in form.scenarios})
     part2 = level.part2_case_study if level.case_study in form.scenarios else level.part2
     if level.case_study:
-        shape = ("has the same Part 1 shape, " + ("two shorter case studies" if form.letter == "a"
-                 else "a single 12-question case study") + " and none of the same questions")
+        shape = ("has the same Part 1 shape, " + (f"{NUMBERS[level.scenarios_per_form]} shorter case studies"
+                 if form.letter == "a" else "a single 12-question case study") + " and none of the same questions")
     else:
         shape = "has the same shape and none of the same questions"
     lines = [
@@ -168,13 +249,14 @@ def render(form: Form, bank_set: BankSet) -> str:
         f"# file. Mock A and mock B of the {level.name} level share no item (fixed lists, split",
         "# by quizapp.banks.forms); see docs/content-review.md.",
         f"test: {form.test}",
-        f"title: {level.name.capitalize()} mock test {form.letter.upper()}",
+        f"title: {level.title or level.name.capitalize()} mock test {form.letter.upper()}",
         f"framework: {level.framework}",
         "description: |",
         *_wrap(level.intro, "  "),
         "",
         *_wrap(f"- **Part 1:** {level.part1.format(spread=spread)}", "  ", "    "),
-        *_wrap(f"- **Part 2:** {part2.format(scenarios=titles)}", "  ", "    "),
+        *_wrap(f"- **Part 2:** " + part2.format(scenarios=titles, count=NUMBERS[len(form.scenarios)],
+                                                each=" or ".join(map(str, sizes))), "  ", "    "),
         "",
         *_wrap(f"Mock {other} {shape}: take one, study the "
                f"statements your result shows as weakest, then take the other. The pass mark is "
@@ -189,12 +271,13 @@ def render(form: Form, bank_set: BankSet) -> str:
     if level.knowledge_framework != level.framework:
         lines.append(f"    framework: {level.knowledge_framework}")
     lines += ["    draw:", "      items:"]
-    lines += [f"        - {key}  # {', '.join(items[key].statements)} {items[key].type}" for key in form.knowledge]
+    lines += [f"        - {key}  # {', '.join(items[key].keyed_to(level.knowledge_framework))} {items[key].type}"
+              for key in form.knowledge]
     reasoning_title = level.case_study_title if level.case_study in form.scenarios else level.reasoning_title
     lines += ["  - section: reasoning", f'    title: "{reasoning_title}"', "    draw:", "      items:"]
     for key in form.scenarios:
         lines.append(f"        # {key}: {scenarios[key].title}")
-        lines += [f"        - {item.key}" for item in scenarios[key].items]
+        lines += [f"        - {k}" for k in form.reasoning if items[k].scenario == key]
     return "\n".join(lines) + "\n"
 
 

@@ -28,11 +28,16 @@ LEVELS = {  # test id prefix -> (test framework, knowledge framework)
     "practitioner": ("kss-practitioner", "kss-practitioner"),
     "supervisor": ("kss-practice-supervisor", "kss-practitioner"),
     "leader": ("kss-practice-leader", "kss-practice-leader"),
+    "ecs": ("early-career-standards", "early-career-standards"),
 }
 SHIPPED_TESTS = [f"{level}-{kind}" for level in LEVELS for kind in ("mock-a", "mock-b", "diagnostic")]
 # Levels whose mock A, like the real assessment, builds its 12 applied questions on one case study
-# and whose mocks use only the real test's two formats (1 of 4, 3 of 8) (issue 18).
-ONE_CASE_STUDY = {"supervisor"}
+# and whose mocks use only the real test's two formats (1 of 4, 3 of 8) (issue 18), with the
+# number of case studies in mock B's Part 2.
+ONE_CASE_STUDY = {"practitioner": 3, "supervisor": 2, "ecs": 3}
+# Levels whose framework is grouped under standards: Part 1 is spread over the standards.
+BY_STANDARD = {"ecs"}
+REAL_FORMATS = {("single", 4), ("multiple", 8)}
 
 
 @cache
@@ -65,7 +70,7 @@ def test_the_coverage_report_is_clean():
     assert [d for d in report().draws if d.verdict in ("no variety", "cannot be met")] == []
 
 
-def test_the_nine_blueprints_of_issue_4_exist():
+def test_the_blueprints_of_every_level_exist():
     tests = shipped().tests
     assert set(SHIPPED_TESTS) <= set(tests)
     for key in SHIPPED_TESTS:
@@ -82,14 +87,19 @@ def test_every_shipped_test_can_be_assembled(test_key, seed):
     keys = [q.key for q in form]
     assert keys and len(keys) == len(set(keys))
     by_key = {i.key: i for i in shipped().items()}
-    for section in test.sections:  # every question comes from its section's framework and section
-        drawn = [by_key[q.key] for q in form if q.section == section.section]
-        assert drawn and all(i.framework == section.framework and i.section == section.section for i in drawn)
+    for section in test.sections:  # every question is keyed to its section's framework (in its
+        drawn = [by_key[q.key] for q in form if q.section == section.section]  # banks or also_keyed)
+        assert drawn and all(i.keyed_to(section.framework) and i.section == section.section for i in drawn)
     scenarios = [q.scenario for q in form if q.scenario]
-    for scenario in set(scenarios):  # scenarios are whole and together
+    for scenario in set(scenarios):  # scenarios are together and in authored order; whole, except
         members = [s for b in shipped().banks.values() for s in b.scenarios if s.key == scenario][0].items
-        run = [q.key for q in form if q.scenario == scenario]
-        assert run == [i.key for i in members]
+        run = [q.key for q in form if q.scenario == scenario]  # a mock leaves out other formats
+        positions = [i for i, q in enumerate(form) if q.scenario == scenario]
+        assert positions == list(range(positions[0], positions[0] + len(run)))
+        kept = [i.key for i in members if not (test_key.endswith(("mock-a", "mock-b"))
+                                                 and test_key.split("-")[0] in ONE_CASE_STUDY
+                                                 and (i.type, len(i.options)) not in REAL_FORMATS)]
+        assert run == kept
 
 
 # -- the mocks ---------------------------------------------------------------------------------
@@ -97,6 +107,23 @@ def test_every_shipped_test_can_be_assembled(test_key, seed):
 
 def sections(test_key: str) -> dict[str, list[str]]:
     return {s.section: list(s.draw.items) for s in shipped().tests[test_key].sections}
+
+
+def part1_spread(level: str, keys: list[str]) -> Counter[str]:
+    """Part 1 items per statement (its first of the knowledge framework), or per standard."""
+    framework = LEVELS[level][1]
+    items = {i.key: i for i in shipped().items()}
+    codes = [items[k].keyed_to(framework)[0] for k in keys]
+    if level in BY_STANDARD:
+        standard = {c: g.code for g in shipped().frameworks[framework].standards for c in g.statements}
+        codes = [standard[c] for c in codes]
+    return Counter(codes)
+
+
+def units(level: str) -> list[str]:
+    """What Part 1 is spread over: the knowledge framework's statements, or its standards."""
+    framework = shipped().frameworks[LEVELS[level][1]]
+    return [g.code for g in framework.standards] if level in BY_STANDARD else [s.code for s in framework.statements]
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -111,15 +138,17 @@ def test_mock_forms_have_the_real_tests_shape(level, form):
     items = {i.key: i for i in shipped().items()}
     knowledge, reasoning = sections(key)["knowledge"], sections(key)["reasoning"]
     assert len(knowledge) == 18 and len(reasoning) == 12
-    spread = Counter(items[k].statements[0] for k in knowledge)
-    codes = [s.code for s in shipped().frameworks[knowledge_framework].statements]
-    assert set(spread) == set(codes), "every statement of the knowledge framework"
+    spread = part1_spread(level, knowledge)
+    assert set(spread) == set(units(level)), "every statement (or standard) of the knowledge framework"
     assert max(spread.values()) - min(spread.values()) <= 1
     scenario_keys = list(dict.fromkeys(items[k].scenario for k in reasoning))
-    expected = 1 if level in ONE_CASE_STUDY and form == "a" else 2
+    expected = (1 if form == "a" else ONE_CASE_STUDY[level]) if level in ONE_CASE_STUDY else 2
     assert len(scenario_keys) == expected and None not in scenario_keys
-    whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items]
-    assert sorted(reasoning) == sorted(whole), "whole scenarios"
+    whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items
+             if level not in ONE_CASE_STUDY or (i.type, len(i.options)) in REAL_FORMATS]
+    assert sorted(reasoning) == sorted(whole), "whole scenarios (without items of other formats)"
+    if level in ONE_CASE_STUDY and form == "a":  # the case study is whole
+        assert len([i for s in shipped().scenarios() if s.key == scenario_keys[0] for i in s.items]) == 12
 
 
 @pytest.mark.parametrize("level", sorted(ONE_CASE_STUDY))
@@ -127,7 +156,7 @@ def test_mock_forms_have_the_real_tests_shape(level, form):
 def test_mocks_use_only_the_real_tests_two_formats(level, form):
     items = {i.key: i for i in shipped().items()}
     keys = [k for keys in sections(f"{level}-mock-{form}").values() for k in keys]
-    assert {(items[k].type, len(items[k].options)) for k in keys} <= {("single", 4), ("multiple", 8)}
+    assert {(items[k].type, len(items[k].options)) for k in keys} <= REAL_FORMATS
     assert all(sum(o.correct for o in items[k].options) == 3 for k in keys if items[k].type == "multiple")
 
 
@@ -137,6 +166,18 @@ def test_mock_descriptions_say_the_pass_mark_and_partial_credit_are_the_services
     text = " ".join(shipped().tests[f"{level}-mock-{form}"].description.split())
     assert "pass mark and the partial credit" in text and "this service's own" in text
     assert "never published the assessment's scoring rule or cut score" in text
+
+
+@pytest.mark.parametrize("form", ["a", "b"])
+def test_the_early_career_mocks_cover_every_standard_and_say_when_the_standards_apply(form):
+    test = shipped().tests[f"ecs-mock-{form}"]
+    assert "from 1 April 2027" in " ".join(test.description.split())
+    items = {i.key: i for i in shipped().items()}
+    framework = shipped().frameworks["early-career-standards"]
+    standard = {c: g.code for g in framework.standards for c in g.statements}
+    part2 = {standard[c] for k in sections(test.key)["reasoning"] for c in items[k].keyed_to(framework.key)}
+    assert part1_spread("ecs", sections(test.key)["knowledge"]) == Counter({g.code: 3 for g in framework.standards})
+    assert part2 == {g.code for g in framework.standards}
 
 
 def test_the_supervisor_framework_has_its_published_title_and_dates():
@@ -150,7 +191,7 @@ def test_mock_a_and_b_share_no_item_and_match(level):
     a, b = sections(f"{level}-mock-a"), sections(f"{level}-mock-b")
     assert not set(a["knowledge"] + a["reasoning"]) & set(b["knowledge"] + b["reasoning"])
     items = {i.key: i for i in shipped().items()}
-    spreads = [Counter(items[k].statements[0] for k in form["knowledge"]) for form in (a, b)]
+    spreads = [part1_spread(level, form["knowledge"]) for form in (a, b)]
     assert spreads[0] == spreads[1]
     types = [Counter(items[k].type for k in form["knowledge"]) for form in (a, b)]
     assert all(abs(types[0][t] - types[1][t]) <= 1 for t in ("single", "multiple", "ordering"))
@@ -162,18 +203,35 @@ def test_supervisor_mocks_reuse_no_practitioner_mock_item():
     assert len(supervisor) == 36 and not practitioner & supervisor
 
 
+def test_early_career_mocks_reuse_no_practitioner_or_supervisor_mock_knowledge_item():
+    earlier = {k for level in ("practitioner", "supervisor") for form in "ab"
+               for k in sections(f"{level}-mock-{form}")["knowledge"]}
+    ecs = {k for form in "ab" for k in sections(f"ecs-mock-{form}")["knowledge"]}
+    assert len(ecs) == 36 and not earlier & ecs
+
+
 # -- the diagnostics ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_diagnostics_cover_every_statement_three_times_at_about_two_minutes_a_question(level):
+    """Every statement three times; for the early career standards every outcome once, so every
+    standard (three to five outcomes) at least three times."""
     test = shipped().tests[f"{level}-diagnostic"]
-    codes = [s.code for s in shipped().frameworks[test.framework].statements]
+    framework = shipped().frameworks[test.framework]
+    codes = [s.code for s in framework.statements]
+    standard = {c: g.code for g in framework.standards for c in g.statements}
     items = {i.key: i for i in shipped().items()}
     for seed in SEEDS:
         form = assemble(pool_from_bank_set(shipped()), draw_specs(test), seed=seed)
-        covered = Counter(code for q in form if q.section == "knowledge" for code in items[q.key].statements)
-        assert all(covered[code] >= 3 for code in codes), covered
+        covered = Counter(code for q in form if q.section == "knowledge"
+                          for code in items[q.key].keyed_to(test.framework))
+        if level in BY_STANDARD:
+            assert all(covered[code] >= 1 for code in codes), covered
+            per_standard = Counter(standard[q_code] for q_code in covered.elements())
+            assert all(per_standard[g.code] >= 3 for g in framework.standards), per_standard
+        else:
+            assert all(covered[code] >= 3 for code in codes), covered
         assert len(form) > 30
         assert 1.5 <= test.time_limit_minutes / len(form) <= 2.5
 
