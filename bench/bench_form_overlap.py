@@ -24,6 +24,7 @@ LEVELS = (
     ("practitioner", "kss-practitioner", "kss-practitioner"),
     ("supervisor", "kss-practitioner", "kss-practice-supervisor"),
     ("leader", "kss-practice-leader", "kss-practice-leader"),
+    ("ecs", "early-career-standards", "early-career-standards"),  # items keyed in banks or through also_keyed
 )
 PAIRS = 500
 
