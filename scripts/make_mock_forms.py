@@ -6,6 +6,10 @@
 The two forms of a level share no item: the knowledge items are split by
 `quizapp.banks.forms.split_knowledge` (same number per statement in each form, types and
 difficulty balanced) and the scenarios by `split_scenarios` (two whole scenarios per form).
+A level may restrict its mocks to the real test's two formats (`mock_types`: 1 of 4 and 3 of 8,
+leaving ordering items to practice and the diagnostics; a scenario with an item of another type
+is left out whole), and may give mock A a single 12-question case study, as the national
+assessment did (`case_study_items`), while mock B keeps two case studies of 6.
 The supervisor mocks, like the real supervisor assessment, take their 18 knowledge items from
 the practitioner framework; they use none of the practitioner mocks' items either, so a
 supervisor who has sat the practitioner mocks meets new questions.
@@ -49,6 +53,10 @@ class Level:
     knowledge_title: str = "Part 1: knowledge"
     reasoning_title: str = "Part 2: case studies"
     after: str = ""  # the prefix of a level whose mock items this level must not reuse
+    mock_types: tuple[str, ...] | None = None  # the item types its mocks may use (None: every type)
+    case_study_items: int = 0  # if set, mock A's Part 2 is one case study of this many questions
+    part2_single: str = ""  # Part 2's line for that mock A, with {scenarios}
+    scoring_note: str = ""  # replaces "The pass mark is 60%." at the end of the description
 
 
 LEVELS = (
@@ -81,6 +89,14 @@ LEVELS = (
         part1="18 short knowledge questions on the six practice leader statements ({spread}).",
         part2="two service-level case studies, {scenarios}, with 6 questions each.",
         reasoning_title="Part 2: service case studies",
+        mock_types=("single", "multiple"),
+        case_study_items=12,
+        part2_single=("one service-level case study, {scenarios}, with 12 questions, as the national "
+                      "assessments set a single long case study."),
+        scoring_note=(f"Every question is either choose 1 of 4 or choose 3 of 8. The pass mark "
+                      f"({PASS_MARK_PERCENT}%) and the partial credit on 3-of-8 questions (a right choice "
+                      "less a wrong one, never below nothing) are this service's own: the DfE never "
+                      "published a scoring rule or cut score for its assessments."),
     ),
 )
 
@@ -101,15 +117,29 @@ def plan(bank_set: BankSet) -> list[Form]:
     used: dict[str, list[str]] = {}
     for level in LEVELS:
         codes = [s.code for s in bank_set.frameworks[level.knowledge_framework].statements]
-        knowledge = forms.split_knowledge(forms.knowledge_candidates(bank_set, level.knowledge_framework), codes,
-                                          KNOWLEDGE_ITEMS, exclude=used.get(level.after, ()), seed=level.seed)
-        scenarios = forms.scenario_candidates(bank_set, level.framework)
-        chosen = forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
+        candidates = forms.knowledge_candidates(bank_set, level.knowledge_framework, types=level.mock_types)
+        knowledge = forms.split_knowledge(candidates, codes, KNOWLEDGE_ITEMS, exclude=used.get(level.after, ()),
+                                          seed=level.seed)
+        scenarios = forms.scenario_candidates(bank_set, level.framework, types=level.mock_types)
+        chosen = choose_scenarios(scenarios, level)
         used[level.prefix] = [key for form in knowledge for key in form]
         for letter, items, keys in zip("ab", knowledge, chosen, strict=True):
             out.append(Form(f"{level.prefix}-mock-{letter}", level, letter, items, keys,
                             forms.scenario_items(scenarios, keys)))
     return out
+
+
+def choose_scenarios(scenarios: list[forms.ScenarioCandidate], level: Level) -> list[list[str]]:
+    """The scenario ids of mock A and mock B: two whole scenarios each, or, for a level with
+    ``case_study_items``, the best single scenario of that length for A (most statements, then
+    lowest id) and two of half that length for B."""
+    if not level.case_study_items:
+        return forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
+    long = [s for s in scenarios if len(s.items) == level.case_study_items]
+    [single] = forms.split_scenarios(long, 1, forms=1)
+    half = level.case_study_items // SCENARIOS_PER_FORM
+    [pair] = forms.split_scenarios([s for s in scenarios if len(s.items) == half], SCENARIOS_PER_FORM, forms=1)
+    return [single, pair]
 
 
 def render(form: Form, bank_set: BankSet) -> str:
@@ -125,6 +155,10 @@ def render(form: Form, bank_set: BankSet) -> str:
     counts = sorted(set(per_statement.values()))
     spread = " or ".join(str(n) for n in counts) + " on each"
     titles = " and ".join(f"*{scenarios[key].title}*" for key in form.scenarios)
+    part2 = level.part2_single if len(form.scenarios) == 1 else level.part2
+    same = ("covers the same statements in the same number of questions" if level.case_study_items
+            else "has the same shape")
+    scoring = level.scoring_note or f"The pass mark is {PASS_MARK_PERCENT}%."
     lines = [
         "# yaml-language-server: $schema=../../docs/bank-format.schema.json",
         "#",
@@ -138,11 +172,10 @@ def render(form: Form, bank_set: BankSet) -> str:
         *_wrap(level.intro, "  "),
         "",
         *_wrap(f"- **Part 1:** {level.part1.format(spread=spread)}", "  ", "    "),
-        *_wrap(f"- **Part 2:** {level.part2.format(scenarios=titles)}", "  ", "    "),
+        *_wrap(f"- **Part 2:** {part2.format(scenarios=titles)}", "  ", "    "),
         "",
-        *_wrap(f"Mock {other} has the same shape and none of the same questions: take one, study the "
-               f"statements your result shows as weakest, then take the other. The pass mark is "
-               f"{PASS_MARK_PERCENT}%.", "  "),
+        *_wrap(f"Mock {other} {same} and none of the same questions: take one, study the "
+               f"statements your result shows as weakest, then take the other. {scoring}", "  "),
         f"time_limit_minutes: {TIME_LIMIT_MINUTES}",
         f"pass_mark_percent: {PASS_MARK_PERCENT}",
         "sections:",
