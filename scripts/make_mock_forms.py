@@ -91,12 +91,13 @@ LEVELS = (
         reasoning_title="Part 2: service case studies",
         mock_types=("single", "multiple"),
         case_study_items=12,
-        part2_single=("one service-level case study, {scenarios}, with 12 questions, as the national "
-                      "assessments set a single long case study."),
+        part2_single=("one service-level case study, {scenarios}, with 12 questions: the national "
+                      "assessments set one long case study in this way."),
         scoring_note=(f"Every question is either choose 1 of 4 or choose 3 of 8. The pass mark "
-                      f"({PASS_MARK_PERCENT}%) and the partial credit on 3-of-8 questions (a right choice "
-                      "less a wrong one, never below nothing) are this service's own: the DfE never "
-                      "published a scoring rule or cut score for its assessments."),
+                      f"({PASS_MARK_PERCENT}%) and the partial credit on 3-of-8 questions (a third of the "
+                      "mark for each right choice, less a third for each wrong one, and never below "
+                      "zero) are this service's own: the DfE never published the scoring rule or the "
+                      "cut score of its assessments."),
     ),
 )
 
@@ -156,8 +157,12 @@ def render(form: Form, bank_set: BankSet) -> str:
     spread = " or ".join(str(n) for n in counts) + " on each"
     titles = " and ".join(f"*{scenarios[key].title}*" for key in form.scenarios)
     part2 = level.part2_single if len(form.scenarios) == 1 else level.part2
-    same = ("covers the same statements in the same number of questions" if level.case_study_items
-            else "has the same shape")
+    if not level.case_study_items:
+        same = "has the same shape"
+    elif len(form.scenarios) == 1:
+        same = f"has the same spread of knowledge questions, two case studies of {level.case_study_items // 2} questions,"
+    else:
+        same = f"has the same spread of knowledge questions, one case study of {level.case_study_items} questions,"
     scoring = level.scoring_note or f"The pass mark is {PASS_MARK_PERCENT}%."
     lines = [
         "# yaml-language-server: $schema=../../docs/bank-format.schema.json",
@@ -186,7 +191,8 @@ def render(form: Form, bank_set: BankSet) -> str:
         lines.append(f"    framework: {level.knowledge_framework}")
     lines += ["    draw:", "      items:"]
     lines += [f"        - {key}  # {', '.join(items[key].statements)} {items[key].type}" for key in form.knowledge]
-    lines += ["  - section: reasoning", f'    title: "{level.reasoning_title}"', "    draw:", "      items:"]
+    reasoning_title = level.reasoning_title if len(form.scenarios) > 1 else level.reasoning_title.removesuffix("s")
+    lines += ["  - section: reasoning", f'    title: "{reasoning_title}"', "    draw:", "      items:"]
     for key in form.scenarios:
         lines.append(f"        # {key}: {scenarios[key].title}")
         lines += [f"        - {item.key}" for item in scenarios[key].items]

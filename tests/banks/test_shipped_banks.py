@@ -30,6 +30,9 @@ LEVELS = {  # test id prefix -> (test framework, knowledge framework)
     "leader": ("kss-practice-leader", "kss-practice-leader"),
 }
 SHIPPED_TESTS = [f"{level}-{kind}" for level in LEVELS for kind in ("mock-a", "mock-b", "diagnostic")]
+# Levels whose mocks are in the real test's two formats only (1 of 4, 3 of 8), and whose mock A
+# has one 12-question case study as the national assessment did (mock B keeps two of 6).
+REAL_FORMAT_LEVELS = ("leader",)
 
 
 @cache
@@ -113,9 +116,24 @@ def test_mock_forms_have_the_real_tests_shape(level, form):
     assert set(spread) == set(codes), "every statement of the knowledge framework"
     assert max(spread.values()) - min(spread.values()) <= 1
     scenario_keys = list(dict.fromkeys(items[k].scenario for k in reasoning))
-    assert len(scenario_keys) == 2 and None not in scenario_keys
+    expected = 1 if (level in REAL_FORMAT_LEVELS and form == "a") else 2
+    assert len(scenario_keys) == expected and None not in scenario_keys
     whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items]
-    assert sorted(reasoning) == sorted(whole), "two whole scenarios"
+    assert sorted(reasoning) == sorted(whole), "whole scenarios"
+
+
+@pytest.mark.parametrize("level", REAL_FORMAT_LEVELS)
+@pytest.mark.parametrize("form", ["a", "b"])
+def test_real_format_mocks_hold_only_1_of_4_and_3_of_8_items_and_say_the_scoring_is_ours(level, form):
+    test = shipped().tests[f"{level}-mock-{form}"]
+    items = {i.key: i for i in shipped().items()}
+    drawn = [items[k] for keys in sections(test.key).values() for k in keys]
+    shapes = Counter((i.type, len(i.options), sum(o.correct for o in i.options)) for i in drawn)
+    assert set(shapes) <= {("single", 4, 1), ("multiple", 8, 3)}, shapes
+    assert all(i.scoring == "partial" for i in drawn if i.type == "multiple"), "the description promises partial credit"
+    description = " ".join(test.description.split())
+    assert "this service's own" in description and "never published" in description
+    assert f"pass mark ({test.pass_mark_percent:g}%)" in description
 
 
 @pytest.mark.parametrize("level", LEVELS)
