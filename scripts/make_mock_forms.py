@@ -83,8 +83,8 @@ LEVELS = (
     Level(
         prefix="leader", name="practice leader", framework="kss-practice-leader",
         knowledge_framework="kss-practice-leader", seed=3,
-        intro=("A full-length mock for practice leaders: 30 questions in 60 minutes, in the same shape "
-               "as the practitioner and supervisor assessments (there was no national test for "
+        intro=("A full-length mock for practice leaders: 30 questions in 60 minutes, the length of the "
+               "national practitioner and supervisor assessments (there was no national test for "
                "practice leaders)."),
         part1="18 short knowledge questions on the six practice leader statements ({spread}).",
         part2="two service-level case studies, {scenarios}, with 6 questions each.",
