@@ -6,13 +6,14 @@
 The two forms of a level share no item: the knowledge items are split by
 `quizapp.banks.forms.split_knowledge` (same number per statement in each form, types and
 difficulty balanced) and the scenarios by `split_scenarios` (two whole scenarios per form).
-A level may restrict its mocks to the real test's two formats (`mock_types`: 1 of 4 and 3 of 8,
-leaving ordering items to practice and the diagnostics; a scenario with an item of another type
-is left out whole), and may give mock A a single 12-question case study, as the national
-assessment did (`case_study_items`), while mock B keeps two case studies of 6.
 The supervisor mocks, like the real supervisor assessment, take their 18 knowledge items from
 the practitioner framework; they use none of the practitioner mocks' items either, so a
-supervisor who has sat the practitioner mocks meets new questions.
+supervisor who has sat the practitioner mocks meets new questions. A level may name a
+`case_study`: one scenario of 12 items that is the whole of mock A's Part 2, as the real
+assessment built its 12 applied questions on a single case (mock B then gets two scenarios
+from the rest). A level's `mock_types` limits its mocks to those item types (the real test
+had 1-of-4 and 3-of-8 items only): knowledge items of other types are left out, and so are
+scenarios with any item of another type.
 
 The split is deterministic: run it again after the banks change, and review the diff. Editing
 the titles or descriptions: change them here and run again (a hand edit in the YAML is
@@ -53,10 +54,11 @@ class Level:
     knowledge_title: str = "Part 1: knowledge"
     reasoning_title: str = "Part 2: case studies"
     after: str = ""  # the prefix of a level whose mock items this level must not reuse
-    mock_types: tuple[str, ...] | None = None  # the item types its mocks may use (None: every type)
-    case_study_items: int = 0  # if set, mock A's Part 2 is one case study of this many questions
-    part2_single: str = ""  # Part 2's line for that mock A, with {scenarios}
-    scoring_note: str = ""  # replaces "The pass mark is 60%." at the end of the description
+    case_study: str = ""  # a 12-item scenario that is the whole of mock A's Part 2
+    part2_case_study: str = ""  # Part 2's description in the form with the case study
+    case_study_title: str = "Part 2: case study"  # Part 2's title in that form
+    mock_types: tuple[str, ...] = ("single", "multiple", "ordering")  # the item types a mock may use
+    scoring_note: str = ""  # a closing paragraph of every form's description
 
 
 LEVELS = (
@@ -79,6 +81,16 @@ LEVELS = (
                "work, the practitioner and the decisions."),
         knowledge_title="Part 1: practitioner knowledge",
         reasoning_title="Part 2: supervision case studies",
+        case_study="ps-sc-06",
+        case_study_title="Part 2: supervision case study",
+        part2_case_study=("one long supervision case study, {scenarios}, with 12 questions on "
+                          "supervising the work, the practitioner and the decisions, as the real "
+                          "assessment built its applied questions on a single case."),
+        mock_types=("single", "multiple"),
+        scoring_note=("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the "
+                      "real assessment's two formats. That pass mark and the partial credit on 3-of-8 "
+                      "questions are this service's own: the Department for Education never published "
+                      "the assessment's scoring rule or cut score."),
     ),
     Level(
         prefix="leader", name="practice leader", framework="kss-practice-leader",
@@ -89,15 +101,15 @@ LEVELS = (
         part1="18 short knowledge questions on the six practice leader statements ({spread}).",
         part2="two service-level case studies, {scenarios}, with 6 questions each.",
         reasoning_title="Part 2: service case studies",
+        case_study="pl-sc-05",
+        case_study_title="Part 2: service case study",
+        part2_case_study=("one long service-level case study, {scenarios}, with 12 questions, as the "
+                          "national assessments built their applied questions on a single case."),
         mock_types=("single", "multiple"),
-        case_study_items=12,
-        part2_single=("one service-level case study, {scenarios}, with 12 questions: the national "
-                      "assessments set one long case study in this way."),
-        scoring_note=(f"Every question is either choose 1 of 4 or choose 3 of 8. The pass mark "
-                      f"({PASS_MARK_PERCENT}%) and the partial credit on 3-of-8 questions (a third of the "
-                      "mark for each right choice, less a third for each wrong one, and never below "
-                      "zero) are this service's own: the DfE never published the scoring rule or the "
-                      "cut score of its assessments."),
+        scoring_note=("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the "
+                      "national assessments' two formats. That pass mark and the partial credit on "
+                      "3-of-8 questions are this service's own: the Department for Education never "
+                      "published the scoring rule or cut score of its assessments."),
     ),
 )
 
@@ -118,29 +130,25 @@ def plan(bank_set: BankSet) -> list[Form]:
     used: dict[str, list[str]] = {}
     for level in LEVELS:
         codes = [s.code for s in bank_set.frameworks[level.knowledge_framework].statements]
-        candidates = forms.knowledge_candidates(bank_set, level.knowledge_framework, types=level.mock_types)
-        knowledge = forms.split_knowledge(candidates, codes, KNOWLEDGE_ITEMS, exclude=used.get(level.after, ()),
-                                          seed=level.seed)
-        scenarios = forms.scenario_candidates(bank_set, level.framework, types=level.mock_types)
-        chosen = choose_scenarios(scenarios, level)
+        candidates = [c for c in forms.knowledge_candidates(bank_set, level.knowledge_framework)
+                      if c.type in level.mock_types]
+        knowledge = forms.split_knowledge(candidates, codes, KNOWLEDGE_ITEMS,
+                                          exclude=used.get(level.after, ()), seed=level.seed)
+        scenarios = [s for s in forms.scenario_candidates(bank_set, level.framework)
+                     if all(i.type in level.mock_types for i in s.items)]
+        if level.case_study:
+            case = [s for s in scenarios if s.key == level.case_study]
+            if len(case) != 1 or len(case[0].items) != KNOWLEDGE_ITEMS * 2 // 3:
+                raise SystemExit(f"{level.case_study}: not a scenario of 12 {'/'.join(level.mock_types)} items")
+            chosen = [[level.case_study], *forms.split_scenarios(scenarios, SCENARIOS_PER_FORM, forms=1,
+                                                                  exclude=[level.case_study])]
+        else:
+            chosen = forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
         used[level.prefix] = [key for form in knowledge for key in form]
         for letter, items, keys in zip("ab", knowledge, chosen, strict=True):
             out.append(Form(f"{level.prefix}-mock-{letter}", level, letter, items, keys,
                             forms.scenario_items(scenarios, keys)))
     return out
-
-
-def choose_scenarios(scenarios: list[forms.ScenarioCandidate], level: Level) -> list[list[str]]:
-    """The scenario ids of mock A and mock B: two whole scenarios each, or, for a level with
-    ``case_study_items``, the best single scenario of that length for A (most statements, then
-    lowest id) and two of half that length for B."""
-    if not level.case_study_items:
-        return forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
-    long = [s for s in scenarios if len(s.items) == level.case_study_items]
-    [single] = forms.split_scenarios(long, 1, forms=1)
-    half = level.case_study_items // SCENARIOS_PER_FORM
-    [pair] = forms.split_scenarios([s for s in scenarios if len(s.items) == half], SCENARIOS_PER_FORM, forms=1)
-    return [single, pair]
 
 
 def render(form: Form, bank_set: BankSet) -> str:
@@ -156,14 +164,12 @@ def render(form: Form, bank_set: BankSet) -> str:
     counts = sorted(set(per_statement.values()))
     spread = " or ".join(str(n) for n in counts) + " on each"
     titles = " and ".join(f"*{scenarios[key].title}*" for key in form.scenarios)
-    part2 = level.part2_single if len(form.scenarios) == 1 else level.part2
-    if not level.case_study_items:
-        same = "has the same shape"
-    elif len(form.scenarios) == 1:
-        same = f"has the same spread of knowledge questions, two case studies of {level.case_study_items // 2} questions,"
+    part2 = level.part2_case_study if level.case_study in form.scenarios else level.part2
+    if level.case_study:
+        shape = ("has the same Part 1 shape, " + ("two shorter case studies" if form.letter == "a"
+                 else "a single 12-question case study") + " and none of the same questions")
     else:
-        same = f"has the same spread of knowledge questions, one case study of {level.case_study_items} questions,"
-    scoring = level.scoring_note or f"The pass mark is {PASS_MARK_PERCENT}%."
+        shape = "has the same shape and none of the same questions"
     lines = [
         "# yaml-language-server: $schema=../../docs/bank-format.schema.json",
         "#",
@@ -179,8 +185,10 @@ def render(form: Form, bank_set: BankSet) -> str:
         *_wrap(f"- **Part 1:** {level.part1.format(spread=spread)}", "  ", "    "),
         *_wrap(f"- **Part 2:** {part2.format(scenarios=titles)}", "  ", "    "),
         "",
-        *_wrap(f"Mock {other} {same} and none of the same questions: take one, study the "
-               f"statements your result shows as weakest, then take the other. {scoring}", "  "),
+        *_wrap(f"Mock {other} {shape}: take one, study the "
+               f"statements your result shows as weakest, then take the other. The pass mark is "
+               f"{PASS_MARK_PERCENT}%.", "  "),
+        *(["", *_wrap(level.scoring_note, "  ")] if level.scoring_note else []),
         f"time_limit_minutes: {TIME_LIMIT_MINUTES}",
         f"pass_mark_percent: {PASS_MARK_PERCENT}",
         "sections:",
@@ -191,7 +199,7 @@ def render(form: Form, bank_set: BankSet) -> str:
         lines.append(f"    framework: {level.knowledge_framework}")
     lines += ["    draw:", "      items:"]
     lines += [f"        - {key}  # {', '.join(items[key].statements)} {items[key].type}" for key in form.knowledge]
-    reasoning_title = level.reasoning_title if len(form.scenarios) > 1 else level.reasoning_title.removesuffix("s")
+    reasoning_title = level.case_study_title if level.case_study in form.scenarios else level.reasoning_title
     lines += ["  - section: reasoning", f'    title: "{reasoning_title}"', "    draw:", "      items:"]
     for key in form.scenarios:
         lines.append(f"        # {key}: {scenarios[key].title}")

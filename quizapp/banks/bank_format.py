@@ -59,6 +59,8 @@ TYPES = {
     "list": "a list whose entries are ``of`` (a type above, or a Shape's name); an optional list "
             "with no ``min_items`` may be left empty",
     "mapping": "a mapping: the Shape named ``of``",
+    "keying": "a mapping from framework ids (ID_RE) to lists of their statement codes (CODE_RE): "
+              "at least one framework, each list at least one code, none twice",
 }
 """The types a key may have, and what each accepts."""
 
@@ -256,6 +258,13 @@ ITEM = Shape(
         Key("statements", "list", required=True, of="code", min_items=1, unique=True, doc=(
             "Required, at least one, no duplicates. Codes of the statements (of the bank's "
             "framework) this item gives evidence on. Results are reported per statement.")),
+        Key("also_keyed", "keying", doc=(
+            "Optional. Statements of OTHER frameworks this item also gives evidence on, so that "
+            "results can be read against either framework: a mapping from a framework id to a "
+            "list of that framework's statement codes, e.g. `early-career-standards: [ECS3.1, "
+            "ECS3.4]`. Each framework must exist and not be the bank's own; each list at least "
+            "one code, no duplicates. A crosswalk may propose codes; a person decides them item "
+            "by item (docs/crosswalk.md).")),
         Key("difficulty", "integer", low=1, high=3, doc=(
             "Optional. 1 (easier), 2 or 3 (harder): the writer's estimate, compared later with "
             "how candidates actually did.")),

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from statistics import fmean
@@ -81,21 +81,17 @@ class ScenarioCandidate:
 # From a bank set
 
 
-def knowledge_candidates(bank_set: BankSet, framework: str, section: str = "knowledge",
-                         types: Collection[str] | None = None) -> list[Candidate]:
-    """The standalone items of ``section`` in ``framework``'s banks (of ``types`` only, if given)."""
+def knowledge_candidates(bank_set: BankSet, framework: str, section: str = "knowledge") -> list[Candidate]:
+    """The standalone items of ``section`` in ``framework``'s banks."""
     return [Candidate.of(item) for bank in bank_set.banks.values() if bank.framework == framework
-            for item in bank.items if item.section == section and (types is None or item.type in types)]
+            for item in bank.items if item.section == section]
 
 
-def scenario_candidates(bank_set: BankSet, framework: str, section: str = "reasoning",
-                        types: Collection[str] | None = None) -> list[ScenarioCandidate]:
-    """The scenarios of ``framework``'s banks whose items are all of ``section`` (and all of
-    ``types``, if given: a scenario with one item of another type is left out whole)."""
+def scenario_candidates(bank_set: BankSet, framework: str, section: str = "reasoning") -> list[ScenarioCandidate]:
+    """The scenarios of ``framework``'s banks whose items are all of ``section``."""
     return [ScenarioCandidate(s.key, tuple(Candidate.of(i) for i in s.items))
             for bank in bank_set.banks.values() if bank.framework == framework
-            for s in bank.scenarios if s.items and all(i.section == section for i in s.items)
-            and (types is None or all(i.type in types for i in s.items))]
+            for s in bank.scenarios if s.items and all(i.section == section for i in s.items)]
 
 
 # --------------------------------------------------------------------------------------

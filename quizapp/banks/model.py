@@ -142,10 +142,13 @@ class Item:
     position: int = 0  # 0-based position in its bank's items list or in its scenario
     file: str = ""
     line: int = 0
+    also_keyed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # other frameworks' codes
 
     def content(self) -> dict:
-        """Everything a candidate sees or is marked on: the basis of the version hash."""
-        return {
+        """Everything a candidate sees or is marked on, and what its results count towards:
+        the basis of the version hash. ``also_keyed`` counts only when given, so an item
+        without it keeps the hash it had before the key existed."""
+        content = {
             "type": self.type,
             "section": self.section,
             "statements": list(self.statements),
@@ -159,6 +162,14 @@ class Item:
             "rationale": self.rationale,
             "references": list(self.references),
         }
+        if self.also_keyed:
+            content["also_keyed"] = {key: list(codes) for key, codes in self.also_keyed.items()}
+        return content
+
+    def keyed_to(self, framework: str) -> tuple[str, ...]:
+        """The codes of ``framework`` this item is keyed to: its own ``statements`` when it is
+        its bank's framework, else what ``also_keyed`` names (nothing when it names none)."""
+        return self.statements if framework == self.framework else self.also_keyed.get(framework, ())
 
 
 @dataclass

@@ -8,7 +8,9 @@ stated here where a schema can state them, each beside the name of the code that
 the question types' option rules (``question_types``: counts from each type's
 ``min_options`` and ``max_options``), a bank holding at least one item
 (``validate/items.py``), a draw having exactly one kind (``validate/blueprints.py``), a
-framework having exactly one of statements or standards (``validate/frameworks.py``).
+framework having exactly one of statements or standards (``validate/frameworks.py``), an
+item's ``also_keyed`` naming at least one framework, each with a list of codes, none twice
+(``validate/fields.py``; which frameworks and codes exist is checked across files).
 
 Regenerate the committed file with ``make schema`` (``python -m quizapp.banks.schema``);
 ``tests/banks/test_bank_format.py`` fails when the committed file differs from this output.
@@ -44,8 +46,9 @@ DESCRIPTION = (
     "blueprint (top-level key `test`) or a crosswalk between two frameworks (top-level key "
     "`crosswalk`). This schema gives editor hover help and catches typos, wrong types and "
     "out-of-range values as you type. It checks one file at a time, so it cannot check rules "
-    "that span files or compare list entries with each other: unknown statement codes (in items "
-    "and in crosswalk links), unknown framework ids, duplicate ids (frameworks, banks, items, "
+    "that span files or compare list entries with each other: unknown statement codes (in items, "
+    "their `also_keyed` and crosswalk links), unknown framework ids, an item's `also_keyed` "
+    "naming its own bank's framework, duplicate ids (frameworks, banks, items, "
     "scenarios, tests, crosswalks, statement and standard codes), a framework's `replaces` "
     "naming a known framework and `superseded_on` falling after `effective_from`, whether a "
     "test's draws can be satisfied, unique option texts within an item, a section appearing "
@@ -160,6 +163,10 @@ def key_schema(key: Key) -> dict[str, Any]:
         out = {"type": "string", "pattern": "^https?://[^\\s]+$", "format": "uri"}
     elif key.type == "choice":
         out = {"enum": list(key.choices)}
+    elif key.type == "keying":  # validate/fields.py, FieldReader.keying
+        out = {"type": "object", "minProperties": 1, "propertyNames": {"$ref": "#/$defs/identifier"},
+               "additionalProperties": {"type": "array", "minItems": 1, "uniqueItems": True,
+                                        "items": {"$ref": "#/$defs/statementCode"}}}
     elif key.type == "list":  # an optional list that may be empty may also be left empty
         out = {"type": "array" if key.required or key.min_items else ["array", "null"]}
         if key.min_items:

@@ -10,6 +10,8 @@ Draw rules per section:
 - per_statement N: N items drawn for every statement of the framework (N x statements in all).
 - scenarios N: N whole scenarios (random), their items together and in authored order.
 - items [ids]: exactly those items, in that order.
+A section draws the items keyed to its framework: those of its banks and those whose also_keyed
+names it (a scenario only when every one of its items is keyed to it).
 Option order: shuffled when the blueprint says so; ordering items are always shuffled (and never
 shown already in the right order), while their key stays the authored order.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,19 @@ class PoolItem:
     n_options: int
     scenario: str | None = None
     position: int = 0  # position within its scenario (or bank)
+    also: tuple[tuple[str, tuple[str, ...]], ...] = ()  # other frameworks' codes (also_keyed)
+
+    def keyed(self, framework: str) -> tuple[str, ...]:
+        """The codes of `framework` this item is keyed to (its bank's own, or also_keyed)."""
+        if framework == self.framework:
+            return self.statements
+        return next((codes for key, codes in self.also if key == framework), ())
+
+    def as_framework(self, framework: str) -> PoolItem:
+        """This item seen from `framework`: its statements are those of that framework."""
+        if framework == self.framework:
+            return self
+        return replace(self, framework=framework, statements=self.keyed(framework), also=())
 
 
 @dataclass(frozen=True)
@@ -59,18 +74,23 @@ class Pool:
     items: list[PoolItem]
     statements: dict[str, list[str]] = field(default_factory=dict)  # framework -> statement codes in order
 
+    def keyed_to(self, framework: str) -> list[PoolItem]:
+        """The items keyed to `framework` (in its banks, or through also_keyed), seen from it."""
+        return [i.as_framework(framework) for i in self.items if i.keyed(framework)]
+
     def standalone(self, framework: str, section: str) -> list[PoolItem]:
-        return [i for i in self.items if i.framework == framework and i.section == section and i.scenario is None]
+        return [i for i in self.keyed_to(framework) if i.section == section and i.scenario is None]
 
     def scenarios(self, framework: str, section: str) -> dict[str, list[PoolItem]]:
+        """Whole scenarios whose items are all of `section` and all keyed to `framework`."""
         groups: dict[str, list[PoolItem]] = {}
         for item in self.items:
-            if item.framework == framework and item.scenario is not None:
+            if item.scenario is not None:
                 groups.setdefault(item.scenario, []).append(item)
         return {
-            key: sorted(members, key=lambda i: i.position)
+            key: sorted((m.as_framework(framework) for m in members), key=lambda i: i.position)
             for key, members in sorted(groups.items())
-            if all(m.section == section for m in members)
+            if all(m.section == section and m.keyed(framework) for m in members)
         }
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from quizapp.domain import question_types, scoring, timing
 from quizapp.domain.assembly import DrawError, DrawSpec, Pool, PoolItem, assemble, practice_set
@@ -53,28 +53,31 @@ class AttemptError(Exception):
 
 
 def load_pool(session: Session, framework_keys: set[str], owner_id: int | None = None) -> Pool:
-    """The current version of every live item in the live banks of these frameworks that the
-    service owns, or the organisation `owner_id` (a test's owner: see quizapp.services.ownership).
+    """The current version of every live item in the live banks that hold an item keyed to these
+    frameworks (a bank of one of them, or one whose items name them in also_keyed: the whole bank,
+    so that a scenario is known whole) that the service owns, or the organisation `owner_id` (a
+    test's owner: see quizapp.services.ownership). Each item carries its codes of every framework.
 
     Read as narrow rows (the few columns a draw needs, the options' count counted by the
     database), not as ItemVersion objects with every stem, option and rationale decoded: this
     runs on every start, and whole objects made it two thirds of a start's time."""
     params = {"framework_keys": sorted(framework_keys), "owner_id": owner_id}
     rows = session.execute(_pool_query(), params).all()
-    codes: dict[int, list[str]] = {}
-    for version_id, code in session.execute(_pool_statements_query(), params):
-        codes.setdefault(version_id, []).append(code)
+    codes: dict[int, dict[str, list[str]]] = {}
+    for version_id, framework_key, code in session.execute(_pool_statements_query(), params):
+        codes.setdefault(version_id, {}).setdefault(framework_key, []).append(code)
     items = [
         PoolItem(
             version_id=version_id,
             key=key,
             framework=framework,
             section=section,
-            statements=tuple(codes.get(version_id, ())),
+            statements=tuple(codes.get(version_id, {}).get(framework, ())),
             type=item_type,
             n_options=n_options,
             scenario=f"s{scenario_id}" if scenario_id is not None else None,
             position=position,
+            also=tuple((other, tuple(found)) for other, found in codes.get(version_id, {}).items() if other != framework),
         )
         for version_id, key, framework, section, item_type, n_options, scenario_id, position in rows
     ]
@@ -90,16 +93,27 @@ def load_pool(session: Session, framework_keys: set[str], owner_id: int | None =
 
 
 def _live_items(*columns: Any) -> Any:
-    """The current versions of the live items in the live banks of the frameworks named by the
-    parameter `framework_keys` (a list), in the service's banks or those of the organisation
-    `owner_id` (None: the service's only)."""
+    """The current versions of the live items in the live banks that hold an item keyed to a
+    framework named by the parameter `framework_keys` (a list): a bank of that framework, or one
+    with an item whose current version names it in also_keyed; in the service's banks or those
+    of the organisation `owner_id` (None: the service's only)."""
+    keys = bindparam("framework_keys", expanding=True)
+    keyed = aliased(Framework)
+    also_keyed_banks = (
+        select(Item.bank_id)
+        .join(item_version_statements, item_version_statements.c.item_version_id == Item.current_version_id)
+        .join(Statement, Statement.id == item_version_statements.c.statement_id)
+        .join(keyed, keyed.id == Statement.framework_id)
+        .where(keyed.key.in_(keys))
+        .correlate(None)  # its own Item and Statement, not the enclosing query's
+    )
     return (
         select(*columns)
         .select_from(Item)
         .join(ItemVersion, Item.current_version_id == ItemVersion.id)
         .join(Bank, Item.bank_id == Bank.id)
         .join(Framework, Bank.framework_id == Framework.id)
-        .where(Framework.key.in_(bindparam("framework_keys", expanding=True)), Item.retired_at.is_(None),
+        .where(or_(Framework.key.in_(keys), Bank.id.in_(also_keyed_banks)), Item.retired_at.is_(None),
                Bank.retired_at.is_(None),
                or_(Bank.organisation_id.is_(None), Bank.organisation_id == bindparam("owner_id")))
     )
@@ -113,13 +127,18 @@ def _pool_query() -> Any:
                        Item.scenario_id, Item.position).order_by(Item.id)
 
 
+_STATEMENT_FRAMEWORK = aliased(Framework)
+
+
 @functools.cache
 def _pool_statements_query() -> Any:
-    """(version id, statement code) of the pool's items, each item's in statement order."""
+    """(version id, framework key, statement code) of the pool's items, every framework's, each
+    item's in statement order."""
     return (
-        _live_items(ItemVersion.id, Statement.code)
+        _live_items(ItemVersion.id, _STATEMENT_FRAMEWORK.key, Statement.code)
         .join(item_version_statements, item_version_statements.c.item_version_id == ItemVersion.id)
         .join(Statement, Statement.id == item_version_statements.c.statement_id)
+        .join(_STATEMENT_FRAMEWORK, _STATEMENT_FRAMEWORK.id == Statement.framework_id)
         .order_by(ItemVersion.id, Statement.position)
     )
 

@@ -126,8 +126,9 @@ def simulate(pool: Pool, specs: Sequence[DrawSpec], *, shuffle_options: bool = T
         for question in form:
             item_counts[question.key] += 1
             item = by_key[question.key]
-            for code in item.statements:
-                counts[(item.framework, code)] += 1
+            for fw in frameworks:  # its codes of each framework drawn, also_keyed ones included
+                for code in item.keyed(fw):
+                    counts[(fw, code)] += 1
         for scenario in {q.scenario for q in form if q.scenario is not None}:
             scenario_counts[scenario] += 1
         for key in per_statement:

@@ -4,7 +4,8 @@ Rules (see docs/bank-format.md, "Versions"):
 - Nothing is imported unless the whole set is valid; the import is one transaction.
 - Importing unchanged files changes nothing (no row is written).
 - An edited item gets a new ItemVersion, identified by its content hash (which includes its
-  scenario's vignette). Going back to earlier content re-uses the earlier version.
+  scenario's vignette, and what it is keyed to: its statements and `also_keyed`, whose codes of
+  other frameworks are stored with the version's statements too). Going back to earlier content re-uses the earlier version.
 - An item, scenario, bank, test or statement that disappears is retired, never deleted:
   attempts keep pointing at the versions they showed.
 - A partial import (some paths only) retires items missing from the banks it contains, but
@@ -300,7 +301,9 @@ class _Importer:
             scenario_text=scenario.text if scenario else None,
             created_at=self.now,
         )
-        version.statements = [self.statements[(item.framework, code)] for code in item.statements]
+        keyed = [(item.framework, code) for code in item.statements]
+        keyed += [(framework, code) for framework, codes in item.also_keyed.items() for code in codes]
+        version.statements = [self.statements[pair] for pair in dict.fromkeys(keyed)]
         self.session.add(version)
         return version
 

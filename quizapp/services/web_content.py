@@ -102,10 +102,12 @@ def tests_short_without(session: Session, item: Item, scope: Scope) -> tuple[lis
     query = (select(TestForm).where(TestForm.retired_at.is_(None)).order_by(TestForm.key))
     if bank.organisation_id is not None:
         query = query.where(TestForm.organisation_id == bank.organisation_id)
-    framework = session.scalar(select(Framework.key).where(Framework.id == bank.framework_id))
+    version = item.current_version
+    frameworks = {session.scalar(select(Framework.key).where(Framework.id == bank.framework_id))}
+    frameworks |= {s.framework.key for s in (version.statements if version is not None else ())}  # also_keyed
     out, others = [], 0
     for test in session.scalars(query):
-        if not any(s["framework"] == framework for s in test.blueprint["sections"]):
+        if not any(s["framework"] in frameworks for s in test.blueprint["sections"]):
             continue
         if draw_problem(session, test) is None:
             problem = draw_problem(session, test, frozenset({item.key}))

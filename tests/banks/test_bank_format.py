@@ -90,7 +90,8 @@ WALK = {
 
 def _item(key: str, section: str) -> dict[str, Any]:
     return {
-        "id": key, "type": "single", "section": section, "statements": ["D1", "D2"], "difficulty": 2,
+        "id": key, "type": "single", "section": section, "statements": ["D1", "D2"],
+        "also_keyed": {"fw-grouped": ["G1.1"]}, "difficulty": 2,
         "stem": "Which is right?",
         "options": [{"text": "This one", "correct": True, "feedback": "Yes."},
                     {"text": "That one", "feedback": "No."}, {"text": "Neither", "correct": False}],
@@ -143,6 +144,9 @@ def _probes(key: Key, value: Any) -> list[tuple[str, Any]]:
         "integer": ["two", 2.5], "number": ["sixty", [60]], "boolean": ["yes", 1],
         "date": ["1 April 2027", "2027-02-30", "2027-13-01", 20270401],
         "list": ["not a list", {"a": "mapping"}], "mapping": ["not a mapping", ["a-list"]],
+        "keying": ["not a mapping", ["fw-grouped"], {}, {"fw-grouped": []}, {"fw-grouped": None},
+                   {"fw-grouped": "G1.1"}, {"fw-grouped": ["G1.1", "G1.1"]}, {"fw-grouped": ["G 1"]},
+                   {"-fw": ["G1.1"]}, {"fw-grouped": [{"a": "mapping"}]}],
     }
     wrong = [(f"{key.type} {bad!r}", bad) for bad in by_type[key.type]] + [("empty", None)]
     if key.low is not None:

@@ -15,10 +15,8 @@ from quizapp.banks.forms import (
     ScenarioCandidate,
     apportion,
     draw_specs,
-    knowledge_candidates,
     mean_random_overlap,
     pool_from_bank_set,
-    scenario_candidates,
     scenario_items,
     split_knowledge,
     split_scenarios,
@@ -183,16 +181,3 @@ def test_mean_random_overlap():
     assert 2.5 < overlap < 3.5
     whole = draw_specs(blueprint("all", ("knowledge", Draw("count", 8))))
     assert mean_random_overlap(pool_, whole, pairs=3) == 8
-
-
-def test_candidates_can_be_limited_to_some_types_and_a_scenario_goes_whole():
-    """A mock in the real test's two formats: ordering items are left out, and so is any
-    scenario with an ordering item (a case study is never shown in part)."""
-    knowledge = [item("k-single"), item("k-multiple", type="multiple"), item("k-ordering", type="ordering")]
-    mixed = scenario("mixed", [item("m-0", section="reasoning"), item("m-1", section="reasoning", type="ordering")])
-    plain = scenario("plain", [item("p-0", section="reasoning"), item("p-1", section="reasoning", type="multiple")])
-    bs = bank_set(knowledge, scenarios=[mixed, plain])
-    types = ("single", "multiple")
-    assert [c.key for c in knowledge_candidates(bs, "fw", types=types)] == ["k-single", "k-multiple"]
-    assert [s.key for s in scenario_candidates(bs, "fw", types=types)] == ["plain"]
-    assert len(knowledge_candidates(bs, "fw")) == 3 and len(scenario_candidates(bs, "fw")) == 2

@@ -128,6 +128,15 @@ BROKEN = {
     "time-limit-text": change("test.yaml", "time_limit_minutes: 30", "time_limit_minutes: half an hour"),
     "draw-two-kinds": change("test.yaml", "      count: 1", "      count: 1\n      scenarios: 1"),
     "draw-count-0": change("test.yaml", "      count: 1", "      count: 0"),
+    "also-keyed-a-list": change("bank.yaml", "statements: [P1]", "statements: [P1]\n    also_keyed: [fw2]"),
+    "also-keyed-empty": change("bank.yaml", "statements: [P1]", "statements: [P1]\n    also_keyed: {}"),
+    "also-keyed-left-empty": change("bank.yaml", "statements: [P1]", "statements: [P1]\n    also_keyed:"),
+    "also-keyed-no-codes": change("bank.yaml", "statements: [P1]", "statements: [P1]\n    also_keyed: {fw2: []}"),
+    "also-keyed-code-twice": change("bank.yaml", "statements: [P1]",
+                                    "statements: [P1]\n    also_keyed: {fw2: [Q1, Q1]}"),
+    "also-keyed-one-code": change("bank.yaml", "statements: [P1]", "statements: [P1]\n    also_keyed: {fw2: Q1}"),
+    "also-keyed-bare-number": change("bank.yaml", "statements: [P1]",
+                                     "statements: [P1]\n    also_keyed: {fw2: [1.10]}"),
     "no-sections": change("test.yaml", "sections:\n  - section: knowledge\n    draw:\n      count: 1\n", "sections: []\n"),
 }
 

@@ -125,3 +125,32 @@ def test_practice_set_prefers_wrong_then_unseen_items():
     assert keys[0] == "k-P2-0"
     assert {"k-P5-2", "k-P5-3"} <= set(keys)
     assert all(k.split("-")[1] in {"P2", "P5"} for k in keys)
+
+
+# -- a section of another framework draws the items also keyed to it ---------------------------
+
+def _also_pool() -> Pool:
+    items = [
+        PoolItem(1, "k-1", "kss", "knowledge", ("P1",), "single", 4, also=(("ecs", ("E1",)),)),
+        PoolItem(2, "k-2", "kss", "knowledge", ("P2",), "single", 4, also=(("ecs", ("E2",)),)),
+        PoolItem(3, "k-3", "kss", "knowledge", ("P1",), "single", 4),  # KSS only
+        PoolItem(4, "e-1", "ecs", "knowledge", ("E1",), "single", 4),
+        PoolItem(5, "s-1", "kss", "reasoning", ("P1",), "single", 4, "sa", 0, also=(("ecs", ("E1",)),)),
+        PoolItem(6, "s-2", "kss", "reasoning", ("P2",), "single", 4, "sa", 1, also=(("ecs", ("E2",)),)),
+        PoolItem(7, "s-3", "kss", "reasoning", ("P1",), "single", 4, "sb", 0, also=(("ecs", ("E1",)),)),
+        PoolItem(8, "s-4", "kss", "reasoning", ("P2",), "single", 4, "sb", 1),  # sb is not wholly ECS
+    ]
+    return Pool(items, {"kss": ["P1", "P2"], "ecs": ["E1", "E2"]})
+
+
+def test_items_keyed_through_also_keyed_are_drawn_for_that_framework():
+    pool = _also_pool()
+    assert [(i.key, i.framework, i.statements) for i in pool.standalone("ecs", "knowledge")] == [
+        ("k-1", "ecs", ("E1",)), ("k-2", "ecs", ("E2",)), ("e-1", "ecs", ("E1",))]
+    assert [i.key for i in pool.standalone("kss", "knowledge")] == ["k-1", "k-2", "k-3"]
+    assert list(pool.scenarios("ecs", "reasoning")) == ["sa"]
+    assert list(pool.scenarios("kss", "reasoning")) == ["sa", "sb"]
+    for seed in range(10):
+        form = assemble(pool, [DrawSpec("knowledge", "ecs", "per_statement", 1),
+                               DrawSpec("reasoning", "ecs", "scenarios", 1)], seed=seed)
+        assert {q.key for q in form} <= {"k-1", "k-2", "e-1", "s-1", "s-2"} and len(form) == 4

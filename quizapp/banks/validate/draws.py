@@ -1,6 +1,8 @@
 """The checks across files for test blueprints: the test's frameworks exist, and every
 section's draw can be met from the items of the banks (enough items per section, per
-statement, enough whole scenarios; fixed items exist, fit the section and are drawn once)."""
+statement, enough whole scenarios; fixed items exist, fit the section and are drawn once).
+A section draws the items keyed to its framework, in a bank of that framework or through
+their ``also_keyed``."""
 
 from __future__ import annotations
 
@@ -33,26 +35,43 @@ def check_tests(state: SetState, frameworks: dict[str, FrameworkRec], items: dic
 
 class Pools:
     """Items available to draws, by framework: every item whose section is known, valid or
-    not (see the package's docstring), except the second and later items of a duplicate id."""
+    not (see the package's docstring), except the second and later items of a duplicate id.
+    An item counts for its bank's framework and for each framework its ``also_keyed`` names
+    (with that framework's codes); a scenario counts for another framework when every one of
+    its items is keyed to it."""
 
     def __init__(self, banks: list[BankRec], items: dict[str, ItemRec],
                  scenarios: dict[str, ScenarioRec]) -> None:
-        self.standalone: dict[str, list[ItemRec]] = {}
+        self.standalone: dict[str, list[tuple[ItemRec, frozenset[str]]]] = {}
         self.scenarios: dict[str, list[ScenarioRec]] = {}
         self.framework_of: dict[str, str] = {}
+        self.keyed_to: dict[str, set[str]] = {}  # item id -> every framework it is keyed to
         for bank in banks:
             framework = bank.bank.framework
             for rec in bank.items:
                 # an item whose id is malformed still exists: count it (its id is reported)
                 if rec.section and (rec.ref is None or items.get(rec.ref.value) is rec):
-                    self.standalone.setdefault(framework, []).append(rec)
+                    for fw, codes in keyings(rec, framework).items():
+                        self.standalone.setdefault(fw, []).append((rec, codes))
             for scenario in bank.scenarios:
                 if scenario.ref is not None and scenarios.get(scenario.ref.value) is scenario:
-                    self.scenarios.setdefault(framework, []).append(scenario)
+                    shared = set.intersection(*(set(keyings(r, framework)) for r in scenario.items)) \
+                        if scenario.items else {framework}
+                    for fw in sorted(shared | {framework}):
+                        self.scenarios.setdefault(fw, []).append(scenario)
             for rec in bank_items(bank):
                 if rec.ref and items.get(rec.ref.value) is rec:
                     self.framework_of[rec.ref.value] = framework
+                    self.keyed_to[rec.ref.value] = set(keyings(rec, framework))
         self.items = items
+
+
+def keyings(rec: ItemRec, own: str) -> dict[str, frozenset[str]]:
+    """The codes an item is keyed to, by framework: its bank's own, then its ``also_keyed``."""
+    out = {own: frozenset(code.value for code in rec.codes)}
+    for framework, codes in rec.also:
+        out.setdefault(framework.value, frozenset(code.value for code in codes))
+    return out
 
 
 def check_test(state: SetState, test: TestRec, frameworks: dict[str, FrameworkRec],
@@ -85,7 +104,7 @@ def check_test(state: SetState, test: TestRec, frameworks: dict[str, FrameworkRe
 def _check_count(state: SetState, section: SectionRec, framework: str, pools: Pools) -> None:
     """Rule: count <= the standalone items of that section for the framework."""
     n = section.draw_number
-    available = sum(1 for rec in pools.standalone.get(framework, ()) if rec.section == section.name)
+    available = sum(1 for rec, _ in pools.standalone.get(framework, ()) if rec.section == section.name)
     if n > available:
         state.error(section.draw_count,  # type: ignore[arg-type]
                     f"section '{section.name}' draws {plural(n, 'item')} but only {available} "
@@ -100,11 +119,11 @@ def _check_per_statement(state: SetState, section: SectionRec, fw: FrameworkRec,
     n = section.draw_number
     counts = dict.fromkeys(fw.codes, 0)
     distinct = 0
-    for rec in pools.standalone.get(fw.ref.value, ()):
+    for rec, codes in pools.standalone.get(fw.ref.value, ()):
         if rec.section != section.name:
             continue
         keyed = False
-        for code in {c.value for c in rec.codes}:
+        for code in codes:
             if code in counts:
                 counts[code] += 1
                 keyed = True
@@ -148,9 +167,10 @@ def _check_items(state: SetState, section: SectionRec, framework: str, pools: Po
             state.error(ref, f"unknown item '{ref.value}' in section '{section.name}'")
             continue
         item_framework = pools.framework_of.get(ref.value)
-        if item_framework != framework:
+        if item_framework != framework and framework not in pools.keyed_to.get(ref.value, ()):
             state.error(ref, f"item '{ref.value}' is from framework '{item_framework}', but section "
-                             f"'{section.name}' draws from framework '{framework}'")
+                             f"'{section.name}' draws from framework '{framework}' (and the item's "
+                             f"also_keyed does not name it)")
         elif rec.section is not None and rec.section != section.name:
             state.error(ref, f"item '{ref.value}' is a {rec.section} item, so it cannot be drawn "
                              f"in section '{section.name}'")

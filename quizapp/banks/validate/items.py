@@ -1,17 +1,18 @@
 """The rules for a bank file: its keys and values as bank_format.py declares them (BANK,
 SCENARIO, ITEM, OPTION), at least one item, option texts unique in an item, statement codes
-not twice in an item; then each item's question type checks its options (see
-quizapp/domain/question_types.py)."""
+not twice in an item, `also_keyed` a mapping of framework ids to lists of codes (whether those
+frameworks and codes exist is checked across files, in references.py); then each item's
+question type checks its options (see quizapp/domain/question_types.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from quizapp.banks.bank_format import BANK, CODE_RE, ITEM, OPTION, SCENARIO
+from quizapp.banks.bank_format import BANK, CODE_RE, ID_RE, ITEM, OPTION, SCENARIO
 from quizapp.banks.model import Bank, Item, Option, Scenario
-from quizapp.banks.validate.fields import FieldReader, show
+from quizapp.banks.validate.fields import ID_RULE, FieldReader, show
 from quizapp.banks.validate.records import BankRec, ItemRec, Ref, ScenarioRec
-from quizapp.banks.yamlsafe import LocatedDict, LocatedList
+from quizapp.banks.yamlsafe import INVALID, LocatedDict, LocatedList
 from quizapp.domain import question_types
 
 
@@ -79,11 +80,13 @@ class BankRules(FieldReader):
             assert question_type is not None
             for message, where in question_type.validate(entry):
                 self.error(*locate(entry, where), message)
-        record = ItemRec(ref, section, codes, None)
+        also = self.keying(entry, "also_keyed") or []
+        record = ItemRec(ref, section, codes, None, also=also)
         if len(self.problems) == before:
             record.item = Item(
                 key=ref.value, type=type_name, section=section,  # type: ignore[union-attr,arg-type]
                 statements=tuple(code.value for code in codes), stem=values["stem"] or "",
+                also_keyed={fw.value: tuple(code.value for code in refs) for fw, refs in also},
                 options=tuple(options), rationale=values["rationale"] or "",
                 scoring=values["scoring"] or "all-or-nothing", difficulty=values["difficulty"],
                 references=tuple(r.value for r in reference_refs), bank=bank,
@@ -101,6 +104,46 @@ class BankRules(FieldReader):
             return []
         refs = self.texts(values, "statements", CODE_RE, "statement code")
         return self.no_duplicates(refs, "statement '{value}' is listed twice (first at line {line})")
+
+    def keying(self, mapping: LocatedDict, key: str) -> list[tuple[Ref, list[Ref]]] | None:
+        """Rule: a mapping from framework ids to non-empty lists of statement codes, none twice
+        in a list. Returns (framework, codes) pairs as refs; None when absent or wrong."""
+        if key not in mapping or mapping[key] is INVALID:
+            return None
+        value = mapping[key]
+        if value is None or (isinstance(value, LocatedDict) and not value):
+            where = self.at_key if value is None else self.at_value
+            where(mapping, key, f"'{key}' must not be empty: name another framework and its "
+                                "statement codes, or leave the key out")
+            return None
+        if not isinstance(value, LocatedDict):
+            self.at_value(mapping, key, f"'{key}' must be a mapping from framework ids to lists of "
+                                        f"their statement codes (e.g. early-career-standards: "
+                                        f"[ECS3.1]), not {show(value, mapping.source_text(key))}")
+            return None
+        pairs = []
+        for framework, codes in value.items():
+            if ID_RE.fullmatch(framework) is None:
+                self.at_key(value, framework, f"{show(framework)} is not a valid framework id: use "
+                                              f"{ID_RULE}, at most 80 characters")
+                continue
+            if codes is None or (isinstance(codes, LocatedList) and not codes):
+                (self.at_key if codes is None else self.at_value)(
+                    value, framework, f"the list for framework '{framework}' in '{key}' must not be empty")
+                continue
+            if not isinstance(codes, LocatedList):
+                if codes is not INVALID:
+                    example = codes if isinstance(codes, str) and CODE_RE.fullmatch(codes) else "ECS3.1"
+                    self.at_value(value, framework, f"'{framework}' in '{key}' must be a list of statement "
+                                                    f"codes, e.g. [{example}], not {show(codes, value.source_text(framework))}")
+                continue
+            before = len(self.problems)
+            refs = self.no_duplicates(self.texts(codes, key, CODE_RE, "statement code"),
+                                      f"statement '{{value}}' is listed twice for framework "
+                                      f"'{framework}' (first at line {{line}})")
+            if len(self.problems) == before:
+                pairs.append((Ref(framework, self.file, *value.key_mark(framework)), refs))
+        return pairs
 
     def options(self, values: LocatedList | None) -> list[Option]:
         """Rule: an item's option texts are unique."""

@@ -44,6 +44,7 @@ class ItemRec:
     item: Item | None  # None when the item has a problem of its own
     scenario: ScenarioRec | None = None
     ok: bool = True
+    also: list[tuple[Ref, list[Ref]]] = field(default_factory=list)  # also_keyed: framework, codes
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The checks across files that follow references: ids unique across the whole set (the first
 wins, each later one is reported), banks (and a framework's `replaces`) naming a framework that
-exists, and items naming statement codes of their bank's framework."""
+exists, and items naming statement codes of their bank's framework (and, in `also_keyed`, of
+other frameworks that exist)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ def check_references(state: SetState) -> tuple[dict[str, FrameworkRec], dict[str
         codes = set(frameworks[bank.framework.value].codes)
         for rec in bank_items(bank):
             check_codes(state, rec, codes, bank.framework.value)
+            check_also_keyed(state, rec, frameworks, bank.framework.value)
     return frameworks, items, scenarios
 
 
@@ -94,3 +96,32 @@ def check_codes(state: SetState, rec: ItemRec, codes: set[str], framework: str) 
             state.error(code, f"unknown statement code '{code.value}' for framework '{framework}'{tail}")
             rec.ok = False
 
+
+
+def check_also_keyed(state: SetState, rec: ItemRec, frameworks: dict[str, FrameworkRec], own: str) -> None:
+    """Rule: an item's ``also_keyed`` names frameworks that exist other than its bank's own,
+    and statement codes of each (a standard's code is named as such, with its statements)."""
+    for framework, codes in rec.also:
+        if framework.value == own:
+            state.error(framework, f"'{own}' is the framework of this item's bank: list its codes in "
+                                   "'statements', not in 'also_keyed'")
+            rec.ok = False
+            continue
+        if not known_framework(state, framework, frameworks):
+            rec.ok = False
+            continue
+        other = frameworks[framework.value]
+        known = set(other.codes)
+        standards = {g.code: g for g in other.framework.standards}
+        for code in codes:
+            if code.value in known:
+                continue
+            rec.ok = False
+            standard = standards.get(code.value)
+            if standard is not None:
+                state.error(code, f"'{code.value}' is a standard of framework '{framework.value}', not a "
+                                  f"statement: key the item to its statements ({', '.join(standard.statements)})")
+                continue
+            hint = suggest(code.value, known)
+            tail = f" (did you mean '{hint}'?)" if hint else ""
+            state.error(code, f"unknown statement code '{code.value}' for framework '{framework.value}'{tail}")
