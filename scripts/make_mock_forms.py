@@ -13,9 +13,7 @@ supervisor who has sat the practitioner mocks meets new questions. A level may n
 assessment built its 12 applied questions on a single case (mock B then gets two scenarios
 from the rest). A level's `mock_types` limits its mocks to those item types (the real test
 had 1-of-4 and 3-of-8 items only): knowledge items of other types are left out, and so are
-scenarios with any item of another type, unless the level sets `trim_scenarios`: then a
-scenario is used without its items of other types (the practitioner scenarios each end with an
-ordering item, which stays in the banks for practice and the diagnostic).
+scenarios with any item of another type.
 
 A level's framework may be one grouped under standards (the early career standards): with
 `by_standard`, Part 1 is spread over the standards rather than the statements (18 over six
@@ -71,7 +69,6 @@ class Level:
     title: str = ""  # the forms' title before "mock test A"; the name, capitalised, by default
     by_standard: bool = False  # spread Part 1 over the framework's standards, not its statements
     scenarios_per_form: int = 2  # case studies in a Part 2 without the case study (12 questions in all)
-    trim_scenarios: bool = False  # use scenarios without their items of other types than mock_types
 
 
 SCORING_NOTE = ("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the real "
@@ -86,15 +83,12 @@ LEVELS = (
         intro="A full-length mock of the practitioner knowledge assessment: 30 questions in 60 minutes.",
         part1="18 short knowledge questions on all ten practitioner statements ({spread}).",
         part2=("{count} case studies, {scenarios}, with {each} questions each on analysis, decisions and "
-               "next steps (their ordering questions, a format the real test did not use, are left out "
-               "here)."),
+               "next steps."),
         case_study="pr-sc-09",
         part2_case_study=("one long case study, {scenarios}, with 12 questions on analysis, decisions "
                           "and next steps, as the real assessment built its applied questions on a "
                           "single case."),
         mock_types=("single", "multiple"),
-        scenarios_per_form=3,
-        trim_scenarios=True,
         scoring_note=SCORING_NOTE,
     ),
     Level(
@@ -197,8 +191,7 @@ def plan(bank_set: BankSet) -> list[Form]:
         scenarios = usable_scenarios(bank_set, level)
         if level.case_study:
             case = [s for s in scenarios if s.key == level.case_study]
-            whole = [s for s in bank_set.scenarios() if s.key == level.case_study]
-            if len(case) != 1 or len(case[0].items) != REASONING_ITEMS or len(whole[0].items) != REASONING_ITEMS:
+            if len(case) != 1 or len(case[0].items) != REASONING_ITEMS:
                 raise SystemExit(f"{level.case_study}: not a scenario of 12 {'/'.join(level.mock_types)} items")
             chosen = [[level.case_study], *forms.split_scenarios(
                 scenarios, level.scenarios_per_form, forms=1, exclude=[level.case_study], items=REASONING_ITEMS)]
@@ -212,14 +205,9 @@ def plan(bank_set: BankSet) -> list[Form]:
 
 
 def usable_scenarios(bank_set: BankSet, level: Level) -> list[forms.ScenarioCandidate]:
-    """The level's scenarios whose items are all of its mock types; with ``trim_scenarios``,
-    every scenario, without its items of other types (when any are left)."""
-    out = []
-    for scenario in forms.scenario_candidates(bank_set, level.framework):
-        items = tuple(i for i in scenario.items if i.type in level.mock_types)
-        if items == scenario.items or (level.trim_scenarios and items):
-            out.append(forms.ScenarioCandidate(scenario.key, items))
-    return out
+    """The level's scenarios whose items are all of its mock types."""
+    return [s for s in forms.scenario_candidates(bank_set, level.framework)
+            if all(i.type in level.mock_types for i in s.items)]
 
 
 def _standards(bank_set: BankSet, level: Level) -> dict[str, str]:

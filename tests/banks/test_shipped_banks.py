@@ -34,7 +34,7 @@ SHIPPED_TESTS = [f"{level}-{kind}" for level in LEVELS for kind in ("mock-a", "m
 # Levels whose mock A, like the real assessment, builds its 12 applied questions on one case study
 # and whose mocks use only the real test's two formats (1 of 4, 3 of 8) (issue 18), with the
 # number of case studies in mock B's Part 2.
-ONE_CASE_STUDY = {"practitioner": 3, "supervisor": 2, "leader": 2, "ecs": 3}
+ONE_CASE_STUDY = {"practitioner": 2, "supervisor": 2, "leader": 2, "ecs": 3}
 # Levels whose framework is grouped under standards: Part 1 is spread over the standards.
 BY_STANDARD = {"ecs"}
 REAL_FORMATS = {("single", 4), ("multiple", 8)}
@@ -91,15 +91,10 @@ def test_every_shipped_test_can_be_assembled(test_key, seed):
         drawn = [by_key[q.key] for q in form if q.section == section.section]  # banks or also_keyed)
         assert drawn and all(i.keyed_to(section.framework) and i.section == section.section for i in drawn)
     scenarios = [q.scenario for q in form if q.scenario]
-    for scenario in set(scenarios):  # scenarios are together and in authored order; whole, except
+    for scenario in set(scenarios):  # scenarios are whole and together
         members = [s for b in shipped().banks.values() for s in b.scenarios if s.key == scenario][0].items
-        run = [q.key for q in form if q.scenario == scenario]  # a mock leaves out other formats
-        positions = [i for i, q in enumerate(form) if q.scenario == scenario]
-        assert positions == list(range(positions[0], positions[0] + len(run)))
-        kept = [i.key for i in members if not (test_key.endswith(("mock-a", "mock-b"))
-                                                 and test_key.split("-")[0] in ONE_CASE_STUDY
-                                                 and (i.type, len(i.options)) not in REAL_FORMATS)]
-        assert run == kept
+        run = [q.key for q in form if q.scenario == scenario]
+        assert run == [i.key for i in members]
 
 
 # -- the mocks ---------------------------------------------------------------------------------
@@ -144,11 +139,8 @@ def test_mock_forms_have_the_real_tests_shape(level, form):
     scenario_keys = list(dict.fromkeys(items[k].scenario for k in reasoning))
     expected = (1 if form == "a" else ONE_CASE_STUDY[level]) if level in ONE_CASE_STUDY else 2
     assert len(scenario_keys) == expected and None not in scenario_keys
-    whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items
-             if level not in ONE_CASE_STUDY or (i.type, len(i.options)) in REAL_FORMATS]
-    assert sorted(reasoning) == sorted(whole), "whole scenarios (without items of other formats)"
-    if level in ONE_CASE_STUDY and form == "a":  # the case study is whole
-        assert len([i for s in shipped().scenarios() if s.key == scenario_keys[0] for i in s.items]) == 12
+    whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items]
+    assert sorted(reasoning) == sorted(whole), "whole scenarios"
 
 
 @pytest.mark.parametrize("level", sorted(ONE_CASE_STUDY))
