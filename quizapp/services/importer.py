@@ -357,12 +357,10 @@ def _item_count_range(bank_set: bm.BankSet, test: bm.TestBlueprint) -> tuple[int
             low += n
             high += n
         else:
-            sizes = sorted(
+            sizes = sorted(  # the scenarios keyed to the framework, in its banks or through also_keyed
                 len(s.items)
-                for bank in bank_set.banks.values()
-                if bank.framework == section.framework
-                for s in bank.scenarios
-                if s.items and all(i.section == section.section for i in s.items)
+                for s in bank_set.scenarios()
+                if s.items and all(i.section == section.section and i.keyed_to(section.framework) for i in s.items)
             )
             if sizes:
                 low += sum(sizes[: draw.count])

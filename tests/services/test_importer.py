@@ -182,3 +182,21 @@ def test_shipped_banks_import_cleanly(app, runner):
     assert "added test practitioner-example-mock" in result.output
     again = runner.invoke(args=["import"])
     assert "Nothing to import" in again.output
+
+
+def test_a_scenario_draw_counts_the_scenarios_keyed_to_its_framework_through_also_keyed():
+    """The question count a test shows (and a form is checked against) includes the scenarios of
+    other frameworks' banks whose items are all also keyed to the test's framework, as a draw
+    takes them; the early career diagnostic drew a 12-question practitioner case study."""
+    from quizapp.banks.model import Draw
+    from quizapp.services.importer import _item_count_range
+    from tests.banks.builders import bank_set, blueprint, item, scenario
+
+    keyed = [item(f"k{n}", section="reasoning", stem=f"Step {n}?") for n in range(3)]
+    for it in keyed:
+        it.also_keyed = {"other": ("X",)}
+    half = [item(f"h{n}", section="reasoning", stem=f"Next {n}?") for n in range(5)]
+    half[0].also_keyed = {"other": ("X",)}
+    bs = bank_set(scenarios=[scenario("sc1", keyed), scenario("sc2", half)])
+    assert _item_count_range(bs, blueprint("t", ("reasoning", Draw("scenarios", 1)), framework="other")) == (3, 3)
+    assert _item_count_range(bs, blueprint("t", ("reasoning", Draw("scenarios", 1)))) == (3, 5)

@@ -19,7 +19,7 @@ SHIPPED_TESTS = sorted(load_bank_set([BANKS]).tests)
 
 def test_the_shipped_tests_are_all_here():
     assert len(SHIPPED_TESTS) >= 10
-    for level in ("practitioner", "supervisor", "leader"):
+    for level in ("practitioner", "supervisor", "leader", "ecs"):
         assert {f"{level}-mock-a", f"{level}-mock-b", f"{level}-diagnostic"} <= set(SHIPPED_TESTS)
 
 
