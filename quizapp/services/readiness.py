@@ -32,6 +32,7 @@ from quizapp.data.models import (
 )
 
 from . import calibration as calibrations
+from . import cohort
 
 MIN_ANSWERED = 20
 MIN_STATEMENT_ANSWERED = 5
@@ -54,12 +55,25 @@ class TestReadiness:
     missing: str | None = None  # why there is no prediction
     statements: list[StatementReadiness] = field(default_factory=list)
     cut_theta: float | None = None
+    form_length: int = 0  # questions on a fresh form
+
+
+def form_length(test: TestForm, calibration: Calibration) -> int:
+    """Questions on a form of the test: from its blueprint (the middle of its range when scenario
+    draws vary it), else the calibration's mean per attempt."""
+    blueprint = test.blueprint or {}
+    low, high = blueprint.get("item_count_min"), blueprint.get("item_count_max")
+    if low and high:
+        return max(1, round((low + high) / 2))
+    if test.item_count:
+        return test.item_count
+    return max(1, round(calibration.responses / max(1, calibration.attempts)))
 
 
 def fresh_form(session: Session, test: TestForm, calibration: Calibration) -> readiness.FreshForm:
     """A fresh form of the test: its length and pass mark as stored now, drawn from the calibrated pool."""
     pool = tuple(sorted(row.difficulty for row in calibrations.difficulties(session, calibration).values()))
-    return readiness.FreshForm(max(1, test.item_count), float(test.pass_mark_percent), pool)
+    return readiness.FreshForm(form_length(test, calibration), float(test.pass_mark_percent), pool)
 
 
 def _scope_tests(calibration: Calibration) -> select:
@@ -103,7 +117,7 @@ def for_candidate(session: Session, user_id: int, test: TestForm) -> TestReadine
             f"least {MIN_ANSWERED}. Take another timed mock of this test to get one.")
         return result
     form = fresh_form(session, test, calibration)
-    result.cut_theta = form.cut_theta()
+    result.cut_theta, result.form_length = form.cut_theta(), form.n_items
     ability = rasch.eap([items[v].difficulty for v in answered], list(answered.values()), calibration.sigma)
     result.prediction = readiness.predict(form, ability)
     result.statements = _per_statement(session, answered, items, form, calibration.sigma)
@@ -152,14 +166,16 @@ class CohortReadiness:
 
 
 def for_organisation(session: Session, organisation_id: int, test: TestForm, team_id: int | None = None) -> CohortReadiness:
-    """How ready the organisation's current members (or one team's) are for `test`, as counts per
-    band with ranges: nobody's answers or individual figures."""
+    """How ready the organisation's current members (or one team's; cohort.NO_TEAM: those in no
+    team) are for `test`, as counts per band with ranges: nobody's answers or individual figures."""
     calibration = calibrations.latest_for_test(session, test)
     if calibration is None:
         return CohortReadiness(test, None, 0, missing="The questions of this test have not been calibrated yet.")
     members = select(Membership.user_id).where(Membership.organisation_id == organisation_id,
                                                Membership.left_at.is_(None))
-    if team_id is not None:
+    if team_id == cohort.NO_TEAM:
+        members = members.where(Membership.team_id.is_(None))
+    elif team_id is not None:
         members = members.where(Membership.team_id == team_id)
     user_ids = list(session.scalars(
         select(Attempt.user_id).distinct().where(
