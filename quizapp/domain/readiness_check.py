@@ -43,6 +43,8 @@ class CheckResult:
     worst_gap: float  # largest |predicted - observed| over the deciles
     predictions: np.ndarray
     outcomes: np.ndarray
+    truth: np.ndarray  # the pool's true difficulties
+    estimated: np.ndarray  # and the calibrated ones
 
     def lines(self) -> list[str]:
         out = [
@@ -58,20 +60,31 @@ class CheckResult:
 
 
 def simulate_responses(rng: np.random.Generator, abilities: np.ndarray, difficulties: np.ndarray,
-                       form_length: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each candidate's form (item indices, persons x form_length) and 0/1 scores on it."""
+                       form_length: int, discrimination: np.ndarray | None = None,
+                       guessing: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's form (item indices, persons x form_length) and 0/1 scores on it. With
+    `discrimination` and `guessing` the answers follow the 3PL model instead of the Rasch one:
+    P = c + (1 - c) / (1 + exp(-a (theta - b)))."""
     pool = len(difficulties)
     forms = np.array([rng.choice(pool, form_length, replace=False) for _ in abilities])
-    p = rasch.probability(abilities, difficulties)[np.arange(len(abilities))[:, None], forms]
+    a = np.ones(pool) if discrimination is None else discrimination
+    p = guessing + (1 - guessing) / (1 + np.exp(-a * np.subtract.outer(abilities, difficulties)))
+    p = p[np.arange(len(abilities))[:, None], forms]
     return forms, (rng.random(forms.shape) < p).astype(float)
 
 
 def run(seed: int = 2026, pool: int = 120, form_length: int = 30, calibration_candidates: int = 1000,
-        prediction_candidates: int = 10000, pass_mark_percent: float = 60.0, sigma: float = 1.0) -> CheckResult:
+        prediction_candidates: int = 10000, pass_mark_percent: float = 60.0, sigma: float = 1.0,
+        model: str = "rasch") -> CheckResult:
+    """The experiment (module docstring). `model="3pl"` makes the candidates break the Rasch
+    model as the demo's do: discriminations from 0.5 to 2 and a one-in-four chance of guessing
+    right, to show what happens to the predictions when its assumptions fail."""
     rng = np.random.default_rng(seed)
     truth = rng.normal(0.0, 1.0, pool)
+    a = rng.uniform(0.5, 2.0, pool) if model == "3pl" else None
+    c = 0.25 if model == "3pl" else 0.0
     abilities = rng.normal(0.0, sigma, calibration_candidates)
-    forms, scores = simulate_responses(rng, abilities, truth, form_length)
+    forms, scores = simulate_responses(rng, abilities, truth, form_length, a, c)
     persons = np.repeat(np.arange(calibration_candidates), form_length)
     responses = rasch.Responses(persons, forms.ravel(), scores.ravel(), calibration_candidates, pool)
     fitted = rasch.calibrate(responses)
@@ -82,12 +95,12 @@ def run(seed: int = 2026, pool: int = 120, form_length: int = 30, calibration_ca
     form = readiness.FreshForm(form_length, pass_mark_percent, tuple(float(b) for b in estimated))
     true_form = readiness.FreshForm(form_length, pass_mark_percent, tuple(float(b) for b in truth))
     new_abilities = rng.normal(0.0, sigma, prediction_candidates)
-    taken, taken_scores = simulate_responses(rng, new_abilities, truth, form_length)
+    taken, taken_scores = simulate_responses(rng, new_abilities, truth, form_length, a, c)
     predictions = np.array([
         readiness.predict(form, rasch.eap(estimated[items], row, fitted.sigma)).probability
         for items, row in zip(taken, taken_scores, strict=True)
     ])
-    _fresh, fresh_scores = simulate_responses(rng, new_abilities, truth, form_length)
+    _fresh, fresh_scores = simulate_responses(rng, new_abilities, truth, form_length, a, c)
     outcomes = (fresh_scores.sum(axis=1) >= true_form.needed).astype(float)
 
     order = np.argsort(predictions, kind="stable")
@@ -100,5 +113,5 @@ def run(seed: int = 2026, pool: int = 120, form_length: int = 30, calibration_ca
     return CheckResult(
         correlation=correlation, rmse=rmse, sigma_true=sigma, sigma_estimated=fitted.sigma, deciles=deciles,
         brier=brier, brier_base=base, worst_gap=max(abs(d.predicted - d.observed) for d in deciles),
-        predictions=predictions, outcomes=outcomes,
+        predictions=predictions, outcomes=outcomes, truth=truth, estimated=estimated,
     )
