@@ -59,7 +59,7 @@ def test_counts_per_band_with_ranges(app, employer):
         test = db.session.scalar(select(TestForm).where(TestForm.key == "fx-mock"))
         d = readiness.for_organisation(db.session, org.id, test).distribution
     for band in d.bands:
-        assert f"{band.words} {band.count} {band.low} to {band.high}" in text
+        assert f"{band.words} Candidates {band.count} Range {band.low} to {band.high}" in text
     assert sum(b.count for b in d.bands) <= 40
     assert "sim-001" not in text  # nobody named
 
