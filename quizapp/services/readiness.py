@@ -13,10 +13,10 @@ answered (MIN_STATEMENT_ANSWERED for a statement), there is no number: the reaso
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import rasch, readiness
@@ -76,29 +76,33 @@ def fresh_form(session: Session, test: TestForm, calibration: Calibration) -> re
     return readiness.FreshForm(form_length(test, calibration), float(test.pass_mark_percent), pool)
 
 
-def _scope_tests(calibration: Calibration) -> select:
+def _scope_tests(calibration: Calibration) -> Select:
     if calibration.test_id is not None:
         return select(TestForm.id).where(TestForm.id == calibration.test_id)
     return select(TestForm.id).where(TestForm.framework_id == calibration.framework_id)
 
 
-def first_responses(session: Session, user_ids: Iterable[int], calibration: Calibration) -> dict[int, dict[int, float]]:
+def first_responses(session: Session, user_ids: Iterable[int], calibration: Calibration,
+                    where: Sequence[ColumnElement[bool]] = ()) -> dict[int, dict[int, float]]:
     """Per candidate: item version -> score of their first timed response to it, in the
-    calibration's scope (every ended timed attempt of theirs, oldest first)."""
+    calibration's scope (every ended timed attempt of theirs that meets `where`, oldest first)."""
     ids = list(user_ids)
     out: dict[int, dict[int, float]] = {u: {} for u in ids}
     for start in range(0, len(ids), 500):
         rows = session.execute(
             select(Attempt.user_id, AttemptQuestion.item_version_id, AttemptQuestion.score)
             .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
-            .where(Attempt.user_id.in_(ids[start:start + 500]), Attempt.mode == str(Mode.TIMED),
-                   Attempt.ended_at.is_not(None), Attempt.score.is_not(None),
-                   Attempt.test_id.in_(_scope_tests(calibration)))
+            .where(Attempt.user_id.in_(ids[start:start + 500]), *_in_scope(calibration), *where)
             .order_by(Attempt.started_at, Attempt.id, AttemptQuestion.position)
         )
         for user_id, version_id, score in rows:
             out[user_id].setdefault(version_id, float(score or 0.0))
     return out
+
+
+def _in_scope(calibration: Calibration) -> list[ColumnElement[bool]]:
+    return [Attempt.mode == str(Mode.TIMED), Attempt.ended_at.is_not(None), Attempt.score.is_not(None),
+            Attempt.test_id.in_(_scope_tests(calibration))]
 
 
 def for_candidate(session: Session, user_id: int, test: TestForm) -> TestReadiness:
@@ -166,24 +170,26 @@ class CohortReadiness:
 
 
 def for_organisation(session: Session, organisation_id: int, test: TestForm, team_id: int | None = None) -> CohortReadiness:
-    """How ready the organisation's current members (or one team's; cohort.NO_TEAM: those in no
-    team) are for `test`, as counts per band with ranges: nobody's answers or individual figures."""
+    """How ready the organisation's current members are for `test`, from the attempts they took in
+    it (or in one team; cohort.NO_TEAM: in no team), as counts per band with ranges: nobody's
+    answers or individual figures."""
     calibration = calibrations.latest_for_test(session, test)
     if calibration is None:
         return CohortReadiness(test, None, 0, missing="The questions of this test have not been calibrated yet.")
+    # As on the rest of the cohort page: current members, and only the attempts they took in this
+    # organisation (in the chosen team: results stay with the team they were taken in).
     members = select(Membership.user_id).where(Membership.organisation_id == organisation_id,
                                                Membership.left_at.is_(None))
+    where: list[ColumnElement[bool]] = [Attempt.organisation_id == organisation_id]
     if team_id == cohort.NO_TEAM:
-        members = members.where(Membership.team_id.is_(None))
+        where.append(Attempt.team_id.is_(None))
     elif team_id is not None:
-        members = members.where(Membership.team_id == team_id)
+        where.append(Attempt.team_id == team_id)
     user_ids = list(session.scalars(
-        select(Attempt.user_id).distinct().where(
-            Attempt.user_id.in_(members), Attempt.mode == str(Mode.TIMED), Attempt.ended_at.is_not(None),
-            Attempt.test_id.in_(_scope_tests(calibration)))
+        select(Attempt.user_id).distinct().where(Attempt.user_id.in_(members), *_in_scope(calibration), *where)
     ))
     items = calibrations.difficulties(session, calibration)
-    responses = first_responses(session, user_ids, calibration)
+    responses = first_responses(session, user_ids, calibration, where)
     abilities = []
     too_little = 0
     for user_id in user_ids:

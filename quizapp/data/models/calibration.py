@@ -24,8 +24,9 @@ class Calibration(Base):
     __tablename__ = "calibrations"
     __table_args__ = (
         CheckConstraint("(test_id IS NULL) <> (framework_id IS NULL)", name="one_scope"),
-        Index("ix_calibrations_test", "test_id", "version"),
-        Index("ix_calibrations_framework", "framework_id", "version"),
+        # One version number per scope (the other scope column is NULL, and NULLs never clash).
+        Index("ix_calibrations_test", "test_id", "version", unique=True),
+        Index("ix_calibrations_framework", "framework_id", "version", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

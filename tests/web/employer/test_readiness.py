@@ -6,11 +6,11 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quizapp.services import accounts, calibration, readiness, simulation
 from quizapp.web.extensions import db
-from quizapp.data.models import Organisation, TestForm
+from quizapp.data.models import Attempt, Organisation, TestForm, User
 
 from tests.helpers import check_page, text_of
 from tests.web.candidate.conftest import FIXTURE_BANKS
@@ -70,3 +70,15 @@ def test_another_organisation_sees_none_of_them(app, auth, employer):
     auth.as_role("other_employer")
     text = text_of(auth.client.get("/employer/?test=fx-mock"))
     assert "Of the 40" not in text
+
+
+def test_only_attempts_taken_in_the_organisation_count(app, employer):
+    """Five members' attempts were taken before they joined (no organisation on them): like the rest
+    of the cohort page, readiness leaves them out."""
+    _calibrate(app)
+    with app.app_context():
+        ids = db.session.scalars(select(User.id).where(User.email.like("sim-00%")).order_by(User.email).limit(5)).all()
+        db.session.execute(update(Attempt).where(Attempt.user_id.in_(ids)).values(organisation_id=None))
+        db.session.commit()
+    text = text_of(employer.get("/employer/?test=fx-mock"))
+    assert "Of the 35 candidates here with enough answers" in text

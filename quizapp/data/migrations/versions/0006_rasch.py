@@ -43,8 +43,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calibrations'))
     )
     with op.batch_alter_table('calibrations', schema=None) as batch_op:
-        batch_op.create_index('ix_calibrations_framework', ['framework_id', 'version'], unique=False)
-        batch_op.create_index('ix_calibrations_test', ['test_id', 'version'], unique=False)
+        batch_op.create_index('ix_calibrations_framework', ['framework_id', 'version'], unique=True)
+        batch_op.create_index('ix_calibrations_test', ['test_id', 'version'], unique=True)
 
     op.create_table('calibrated_items',
     sa.Column('id', sa.Integer(), nullable=False),
