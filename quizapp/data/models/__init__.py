@@ -19,9 +19,14 @@ from .content import (
 )
 from .employer import ExtraTimeChange, Invitation
 from .sso import SsoDomain, SsoIdentity, SsoProvider
+from .standard_setting import AngoffJudge, AngoffPanel, AngoffPanelItem, AngoffRating, PassMarkChange
 
 __all__ = [
     "ROLES",
+    "AngoffJudge",
+    "AngoffPanel",
+    "AngoffPanelItem",
+    "AngoffRating",
     "Attempt",
     "AuditEvent",
     "AttemptQuestion",
@@ -38,6 +43,7 @@ __all__ = [
     "Membership",
     "Mode",
     "Organisation",
+    "PassMarkChange",
     "Response",
     "Role",
     "Scenario",
