@@ -26,6 +26,9 @@ from . import scoring
 RATING_MIN = 0
 RATING_MAX = 100
 ROUNDS = (1, 2)
+# Every question type scores from 0 to 1 (quizapp.domain.scoring), so each item is worth one mark;
+# an item with partial credit counts at this maximum.
+ITEM_MAX_MARKS = 1.0
 
 _WHOLE = re.compile(r"^\s*(\d{1,3})\s*%?\s*$")
 _FRACTION = re.compile(r"^\s*0?\.\d+\s*$")
