@@ -89,6 +89,13 @@ def preview(session: Session, panel: AngoffPanel) -> ApplyPreview | None:
                         finished=len(finished), changes=changes, problem=problem)
 
 
+def already_applied(session: Session, panel: AngoffPanel) -> bool:
+    """Whether the test's pass mark in force is this panel's cut score (applying it again would
+    change nothing)."""
+    current = latest(session, panel.test_id)
+    return current is not None and current.panel_id == panel.id
+
+
 def apply(session: Session, panel: AngoffPanel, by: User, now: datetime) -> PassMarkChange:
     """Make the panel's cut score the test's pass mark for attempts started from now on, as a new
     version in `pass_mark_changes` (and in the audit trail). Raises PanelError when it cannot."""
@@ -97,6 +104,8 @@ def apply(session: Session, panel: AngoffPanel, by: User, now: datetime) -> Pass
         raise panels.PanelError("Close the panel first: its cut score comes from both rounds.")
     if shown.problem is not None:
         raise panels.PanelError(shown.problem)
+    if already_applied(session, panel):
+        raise panels.PanelError("This panel's cut score is already the test's pass mark.")
     test = session.scalar(select(TestForm).where(TestForm.id == panel.test_id).with_for_update())
     assert test is not None
     version = (session.scalar(select(func.max(PassMarkChange.version)).where(PassMarkChange.test_id == test.id))

@@ -164,9 +164,13 @@ def test_applying_a_cut_score_is_versioned_and_applies_to_new_attempts_only(sett
                                                      "2026 (modified Angoff standard setting).")
     assert "set by this service" in pass_marks.how_set(db.session, past)
     assert results.report(db.session, later).pass_mark_note.startswith("The pass mark was set by a panel of 2")
-    # A second panel's cut is version 2.
-    pass_marks.apply(db.session, panel, _user("trainer@example.org"), NOW + timedelta(days=1))
-    assert [c.version for c in pass_marks.history(db.session, _test().id)] == [2, 1]
+    # Applying the same cut again changes nothing; another panel's cut is version 2.
+    with pytest.raises(ss.PanelError, match="already the test's pass mark"):
+        pass_marks.apply(db.session, panel, _user("trainer@example.org"), NOW + timedelta(days=1))
+    db.session.rollback()
+    other = _closed_panel(round2=((80,) * 6, (60,) * 6))
+    assert pass_marks.apply(db.session, other, _user("trainer@example.org"), NOW + timedelta(days=1)).version == 2
+    assert [c.new_percent for c in pass_marks.history(db.session, _test().id)] == [70.0, 60.0]
 
 
 def test_a_cut_score_cannot_be_applied_before_the_panel_closes_or_to_a_changed_form(setting):
