@@ -42,6 +42,12 @@ class ApplyPreview:
     problem: str | None  # why it cannot be applied, if it cannot
 
     @property
+    def description_names_old_mark(self) -> bool:
+        """Whether the test's description for candidates quotes the pass mark it would replace
+        (the shipped mocks' say "The pass mark is 60%."): it needs editing in the test's file."""
+        return f"{self.old_percent:g}%" in (self.test.description or "")
+
+    @property
     def newly_passing(self) -> int:
         return sum(1 for _, change in self.changes if change.passed_after)
 

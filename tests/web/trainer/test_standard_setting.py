@@ -156,9 +156,13 @@ def test_applying_the_cut_score_after_a_preview(app, angoff):
     with app.app_context():
         low = take("low@a.example", 3 / 6, test_key="fx-fixed")
     panel = _closed(app, angoff)
+    with app.app_context():  # as the shipped mocks' descriptions do
+        db.session.scalar(select(TestForm).where(TestForm.key == "fx-fixed")).description = "The pass mark is 50%."
+        db.session.commit()
     preview = angoff.get(f"/trainer/panels/{panel}/apply")
     check_page(preview)
     text = text_of(preview)
+    assert 'The test\'s description for candidates says "50%"' in text
     assert "1 of the 1 finished timed attempts would have had the other result: 1 would not have passed" in text
     assert "low@a.example" not in text  # nobody named
     assert angoff.post(f"/trainer/panels/{panel}/apply").status_code == 302
