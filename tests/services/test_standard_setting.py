@@ -211,3 +211,19 @@ def test_a_judge_who_deletes_their_account_still_counts(setting):
     assert ss.cut_score(db.session, panel, 2).judges == 2
     assert db.session.scalar(select(func.count()).select_from(AngoffRating)) == 24
     assert "A judge whose account was deleted" in ss.export_csv(db.session, panel)
+
+
+def test_round_two_shows_each_items_facility_and_the_panel_the_forms_sem_once_there_is_data(setting):
+    for n, share in enumerate((1.0, 4 / 6, 3 / 6, 1 / 6)):
+        take(f"c{n}@a.example", share, test_key="fx-fixed", seed=n)
+    panel = _panel()
+    _rate_all(panel, "trainer@example.org", [60] * 6)
+    _rate_all(panel, "judge2@example.org", [40] * 6)
+    ss.advance(db.session, panel, NOW)
+    figures = ss.form_figures(db.session, _test(), min_sample=4)
+    assert figures.form.attempts == 4 and figures.form.sem_percent is not None
+    rows = ss.rating_rows(db.session, panel, ss.judge_of(panel, _user("trainer@example.org")), figures=figures)
+    assert all(row.facility_n == 4 for row in rows)
+    assert sum(row.facility for row in rows) == pytest.approx((6 + 4 + 3 + 1) / 4)
+    fewer = ss.form_figures(db.session, _test(), min_sample=5)  # below the minimum: no facility yet
+    assert fewer.facility == {}
