@@ -1,6 +1,7 @@
 """Server-rendered SVG charts (no JavaScript; colours as presentation attributes, which the CSP
 allows). Each chart is a picture of a table that the page also shows, so the SVG has a short
-title for screen readers and the numbers are read from the table. No Flask here."""
+title for screen readers and the numbers are read from the table; the standard-setting dot plot
+is hidden from them, its figures printed beside it. No Flask here."""
 
 from __future__ import annotations
 
