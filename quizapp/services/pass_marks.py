@@ -143,6 +143,14 @@ def latest(session: Session, test_id: int, at: datetime | None = None) -> PassMa
     return session.scalar(query.order_by(PassMarkChange.version.desc()).limit(1))
 
 
+def stale_cut(session: Session, test_id: int) -> str | None:
+    """Why the pass mark in force, set by a panel, no longer fits the test's form (None when it
+    fits, or when no panel set it)."""
+    current = latest(session, test_id)
+    panel = session.get(AngoffPanel, current.panel_id) if current is not None and current.panel_id else None
+    return form_changed(session, panel) if panel is not None else None
+
+
 def how_set(session: Session, attempt: Attempt) -> str:
     """How the pass mark this attempt was decided against was set, in words for the candidate."""
     if attempt.test_id is None or attempt.pass_mark_percent is None:

@@ -191,6 +191,18 @@ def test_a_cut_score_cannot_be_applied_before_the_panel_closes_or_to_a_changed_f
     assert db.session.scalar(select(func.count()).select_from(PassMarkChange)) == 0
 
 
+def test_the_test_says_when_its_applied_pass_mark_was_set_on_an_earlier_form(setting):
+    panel = _closed_panel()
+    assert pass_marks.stale_cut(db.session, _test().id) is None  # no panel's mark yet
+    pass_marks.apply(db.session, panel, _user("trainer@example.org"), NOW)
+    db.session.commit()
+    assert pass_marks.stale_cut(db.session, _test().id) is None
+    test = _test()
+    test.blueprint = {**test.blueprint, "sections": test.blueprint["sections"][:1]}
+    db.session.commit()
+    assert "form has changed" in pass_marks.stale_cut(db.session, _test().id)
+
+
 def test_a_later_import_keeps_the_applied_pass_mark_and_says_so(setting, runner):
     panel = _closed_panel()
     pass_marks.apply(db.session, panel, _user("trainer@example.org"), NOW)

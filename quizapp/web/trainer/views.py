@@ -196,7 +196,8 @@ def test(key: str) -> str:
                            manageable=web_content.test_manageable(form, _scope()),
                            problem=None if form.retired_at else web_content.draw_problem(db.session, form),
                            sets_standard=ownership.manages(_scope(), form.organisation_id),
-                           pass_mark_set=pass_marks.latest(db.session, form.id))
+                           pass_mark_set=pass_marks.latest(db.session, form.id),
+                           stale_cut=pass_marks.stale_cut(db.session, form.id))
 
 
 @bp.route("/search")
