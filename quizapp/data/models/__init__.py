@@ -20,9 +20,14 @@ from .content import (
 )
 from .employer import ExtraTimeChange, Invitation
 from .sso import SsoDomain, SsoIdentity, SsoProvider
+from .standard_setting import AngoffJudge, AngoffPanel, AngoffPanelItem, AngoffRating, PassMarkChange
 
 __all__ = [
     "ROLES",
+    "AngoffJudge",
+    "AngoffPanel",
+    "AngoffPanelItem",
+    "AngoffRating",
     "Attempt",
     "AuditEvent",
     "AttemptQuestion",
@@ -41,6 +46,7 @@ __all__ = [
     "Membership",
     "Mode",
     "Organisation",
+    "PassMarkChange",
     "Response",
     "Role",
     "Scenario",

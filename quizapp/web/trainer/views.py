@@ -22,6 +22,7 @@ from quizapp.services import (
     catalogue,
     item_analysis,
     ownership,
+    pass_marks,
     preview,
     web_content,
     workspace,
@@ -164,7 +165,10 @@ def test(key: str) -> str:
     return render_template("trainer/test.html", title=form.title, test=form,
                            summary=catalogue.test_summary(db.session, form),
                            manageable=web_content.test_manageable(form, _scope()),
-                           problem=None if form.retired_at else web_content.draw_problem(db.session, form))
+                           problem=None if form.retired_at else web_content.draw_problem(db.session, form),
+                           sets_standard=ownership.manages(_scope(), form.organisation_id),
+                           pass_mark_set=pass_marks.latest(db.session, form.id),
+                           stale_cut=pass_marks.stale_cut(db.session, form.id))
 
 
 @bp.route("/search")
