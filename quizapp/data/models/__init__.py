@@ -18,6 +18,7 @@ from .content import (
     item_version_statements,
 )
 from .employer import ExtraTimeChange, Invitation
+from .spacing import ReviewCard, ReviewLog
 from .sso import SsoDomain, SsoIdentity, SsoProvider
 
 __all__ = [
@@ -39,6 +40,8 @@ __all__ = [
     "Mode",
     "Organisation",
     "Response",
+    "ReviewCard",
+    "ReviewLog",
     "Role",
     "Scenario",
     "SigninFailures",
