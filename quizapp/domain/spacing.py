@@ -22,12 +22,13 @@ item that already has a card (it lengthens that item's interval) and never creat
 mock does not fill the review queue with forty items the candidate already knows. Questions left
 unanswered (skipped, or not reached when time ran out) are no evidence and review nothing.
 
-The scheduler: FSRS's default parameters and desired retention (0.9), with no learning steps (FSRS's
-default steps of 1 and 10 minutes suit flashcards shown in one sitting, not questions in a practice
-set: every review here goes straight to days) and no fuzzing (the same answers give the same due
-dates, which the tests and the candidate can rely on). With these, a wrong answer on a new card is
-due one day later, a partly right one one day later, a right one two days later, and a card answered
-right again and again goes out to weeks and months.
+The scheduler: FSRS's default parameters and desired retention (0.9), with one learning step and
+one relearning step of a day (FSRS's default steps of 1 and 10 minutes suit flashcards shown again
+in one sitting, not questions in a practice set), and no fuzzing (the same answers give the same
+due dates, which the tests and the candidate can rely on). So a wrong answer, on a new card or on
+one the candidate knew, is due again one day later; a partly right answer on a new card a day and
+a half later; a right one two days later; and an item answered right again and again goes out to
+weeks and months (11, 46, 163 days after the first right answers on time).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from .assembly import DrawnQuestion, PoolItem, option_order, practice_set
 
 UK = ZoneInfo("Europe/London")
 
-SCHEDULER = Scheduler(learning_steps=(), relearning_steps=(), enable_fuzzing=False)
+ONE_DAY = timedelta(days=1)
+SCHEDULER = Scheduler(learning_steps=(ONE_DAY,), relearning_steps=(ONE_DAY,), enable_fuzzing=False)
 
 
 def rating_for(score: float) -> Rating:
