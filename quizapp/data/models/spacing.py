@@ -4,6 +4,8 @@ review. The rules that fill them are in quizapp.domain.spacing; quizapp.services
 A card belongs to the item (its stable identity), not to a version: a reworded item keeps its
 schedule. A review log row names the attempt question whose answer made the review, and that name
 is unique: one answer reviews its card once, whatever a double click or a second tab sends.
+Cards are personal data: in the person's download (services.personal_data), and deleted with their
+account (the foreign key cascades when services.erasure deletes the user), their logs with them.
 """
 
 from __future__ import annotations

@@ -231,3 +231,23 @@ def test_a_new_version_of_an_item_keeps_its_card(client, auth, fx, app, clock):
     with app.app_context():
         (question,) = db.session.get(Attempt, _new_practice(client)).questions
         assert question.item_version_id == new_id
+
+
+def test_the_review_schedule_is_in_your_data_and_goes_with_your_account(client, auth, fx, app, clock):
+    """A card is personal data: the JSON download lists it, and erasing the account deletes it
+    (and its review log) while the attempts stay, anonymous."""
+    import json
+
+    from quizapp.data.models import User
+    from quizapp.services import erasure
+
+    auth.as_role("candidate")
+    (key,), _ = _practise(client, app, wrong=1, right=0)
+    data = json.loads(client.get("/account/your-data/data.json").data)
+    assert data["review_schedule"] == [{"question": key, "due_at": (clock.now + timedelta(days=1)).isoformat(),
+                                        "reviews": 1, "last_reviewed_at": clock.now.isoformat()}]
+    with app.app_context():
+        erasure.erase(db.session, db.session.get(User, _user_id(auth)), now=clock.now)
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(ReviewCard)) == 0
+    assert _logs(app) == 0
