@@ -270,6 +270,10 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     due = spacing.due_items(session, user, now, size)
     weak = weakest_statements(session, user) if len(due) < size else []
     if not weak and not due:
+        later = spacing.due_summary(session, user, now).next_due
+        if later is not None:
+            raise AttemptError(f"No questions are due for review today: the next is due on {later.day} {later:%B %Y}. "
+                               "Take a timed mock test to practise your weakest statements meanwhile")
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
     membership = user.current_membership
     pool = load_pool(session, {s.framework.key for s in weak}, membership.organisation_id if membership else None) \

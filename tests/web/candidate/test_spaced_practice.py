@@ -251,3 +251,10 @@ def test_the_review_schedule_is_in_your_data_and_goes_with_your_account(client, 
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(ReviewCard)) == 0
     assert _logs(app) == 0
+
+
+def test_practise_with_nothing_due_yet_and_no_mock_says_when_the_next_review_is(client, auth, fx, app, clock):
+    auth.as_role("candidate")
+    _practise(client, app, wrong=1, right=0)
+    page = client.post("/tests/practice/weakest", follow_redirects=True)
+    assert "No questions are due for review today: the next is due on 3 March 2026." in text_of(page)
