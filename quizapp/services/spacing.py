@@ -66,11 +66,10 @@ def review_timed(session: Session, attempt: Attempt, now: datetime) -> int:
     ))
     reviewed = 0
     for question in questions:
-        score = question.score if question.answer is not None else None
-        if score is None:
-            score = _score(question) if question.answer is not None else None
+        if question.answer is None:  # skipped, or not reached: no evidence
+            continue
+        score = question.score if question.score is not None else _score(question)  # finish has stored it
         if spacing.schedules_timed_answer(score, question.item_version.item_id in carded):
-            assert score is not None
             reviewed += _review(session, attempt.user_id, question, score, now)
     return reviewed
 
