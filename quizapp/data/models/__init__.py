@@ -19,6 +19,7 @@ from .content import (
     item_version_statements,
 )
 from .employer import ExtraTimeChange, Invitation
+from .spacing import ReviewCard, ReviewLog
 from .sso import SsoDomain, SsoIdentity, SsoProvider
 from .standard_setting import AngoffJudge, AngoffPanel, AngoffPanelItem, AngoffRating, PassMarkChange
 
@@ -48,6 +49,8 @@ __all__ = [
     "Organisation",
     "PassMarkChange",
     "Response",
+    "ReviewCard",
+    "ReviewLog",
     "Role",
     "Scenario",
     "SigninFailures",

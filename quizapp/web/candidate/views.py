@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, readiness, results
+from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, readiness, results, spacing
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
@@ -69,6 +69,7 @@ def home() -> str:
         levels=catalogue.tests_by_level(db.session, ownership.scope_of(current_user)),
         attempts=results.attempt_rows(db.session, current_user),
         open_attempts=results.open_attempts(db.session, current_user),
+        due=spacing.due_summary(db.session, current_user, clock.now()),
     )
 
 
