@@ -95,12 +95,21 @@ LEVELS = (
     Level(
         prefix="leader", name="practice leader", framework="kss-practice-leader",
         knowledge_framework="kss-practice-leader", seed=3,
-        intro=("A full-length mock for practice leaders: 30 questions in 60 minutes, in the same shape "
-               "as the practitioner and supervisor assessments (there was no national test for "
+        intro=("A full-length mock for practice leaders: 30 questions in 60 minutes, the length of the "
+               "national practitioner and supervisor assessments (there was no national test for "
                "practice leaders)."),
         part1="18 short knowledge questions on the six practice leader statements ({spread}).",
         part2="two service-level case studies, {scenarios}, with 6 questions each.",
         reasoning_title="Part 2: service case studies",
+        case_study="pl-sc-05",
+        case_study_title="Part 2: service case study",
+        part2_case_study=("one long service-level case study, {scenarios}, with 12 questions, as the "
+                          "national assessments built their applied questions on a single case."),
+        mock_types=("single", "multiple"),
+        scoring_note=("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the "
+                      "national assessments' two formats. That pass mark and the partial credit on "
+                      "3-of-8 questions are this service's own: the Department for Education never "
+                      "published the scoring rule or cut score of its assessments."),
     ),
 )
 

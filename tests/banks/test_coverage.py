@@ -74,7 +74,7 @@ def test_frameworks_without_minimums_are_not_checked():
 def test_the_issue_4_minimum_table():
     assert MINIMUMS["kss-practitioner"] == LevelMinimum(150, 12, 48, 8, 0.40, 0.25, 10)
     assert MINIMUMS["kss-practice-supervisor"] == LevelMinimum(96, 10, 30, 5, 0.40, 0.25, 10)
-    assert MINIMUMS["kss-practice-leader"] == LevelMinimum(72, 10, 24, 4, 0.40, 0.25, 10)
+    assert MINIMUMS["kss-practice-leader"] == LevelMinimum(100, 14, 24, 4, 0.40, 0.25, 10)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_run_coverage_exit_code_follows_the_minimums(tmp_path: Path, key, code):
     (tmp_path / "bank.yaml").write_text(BANK_YAML.format(key=key))
     out, err = io.StringIO(), io.StringIO()
     assert run_coverage([tmp_path], out, err, base=tmp_path) == code
-    assert ("FAIL kss-practice-leader: items: 1 (minimum 72)" in out.getvalue()) is bool(code)
+    assert ("FAIL kss-practice-leader: items: 1 (minimum 100)" in out.getvalue()) is bool(code)
 
 
 def test_coverage_command(runner, tmp_path: Path):
