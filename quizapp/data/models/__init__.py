@@ -4,6 +4,7 @@ from ..db import Base
 from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User, UserSession
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
 from .audit import AuditEvent
+from .calibration import CalibratedItem, Calibration
 from .content import (
     Bank,
     ContentVersion,
@@ -26,6 +27,8 @@ __all__ = [
     "AuditEvent",
     "AttemptQuestion",
     "Bank",
+    "CalibratedItem",
+    "Calibration",
     "ContentVersion",
     "CrosswalkLink",
     "Base",

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results
+from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, readiness, results
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
 from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
@@ -479,5 +479,7 @@ def history() -> str:
         attempts=results.attempt_rows(db.session, current_user),
         trends=results.statement_trends(db.session, current_user),
         weakest=attempts.weakest_statements(db.session, current_user),
+        readiness=[readiness.for_candidate(db.session, current_user.id, test)
+                   for test in readiness.candidate_tests(db.session, current_user.id)],
         form=ActionForm(),
     )

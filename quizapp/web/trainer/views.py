@@ -32,6 +32,7 @@ from quizapp.domain.standards import framework_status
 from ..auth_session import roles_required
 from ..extensions import db
 from quizapp.data.models import Bank, Framework, Statement, TestForm, User, WebUpload
+from quizapp.services.calibration import MIN_ATTEMPTS as MIN_CALIBRATION_ATTEMPTS
 from . import bp
 
 TRAINERS = ("trainer", "admin")
@@ -288,7 +289,9 @@ def statistics(key: str) -> str:
     sort = request.args.get("sort", "flags")
     sort = sort if sort in item_analysis.SORTS else "flags"
     result = _analysis(form, all_attempts)
+    calibration, calibrated = item_analysis.latest_calibration(db.session, form)
     return render_template("trainer/statistics.html", title=f"Item analysis: {form.title}", test=form, result=result,
+                           calibration=calibration, calibrated=calibrated, min_attempts=MIN_CALIBRATION_ATTEMPTS,
                            items=item_analysis.sorted_items(result, sort), sort=sort, all_attempts=all_attempts,
                            interval_level=int(item_stats.INTERVAL_LEVEL * 100))
 
