@@ -125,7 +125,8 @@ def practise_weakest() -> Response:
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))
 
 
-def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | None = None,
+def _question_page(attempt: Attempt | question_page.ShownAttempt,
+                   question: AttemptQuestion | question_page.ShownQuestion, error: str | None = None,
                    submitted: list[int] | None = None, status: int = 200,
                    nav: list[results.NavEntry] | None = None) -> tuple[str, int]:
     view = results.question_view(attempt, question, submitted=submitted)
@@ -149,8 +150,13 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
 @roles_required("candidate")
 def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     # Three statements whatever the number of questions, not one per question (quizapp.services.question_page):
-    # the user; the question with its attempt (which _own_attempt then finds in the session), item
-    # version and response; the buttons as rows.
+    # the user; the question with its attempt, item version and response, as plain records; the
+    # buttons as rows.
+    shown = question_page.shown_question(db.session, attempt_id, position)
+    if shown is not None and _is_open_to_answer(shown):
+        return _question_page(shown.attempt, shown, nav=question_page.navigation(db.session, attempt_id))
+    # Anything else (no such question, someone else's attempt, an ended or timed-out attempt, a
+    # practice answer with its feedback shown) from the ORM objects, as before.
     question = question_page.question_at(db.session, attempt_id, position)
     attempt = _own_attempt(attempt_id)
     if attempt.ended_at is not None:
@@ -162,7 +168,16 @@ def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]
     return _question_page(attempt, question, nav=question_page.navigation(db.session, attempt.id))
 
 
-def _is_final(attempt: Attempt, question: AttemptQuestion) -> bool:
+def _is_open_to_answer(shown: question_page.ShownQuestion) -> bool:
+    """The signed-in candidate's question, in an attempt that is open and within its time, and
+    not a practice answer whose feedback was asked for: the page shows it as it is."""
+    attempt = shown.attempt
+    return (attempt.user_id == current_user.id and attempt.ended_at is None
+            and not timing.has_expired(attempt.deadline_at, clock.now()) and not _is_final(attempt, shown))
+
+
+def _is_final(attempt: Attempt | question_page.ShownAttempt,
+              question: AttemptQuestion | question_page.ShownQuestion) -> bool:
     """A practice answer whose feedback the candidate asked for (locked, shown as feedback)."""
     return attempt.mode == Mode.PRACTICE and question.response is not None and question.response.final_at is not None
 
