@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
-from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
+from ..auth_session import issue_save_token, light_user, roles_required, save_token_is_valid, sessionless
 from quizapp.data.db import begin_writing, reads_first, single_write
 from ..extensions import db
 from ..templating import clock_time_seconds, extra_time_of
@@ -148,6 +148,7 @@ def _question_page(attempt: Attempt | question_page.ShownAttempt,
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
 @roles_required("candidate")
+@light_user  # (reads only the user's id and session token, and renders the page header)
 def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     # Three statements whatever the number of questions, not one per question (quizapp.services.question_page):
     # the user; the question with its attempt, item version and response, as plain records; the
