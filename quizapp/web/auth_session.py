@@ -140,8 +140,10 @@ class SessionInterface(SecureCookieSessionInterface):
         return cached[1]
 
     def open_session(self, app: Flask, request: Request) -> Any:
-        # (A request without cookies, as the autosave script sends, needs no URL match here.)
-        if request.method == "POST" and "HTTP_COOKIE" in request.environ and _is_sessionless(app):
+        # A request without cookies (the autosave script's) has an empty session: nothing to read.
+        if "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        if request.method == "POST" and _is_sessionless(app):
             return None  # Flask's null session: empty, and never saved
         # As Flask's, keeping when the cookie was signed (for should_set_cookie).
         serializer = self.get_signing_serializer(app)
