@@ -52,6 +52,18 @@ def signed_in_attempts(app, count: int) -> tuple[list[int], str]:  # type: ignor
     return ids, cookie
 
 
+def renewed_cookie(app, cookie: str, path: str) -> str:  # type: ignore[no-untyped-def]
+    """The cookie a browser holds after one view of `path`: the view's Set-Cookie, if it sent one.
+    A browser (and bench/wrk/question.lua) keeps the renewed cookie; sending the sign-in's cookie
+    for ever would make every view re-sign the session (Flask-Login marks a session signed in by
+    another client, here the test client, as no longer fresh, once, which changes it)."""
+    sent: list = []
+    body = app.wsgi_app(environ_maker(path, headers={"Cookie": cookie})(), lambda status, headers, exc=None: sent.extend(headers))
+    b"".join(body)
+    renewed = [value.split(";", 1)[0] for name, value in sent if name == "Set-Cookie"]
+    return "; ".join(renewed) if renewed else cookie
+
+
 def run(args: argparse.Namespace) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="quizapp-question-page-"))
     url, pg = new_database(args.db, workdir, "questionpage")
@@ -62,6 +74,7 @@ def run(args: argparse.Namespace) -> None:
 
         app = create_app()
         (attempt, practice), cookie = signed_in_attempts(app, 2)
+        cookie = renewed_cookie(app, cookie, f"/tests/attempts/{attempt}/questions/1")
         pages = [environ_maker(f"/tests/attempts/{attempt}/questions/{n}", headers={"Cookie": cookie})
                  for n in range(1, 31)]
         turn = iter(range(10**9))

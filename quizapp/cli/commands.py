@@ -306,12 +306,13 @@ def _no_control_socket() -> list[str]:
 
 
 def register_commands(app: Flask) -> None:
+    from quizapp.cli.calibrate import calibrate_command
     from quizapp.cli.retention import purge_command
     from quizapp.cli.trainer import convert_group, stats_command
 
     for command in (db_group, validate_command, lint_command, coverage_command, import_command,
                     create_user_command, demo_command, finalise_expired_command, rescore_command,
-                    serve_command, stats_command, convert_group, audit_group, purge_command):
+                    serve_command, stats_command, convert_group, audit_group, purge_command, calibrate_command):
         app.cli.add_command(command)
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from quizapp.domain import question_types, timing
 from quizapp.data.models import Attempt, AttemptQuestion, ItemVersion, Mode, Response, User
+from quizapp.services import spacing
 
 
 @dataclass(frozen=True)
@@ -181,10 +182,14 @@ def _autosave_query() -> Any:
 def save_answer(session: Session, attempt: Attempt, question: AttemptQuestion, answer: list[int], seq: int,
                 now: datetime, grace_seconds: float, explicit: bool = False, *,
                 complete: bool = True, final: bool = False) -> SaveOutcome:
-    """`store_answer` for loaded objects; `question.response` is reloaded on next access."""
+    """`store_answer` for loaded objects; `question.response` is reloaded on next access. A
+    practice answer made final here reviews its item's card (spaced practice) in the same
+    transaction: the answer and its review are committed, or rolled back, together."""
     outcome = store_answer(session.connection(), SaveTarget.of(attempt, question), answer, seq, now, grace_seconds,
                            explicit, complete=complete, final=final)
     session.expire(question, ["response"])
+    if outcome.status == "saved" and final and complete and attempt.mode == Mode.PRACTICE:
+        spacing.review_practice_answer(session, question, attempt.user_id, now)
     return outcome
 
 

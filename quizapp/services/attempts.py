@@ -19,7 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from quizapp.domain import question_types, scoring, timing
-from quizapp.domain.assembly import DrawError, DrawSpec, Pool, PoolItem, assemble, practice_set
+from quizapp.domain.assembly import DrawError, DrawSpec, Pool, PoolItem, assemble
+from quizapp.domain.spacing import due_first
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
@@ -35,6 +36,7 @@ from quizapp.data.models import (
     User,
     item_version_statements,
 )
+from quizapp.services import spacing
 from quizapp.services.pools import PoolCache
 
 DEFAULT_BANDS = [
@@ -262,33 +264,40 @@ def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Sta
 
 def start_weakest_practice(session: Session, user: User, now: datetime, size: int = PRACTICE_SET_SIZE,
                            seed: int | None = None) -> Attempt:
-    """An untimed practice set from items keyed to the candidate's weakest statements,
-    preferring items they got wrong, then items they have not seen."""
-    weak = weakest_statements(session, user)
-    if not weak:
+    """An untimed practice set: the candidate's items due for review today first (spaced
+    practice, most overdue first: quizapp.services.spacing), then items keyed to their weakest
+    statements, preferring items they got wrong, then items they have not seen."""
+    due = spacing.due_items(session, user, now, size)
+    weak = weakest_statements(session, user) if len(due) < size else []
+    if not weak and not due:
+        later = spacing.due_summary(session, user, now).next_due
+        if later is not None:
+            raise AttemptError(f"No questions are due for review today: the next is due on {later.day} {later:%B %Y}. "
+                               "Take a timed mock test to practise your weakest statements meanwhile")
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
-    framework_keys = {s.framework.key for s in weak}
     membership = user.current_membership
-    pool = load_pool(session, framework_keys, membership.organisation_id if membership else None)
+    pool = load_pool(session, {s.framework.key for s in weak}, membership.organisation_id if membership else None) \
+        if weak else Pool([])
     history = session.execute(
         select(Item.key, AttemptQuestion.score)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
         .join(AttemptQuestion, AttemptQuestion.item_version_id == ItemVersion.id)
         .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
         .where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None))
-    ).all()
+    ).all() if weak else []
     seen = {key for key, _ in history}
     wrong = {key for key, score in history if score is not None and score < 1}
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    drawn = practice_set(pool.items, [s.code for s in weak], size, seed, seen=seen, wrong=wrong)
+    drawn = due_first(due, pool.items, [s.code for s in weak], size, seed, seen=seen, wrong=wrong)
     if not drawn:
         raise AttemptError("There are no practice questions for your weakest statements yet")
+    parts = ([f"{len(due)} due for review"] if due else []) + [f"{s.code} {s.title}" for s in weak]
     attempt = Attempt(
         user_id=user.id,
         test_id=None,
         organisation_id=membership.organisation_id if membership else None,
         team_id=membership.team_id if membership else None,
-        title="Practice: " + ", ".join(f"{s.code} {s.title}" for s in weak),
+        title=("Practice: " + ", ".join(parts))[:300],
         mode=str(Mode.PRACTICE),
         seed=seed,
         started_at=now,
@@ -330,6 +339,8 @@ def finish(session: Session, attempt: Attempt, now: datetime, how: str = Ending.
     if claimed != 1:
         return False
     store_scores(session, attempt)
+    if attempt.mode == Mode.TIMED:
+        spacing.review_timed(session, attempt, now)  # the mock's wrong answers come back in practice
     return True
 
 

@@ -67,6 +67,7 @@ EVENTS: dict[str, str] = {
     "content.retired": "Question content retired",
     "content.restored": "Question content restored",
     "rescore.applied": "Rescore applied",
+    "pass_mark.applied": "Pass mark set by a standard-setting panel",
     "data.downloaded": "Personal data downloaded",
     "account.erased": "Account deleted (personal data erased)",
     "data.purged": "Old data purged (retention)",

@@ -50,6 +50,8 @@ class ImportReport:
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)
+    # Notes that change nothing: a test's pass mark kept because a panel's cut score was applied.
+    kept: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -60,6 +62,7 @@ class ImportReport:
         out += [f"changed {what}" for what in self.changed]
         out += [f"restored {what}" for what in self.restored]
         out += [f"retired {what}" for what in self.retired]
+        out += [f"kept {what}" for what in self.kept]
         return out
 
     def summary(self) -> str:
@@ -326,6 +329,7 @@ class _Importer:
                 self.session.add(m.TestForm(key=key, updated_at=self.now, **values, **self.owner))
                 self.report.added.append(f"test {key}")
                 continue
+            self._keep_applied_pass_mark(row, values)
             if row.retired_at is not None:
                 self.report.restored.append(f"test {key}")
                 row.retired_at = None
@@ -339,6 +343,21 @@ class _Importer:
                     row.retired_at = self.now
                     self.report.retired.append(f"test {key}")
         self.session.flush()
+
+
+    def _keep_applied_pass_mark(self, row: m.TestForm, values: dict) -> None:
+        """A pass mark set by a standard-setting panel (services/pass_marks.py) stays: the file's
+        `pass_mark_percent` would silently undo it. The report says so when they differ."""
+        applied = self.session.scalar(select(m.PassMarkChange).where(m.PassMarkChange.test_id == row.id)
+                                      .order_by(m.PassMarkChange.version.desc()).limit(1))
+        if applied is None:
+            return
+        if abs(values["pass_mark_percent"] - row.pass_mark_percent) > 1e-9:
+            self.report.kept.append(
+                f"the pass mark of test {row.key} at {row.pass_mark_percent:g}%, set by the standard-setting panel "
+                f"'{applied.panel_name}' (version {applied.version}); the file says "
+                f"{values['pass_mark_percent']:g}%, which is not applied")
+        values["pass_mark_percent"] = row.pass_mark_percent
 
 
 def _item_count_range(bank_set: bm.BankSet, test: bm.TestBlueprint) -> tuple[int, int]:

@@ -12,6 +12,9 @@ and of alpha, and counted apart, so that a speeded tail does not pass for hard q
 
 Scores are the ones stored when each attempt ended (after any `quizapp rescore --apply`), and
 items are analysed per item version: an edited item starts its figures afresh.
+
+Beside the classical figures the page shows the latest Rasch calibration covering the test
+(`latest_calibration`; services/calibration.py fits it, `quizapp calibrate`).
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from quizapp.domain import item_stats, markup, question_types
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
+    CalibratedItem,
+    Calibration,
     Ending,
     Item,
     ItemVersion,
@@ -57,6 +62,15 @@ class TestAnalysis:
     @property
     def flagged(self) -> list[item_stats.ItemStats]:
         return [s for s in self.items if s.flags]
+
+
+def latest_calibration(session: Session, test: TestForm) -> tuple[Calibration | None, dict[int, CalibratedItem]]:
+    """The newest Rasch calibration covering the test (its own or its framework's), and its items
+    by item version id; (None, {}) when there is none."""
+    from . import calibration
+
+    latest = calibration.latest_for_test(session, test)
+    return (latest, calibration.difficulties(session, latest)) if latest is not None else (None, {})
 
 
 def attempt_ids(session: Session, test: TestForm, all_attempts: bool = False) -> list[int]:

@@ -64,6 +64,13 @@ def scope_of(user: User) -> Scope:
     return Scope(everything=False, organisation_id=organisation_of(user))
 
 
+def manages(scope: Scope, owner_id: int | None) -> bool:
+    """Whether a person works on the owner's own records (such as a test's standard setting):
+    admins for every owner, a trainer for their organisation's, or the service's when they are in
+    none. Seeing the service's content (`Scope.sees`) is not enough."""
+    return scope.everything or owner_id == scope.organisation_id
+
+
 def owner_for(user: User) -> int | None:
     """Who owns what this person publishes: their organisation, or the service (admins, and
     trainers in no organisation)."""

@@ -3,8 +3,8 @@
 `everything` is the JSON file: the profile (name, address, role, when the account was made,
 confirmed and last signed in, extra time and its history), the organisation history (every
 membership, current or ended, with its team), where the account is signed in, every attempt with
-its answers, scores, per-statement results and extra time, and the audit trail's events about the
-account. `attempts_csv` is one row per question of every attempt, for a spreadsheet.
+its answers, scores, per-statement results and extra time, when each question they practised is
+due for review again (spaced practice), and the audit trail's events about the account. `attempts_csv` is one row per question of every attempt, for a spreadsheet.
 
 The key of a question (its correct answer) is given only for an attempt that has ended, as the
 result page shows it: a download in the middle of a timed test gives away nothing.
@@ -27,8 +27,10 @@ from quizapp.data.models import (
     AttemptQuestion,
     AuditEvent,
     ExtraTimeChange,
+    Item,
     ItemVersion,
     Membership,
+    ReviewCard,
     StatementResult,
     User,
     UserSession,
@@ -152,6 +154,13 @@ def everything(session: Session, user: User, now: datetime) -> dict[str, Any]:
         ],
         "signed_in_sessions": [{"browser": s.browser, "signed_in_at": _when(s.created_at)} for s in sessions],
         "attempts": [_attempt(a) for a in _attempts(session, user)],
+        # Spaced practice (quizapp.services.spacing): when each question they practised is due again.
+        "review_schedule": [
+            {"question": key, "due_at": _when(card.due), "reviews": card.reviews,
+             "last_reviewed_at": _when(card.last_review)}
+            for key, card in session.execute(select(Item.key, ReviewCard).join(ReviewCard, ReviewCard.item_id == Item.id)
+                                             .where(ReviewCard.user_id == user.id).order_by(ReviewCard.due, Item.key))
+        ],
         "audit_events": [
             {"at": _when(e.at), "event": audit.EVENTS.get(e.event, e.event), "by_you": e.actor_id == user.id,
              "details": json.loads(e.details or "{}")}

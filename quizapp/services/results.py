@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import question_types, scoring
 from quizapp.domain.standards import standard_scores
+from . import pass_marks
 from .answers import next_seq
 from .attempts import time_taken_seconds
 from quizapp.data.models import (
@@ -260,6 +261,7 @@ class Report:
     statements: list[StatementLine]  # weakest first
     questions: list[QuestionReview] = field(default_factory=list)
     standards: list[StandardLine] = field(default_factory=list)  # empty unless a statement has a standard
+    pass_mark_note: str = ""  # how the pass mark was set (services/pass_marks.how_set)
 
 
 def report(session: Session, attempt: Attempt) -> Report:
@@ -284,6 +286,7 @@ def report(session: Session, attempt: Attempt) -> Report:
         statements=statement_lines,
         questions=reviews,
         standards=standard_lines(session, attempt, statement_lines, reviews),
+        pass_mark_note=pass_marks.how_set(session, attempt) if attempt.mode == "timed" else "",
     )
 
 

@@ -17,6 +17,12 @@ The model (documented in docs/item-analysis.md, "The demo data"):
   mostly by strong candidates.
 - About 2% of questions are left unanswered.
 
+With `model="rasch"` the candidates follow the Rasch model exactly instead, for checking the
+calibration (docs/readiness.md): the same abilities and difficulties b, every discrimination 1, no
+guessing, no key errors and no skips: a candidate answers right with probability
+1 / (1 + exp(-(theta - b))) and otherwise gives a wrong answer that scores 0 where the item allows
+it. The report then holds the true abilities and difficulties (`truth`).
+
 Each candidate takes one timed attempt through the attempts service (start, save each answer,
 submit), so the rows are exactly what a real candidate leaves. Everything is seeded: the same
 banks give the same attempts, and running it again adds nothing for candidates who already
@@ -80,6 +86,22 @@ def item_model(key: str, version: ItemVersion, key_error: bool = False) -> ItemM
     return ItemModel(a=a, b=b, weights=tuple(weights), key_error_option=wrong)
 
 
+def rasch_answer(rng: random.Random, theta: float, version: ItemVersion, model: ItemModel) -> list[int]:
+    """An answer under the Rasch model: right with probability expit(theta - b), else wrong
+    (for a multiple-response item as many distractors as it has; an ordering reversed)."""
+    key = question_types.of(version.type).correct_answer(version.options)
+    if rng.random() < 1 / (1 + math.exp(-(theta - model.b))):
+        return sorted(key) if version.type == "multiple" else list(key)
+    if version.type == "ordering":
+        return list(reversed(key))
+    distractors = [i for i, o in enumerate(version.options) if not o.get("correct")]
+    if version.type == "single":
+        return [_weighted_pick(rng, tuple(model.weights[i] if i in distractors else 0.0
+                                          for i in range(len(model.weights))), set())]
+    wrong = distractors[:len(key)]
+    return sorted(wrong + [k for k in key][:len(key) - len(wrong)])
+
+
 def p_know(theta: float, model: ItemModel) -> float:
     return 1 / (1 + math.exp(-model.a * (theta - model.b)))
 
@@ -138,6 +160,8 @@ class SimulationReport:
     test: TestForm | None
     candidates: int
     created: int
+    # model="rasch": the true values, {"abilities": {attempt id: theta}, "difficulties": {item version id: b}}
+    truth: dict[str, dict[int, float]] | None = None
 
     def line(self) -> str:
         if self.test is None:
@@ -147,7 +171,7 @@ class SimulationReport:
 
 
 def simulate(session: Session, organisation: Organisation, candidates: int, now: datetime,
-             seed: str = "demo") -> SimulationReport:
+             seed: str = "demo", model: str = "demo") -> SimulationReport:
     """Give `candidates` simulated candidates in `organisation` one ended timed attempt each at the
     demo test. Idempotent: candidates who already have an ended timed attempt there are skipped.
 
@@ -174,7 +198,8 @@ def simulate(session: Session, organisation: Organisation, candidates: int, now:
         began = start + timedelta(minutes=rng.randrange(0, 30 * 24 * 60))
         attempt = attempts.start(session, user, test, Mode.TIMED, began, seed=rng.randrange(2**31))
         started.append((attempt, rng, theta))
-    key_errors = _key_error_items(session, test)
+    rasch = model == "rasch"
+    key_errors = set() if rasch else _key_error_items(session, test)
     models: dict[int, ItemModel] = {}
     limit = timedelta(minutes=test.time_limit_minutes)
     for attempt, rng, theta in started:
@@ -182,17 +207,22 @@ def simulate(session: Session, organisation: Organisation, candidates: int, now:
         per_question = limit * 0.8 / max(1, len(attempt.questions))
         for question in attempt.questions:
             version = question.item_version
-            model = models.get(version.id)
-            if model is None:
+            known = models.get(version.id)
+            if known is None:
                 key = version.item.key
-                model = models[version.id] = item_model(key, version, key in key_errors)
+                known = models[version.id] = item_model(key, version, key in key_errors)
             clock += per_question * rng.uniform(0.5, 1.2)
-            answer = simulated_answer(rng, theta, version, model)
+            answer = (rasch_answer(rng, theta, version, known) if rasch
+                      else simulated_answer(rng, theta, version, known))
             if answer is not None:
                 answers.save_answer(session, attempt, question, answer, 1, clock, 0.0, explicit=True)
         attempts.finish(session, attempt, min(clock + timedelta(seconds=30), attempt.started_at + limit))
     session.flush()
-    return SimulationReport(test, candidates, len(started))
+    truth = None
+    if rasch:
+        truth = {"abilities": {a.id: theta for a, _rng, theta in started},
+                 "difficulties": {version_id: m.b for version_id, m in models.items()}}
+    return SimulationReport(test, candidates, len(started), truth)
 
 
 def _users(session: Session, organisation: Organisation, emails: list[str]) -> dict[str, User]:

@@ -1,5 +1,6 @@
-"""Who is asking: Flask-Login wiring (loading the signed-in user), the role guard used by every
-blueprint, the cookie session, and the save tokens that authenticate the answer autosave."""
+"""Who is asking: Flask-Login wiring (loading the signed-in user, as an ORM object or, for views
+marked `light_user`, as a plain `SignedInUser`), the role guard used by every blueprint, the
+cookie session, and the save tokens that authenticate the answer autosave."""
 
 from __future__ import annotations
 
@@ -38,7 +39,43 @@ _USER_BY_SESSION = (select(User).join(UserSession, UserSession.user_id == User.i
                     .where(User.id == bindparam("id"), UserSession.key == bindparam("key")))
 
 
-def load_user(login_id: str) -> User | None:
+# The same, as plain rows, for views marked light_user.
+_USER_COLUMNS = (User.id, User.name, User.role, User.session_token, User.disabled_at)
+_LIGHT_USER_BY_ID = select(*_USER_COLUMNS).where(User.id == bindparam("id"))
+_LIGHT_USER_BY_SESSION = (select(*_USER_COLUMNS).join(UserSession, UserSession.user_id == User.id)
+                          .where(User.id == bindparam("id"), UserSession.key == bindparam("key")))
+
+
+class SignedInUser:
+    """The signed-in user as views marked `light_user` see it: what the role guard, the page
+    header and the question page read (`id`, `name`, `role`, `session_token`, `session_key` and
+    Flask-Login's protocol), under the ORM object's names, from one row. Building the `User`
+    object (identity map, every column) was about a tenth of a question page's CPU."""
+
+    __slots__ = ("id", "name", "role", "session_token", "session_key")
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, id: int, name: str, role: str, session_token: str, session_key: str | None) -> None:  # noqa: A002
+        self.id, self.name, self.role = id, name, role
+        self.session_token, self.session_key = session_token, session_key
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}:{self.session_key or ''}"
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+def light_user(view: F) -> F:
+    """The signed-in user of this view is a `SignedInUser`, not the ORM `User`: for views that read
+    only its id, name, role and session token (and render the page header), on the hot path."""
+    view._quizapp_light_user = True  # type: ignore[attr-defined]
+    return view
+
+
+def load_user(login_id: str) -> User | SignedInUser | None:
     """The login id is "<user id>:<session token>:<session key>" (quizapp/services/user_sessions.py):
     changing the token ends every session, deleting the key's row ends that one, and a disabled
     account has none. An id from before session rows were kept has no key."""
@@ -46,6 +83,12 @@ def load_user(login_id: str) -> User | None:
     token, _, key = rest.partition(":")
     if not user_id.isdigit() or not token:
         return None
+    if _wants_light_user():
+        params = {"id": int(user_id), "key": key} if key else {"id": int(user_id)}
+        row = db.session.connection().execute(_LIGHT_USER_BY_SESSION if key else _LIGHT_USER_BY_ID, params).first()
+        if row is None or row.session_token != token or row.disabled_at is not None:
+            return None
+        return SignedInUser(row.id, row.name, row.role, row.session_token, key or None)
     if key:
         user = db.session.scalar(_USER_BY_SESSION, {"id": int(user_id), "key": key})
     else:
@@ -97,8 +140,10 @@ class SessionInterface(SecureCookieSessionInterface):
         return cached[1]
 
     def open_session(self, app: Flask, request: Request) -> Any:
-        # (A request without cookies, as the autosave script sends, needs no URL match here.)
-        if request.method == "POST" and "HTTP_COOKIE" in request.environ and _is_sessionless(app):
+        # A request without cookies (the autosave script's) has an empty session: nothing to read.
+        if "HTTP_COOKIE" not in request.environ:
+            return self.session_class()
+        if request.method == "POST" and _is_sessionless(app):
             return None  # Flask's null session: empty, and never saved
         # As Flask's, keeping when the cookie was signed (for should_set_cookie).
         serializer = self.get_signing_serializer(app)
@@ -144,6 +189,11 @@ def sessionless(view: F) -> F:
     return view
 
 
+def _wants_light_user() -> bool:
+    rule = request_ctx.request.url_rule if request_ctx else None
+    return rule is not None and getattr(current_app.view_functions.get(rule.endpoint), "_quizapp_light_user", False)
+
+
 def _view_is_sessionless(app: Flask, endpoint: str) -> bool:
     return getattr(app.view_functions.get(endpoint), "_quizapp_sessionless", False)
 
@@ -161,7 +211,7 @@ def _save_token_secrets() -> list[str | bytes]:
     return [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]  # type: ignore[list-item]
 
 
-def issue_save_token(attempt_id: int, user: User) -> str:
+def issue_save_token(attempt_id: int, user: User | SignedInUser) -> str:
     """The token a question page gives its script for saving answers to `attempt_id`; it expires
     no later than the session it was issued in (whose cookie may have been signed up to
     SESSION_REFRESH_SECONDS before this request)."""

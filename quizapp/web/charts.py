@@ -1,6 +1,7 @@
 """Server-rendered SVG charts (no JavaScript; colours as presentation attributes, which the CSP
 allows). Each chart is a picture of a table that the page also shows, so the SVG has a short
-title for screen readers and the numbers are read from the table. No Flask here."""
+title for screen readers and the numbers are read from the table; the standard-setting dot plot
+is hidden from them, its figures printed beside it. No Flask here."""
 
 from __future__ import annotations
 
@@ -93,3 +94,23 @@ def pass_rate_over_time(periods: Sequence[Period], chart_id: str = "pass-rate-ch
                 f'Month the attempt started</text>')
     return _frame(chart_id, "Line chart of the pass rate each month. The figures are in the table that follows.",
                   "".join(body))
+
+
+def dot_plot(values: Sequence[float], chart_id: str, own: float | None = None) -> Markup:
+    """The panel's round-1 ratings of one question as dots on a 0-100 line (the judge's own
+    ringed). A picture of the figures printed beside it, so hidden from screen readers."""
+    width, height, pad = 200, 28, 8
+    scale = (width - 2 * pad) / 100
+
+    def x(value: float) -> float:
+        return pad + value * scale
+
+    ticks = "".join(f'<line x1="{x(t):.1f}" y1="10" x2="{x(t):.1f}" y2="22" stroke="{GREY}"/>' for t in (0, 50, 100))
+    dots = "".join(f'<circle cx="{x(v):.1f}" cy="16" r="4" fill="{BLUE}" fill-opacity="0.7"/>' for v in values)
+    ring = (f'<circle cx="{x(own):.1f}" cy="16" r="7" fill="none" stroke="{BLACK}" stroke-width="2"/>'
+            if own is not None else "")
+    return Markup(
+        f'<svg class="app-dot-plot" id="{escape(chart_id)}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        f'<line x1="{x(0):.1f}" y1="16" x2="{x(100):.1f}" y2="16" stroke="{GREY}"/>{ticks}{dots}{ring}</svg>'
+    )

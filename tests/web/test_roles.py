@@ -13,9 +13,10 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from quizapp.data.models import SsoDomain, SsoProvider, UserSession
-from quizapp.services import accounts, organisations
+from quizapp.data.models import SsoDomain, SsoProvider, TestForm, User, UserSession
+from quizapp.services import accounts, organisations, standard_setting
 from quizapp.web.extensions import db
+from tests.helpers import make_user
 from tests.web.candidate.conftest import FIXTURE_BANKS
 
 VISITORS = ["anonymous", "candidate", "other_candidate", "trainer", "employer", "other_employer", "admin"]
@@ -108,6 +109,18 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.draft_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/preview", {"trainer": 404, "admin": 404}),
     "trainer.draft_test_preview": ("GET", "/trainer/uploads/" + "x" * 32 + "/tests/fx-mock/preview",
                                    {"trainer": 404, "admin": 404}),
+    # Standard setting (a panel of the service's trainers "trainer" and judge2 on the service's fixed
+    # form fx-fixed): the owner's trainers and admins; only judges rate (the admin is not one); nothing
+    # to apply while round 1 is open. Another organisation's panel is 404: tests/web/trainer/test_standard_setting.py.
+    "trainer.panels_page": ("GET", "/trainer/tests/fx-fixed/panels", TRAINERS),
+    "trainer.panel_create": ("POST", "/trainer/tests/fx-fixed/panels", {"trainer": 400, "admin": 400}),  # no name
+    "trainer.panel_page": ("GET", "/trainer/panels/{panel}", TRAINERS),
+    "trainer.ratings": ("GET", "/trainer/panels/{panel}/ratings", {"trainer": 200, "admin": 403}),
+    "trainer.ratings_save": ("POST", "/trainer/panels/{panel}/ratings", {"trainer": 302, "admin": 403}),
+    "trainer.advance": ("POST", "/trainer/panels/{panel}/advance", {"trainer": 302, "admin": 302}),
+    "trainer.ratings_csv": ("GET", "/trainer/panels/{panel}/ratings.csv", TRAINERS),
+    "trainer.apply_preview": ("GET", "/trainer/panels/{panel}/apply", {"trainer": 404, "admin": 404}),
+    "trainer.apply": ("POST", "/trainer/panels/{panel}/apply", {"trainer": 404, "admin": 404}),
     "employer.home": ("GET", "/employer/", {"employer": 200, "other_employer": 200}),
     "admin.home": ("GET", "/admin/", {"admin": 200}),
     "employer.extra_time": ("GET", "/employer/candidates/{candidate}/extra-time", {"employer": 200, "other_employer": 404}),
@@ -193,7 +206,7 @@ def test_every_route_is_in_the_matrix(app: Flask):
 @pytest.fixture
 def objects(app, runner, client, auth, users):
     """A test and an open attempt that belong to "candidate"; a team and an invitation of Org A."""
-    assert runner.invoke(args=["import", str(FIXTURE_BANKS)]).exit_code == 0
+    assert runner.invoke(args=["import", str(FIXTURE_BANKS), str(FIXTURE_BANKS.parent / "angoff")]).exit_code == 0
     auth.as_role("candidate")
     response = client.post("/tests/fx-mock/start", data={"mode": "timed"})
     attempt = int(response.headers["Location"].split("/attempts/")[1].split("/")[0])
@@ -205,7 +218,13 @@ def objects(app, runner, client, auth, users):
         db.session.add(SsoProvider(organisation_id=org.id, issuer="https://login.sso.example", client_id="quizapp",
                                    client_secret="secret", endpoints={}, domains=[SsoDomain(domain="sso.example")]))
         db.session.commit()
-        ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id}
+        trainer = db.session.get(User, users["trainer"]["id"])
+        judge2 = make_user("judge2@example.org", "trainer", None)
+        fixed = db.session.scalar(select(TestForm).where(TestForm.key == "fx-fixed"))
+        panel = standard_setting.create_panel(db.session, fixed, "Panel", [str(trainer.id), str(judge2["id"])], trainer,
+                                              datetime.now(UTC))
+        db.session.commit()
+        ids = {"organisation": org.id, "team": team.id, "invitation": invitation.id, "panel": panel.id}
     # A session of "candidate" in another browser: only "candidate" may end it.
     from tests.helpers import AuthActions
 

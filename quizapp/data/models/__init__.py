@@ -4,6 +4,7 @@ from ..db import Base
 from .accounts import ROLES, Membership, Organisation, Role, SigninFailures, Team, User, UserSession
 from .attempts import Attempt, AttemptQuestion, Ending, Mode, Response, StatementResult
 from .audit import AuditEvent
+from .calibration import CalibratedItem, Calibration
 from .content import (
     Bank,
     ContentVersion,
@@ -18,14 +19,22 @@ from .content import (
     item_version_statements,
 )
 from .employer import ExtraTimeChange, Invitation
+from .spacing import ReviewCard, ReviewLog
 from .sso import SsoDomain, SsoIdentity, SsoProvider
+from .standard_setting import AngoffJudge, AngoffPanel, AngoffPanelItem, AngoffRating, PassMarkChange
 
 __all__ = [
     "ROLES",
+    "AngoffJudge",
+    "AngoffPanel",
+    "AngoffPanelItem",
+    "AngoffRating",
     "Attempt",
     "AuditEvent",
     "AttemptQuestion",
     "Bank",
+    "CalibratedItem",
+    "Calibration",
     "ContentVersion",
     "CrosswalkLink",
     "Base",
@@ -38,7 +47,10 @@ __all__ = [
     "Membership",
     "Mode",
     "Organisation",
+    "PassMarkChange",
     "Response",
+    "ReviewCard",
+    "ReviewLog",
     "Role",
     "Scenario",
     "SigninFailures",

@@ -14,10 +14,10 @@ from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results
+from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, readiness, results, spacing
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
-from ..auth_session import issue_save_token, roles_required, save_token_is_valid, sessionless
+from ..auth_session import issue_save_token, light_user, roles_required, save_token_is_valid, sessionless
 from quizapp.data.db import begin_writing, reads_first, single_write
 from ..extensions import db
 from ..templating import clock_time_seconds, extra_time_of
@@ -69,6 +69,7 @@ def home() -> str:
         levels=catalogue.tests_by_level(db.session, ownership.scope_of(current_user)),
         attempts=results.attempt_rows(db.session, current_user),
         open_attempts=results.open_attempts(db.session, current_user),
+        due=spacing.due_summary(db.session, current_user, clock.now()),
     )
 
 
@@ -125,7 +126,8 @@ def practise_weakest() -> Response:
     return redirect(url_for(".question", attempt_id=attempt.id, position=1))
 
 
-def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | None = None,
+def _question_page(attempt: Attempt | question_page.ShownAttempt,
+                   question: AttemptQuestion | question_page.ShownQuestion, error: str | None = None,
                    submitted: list[int] | None = None, status: int = 200,
                    nav: list[results.NavEntry] | None = None) -> tuple[str, int]:
     view = results.question_view(attempt, question, submitted=submitted)
@@ -147,10 +149,16 @@ def _question_page(attempt: Attempt, question: AttemptQuestion, error: str | Non
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>", methods=["GET"])
 @roles_required("candidate")
+@light_user  # (reads only the user's id and session token, and renders the page header)
 def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]:
     # Three statements whatever the number of questions, not one per question (quizapp.services.question_page):
-    # the user; the question with its attempt (which _own_attempt then finds in the session), item
-    # version and response; the buttons as rows.
+    # the user; the question with its attempt, item version and response, as plain records; the
+    # buttons as rows.
+    shown = question_page.shown_question(db.session, attempt_id, position)
+    if shown is not None and _is_open_to_answer(shown):
+        return _question_page(shown.attempt, shown, nav=question_page.navigation(db.session, attempt_id))
+    # Anything else (no such question, someone else's attempt, an ended or timed-out attempt, a
+    # practice answer with its feedback shown) from the ORM objects, as before.
     question = question_page.question_at(db.session, attempt_id, position)
     attempt = _own_attempt(attempt_id)
     if attempt.ended_at is not None:
@@ -162,7 +170,16 @@ def question(attempt_id: int, position: int) -> str | Response | tuple[str, int]
     return _question_page(attempt, question, nav=question_page.navigation(db.session, attempt.id))
 
 
-def _is_final(attempt: Attempt, question: AttemptQuestion) -> bool:
+def _is_open_to_answer(shown: question_page.ShownQuestion) -> bool:
+    """The signed-in candidate's question, in an attempt that is open and within its time, and
+    not a practice answer whose feedback was asked for: the page shows it as it is."""
+    attempt = shown.attempt
+    return (attempt.user_id == current_user.id and attempt.ended_at is None
+            and not timing.has_expired(attempt.deadline_at, clock.now()) and not _is_final(attempt, shown))
+
+
+def _is_final(attempt: Attempt | question_page.ShownAttempt,
+              question: AttemptQuestion | question_page.ShownQuestion) -> bool:
     """A practice answer whose feedback the candidate asked for (locked, shown as feedback)."""
     return attempt.mode == Mode.PRACTICE and question.response is not None and question.response.final_at is not None
 
@@ -479,5 +496,7 @@ def history() -> str:
         attempts=results.attempt_rows(db.session, current_user),
         trends=results.statement_trends(db.session, current_user),
         weakest=attempts.weakest_statements(db.session, current_user),
+        readiness=[readiness.for_candidate(db.session, current_user.id, test)
+                   for test in readiness.candidate_tests(db.session, current_user.id)],
         form=ActionForm(),
     )

@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import Response, abort, render_template, request
 
 from quizapp.web import charts, clock
-from quizapp.services import cohort, cohort_export, exports, not_started, organisations
+from quizapp.services import cohort, cohort_export, exports, not_started, organisations, readiness
 from ..extensions import db
 from quizapp.data.models import Membership, Organisation, TestForm, User
 from . import filters
@@ -44,6 +44,8 @@ def dashboard_page(organisation: Organisation, links: Links, title: str, caption
     if links.not_started is not None and f.test_id is not None:
         waiting = len(not_started.not_started(db.session, organisation.id, f.test_id, f.team_id))
     periods = cohort.pass_rate_over_time(db.session, f)
+    test = db.session.get(TestForm, f.test_id) if f.test_id is not None else None
+    ready = readiness.for_organisation(db.session, organisation.id, test, f.team_id) if test is not None else None
     return render_template(
         "employer/dashboard.html",
         title=title,
@@ -63,6 +65,7 @@ def dashboard_page(organisation: Organisation, links: Links, title: str, caption
         links=links,
         page_errors=form.page_errors,
         not_started_count=waiting,
+        readiness=ready,
     )
 
 

@@ -1,9 +1,9 @@
 """The trainer's workspace: browse, search and preview the imported content, download it as Moodle
 XML, check and import uploaded banks, retire and restore web content, item analysis and blueprint
-coverage (trainers and admins)."""
+coverage, standard setting by modified Angoff panels (trainers and admins)."""
 
 from flask import Blueprint
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
-from . import downloads, manage, views  # noqa: E402,F401
+from . import downloads, manage, standard_setting, views  # noqa: E402,F401

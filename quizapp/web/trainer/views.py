@@ -22,6 +22,7 @@ from quizapp.services import (
     catalogue,
     item_analysis,
     ownership,
+    pass_marks,
     preview,
     web_content,
     workspace,
@@ -32,6 +33,7 @@ from quizapp.domain.standards import framework_status
 from ..auth_session import roles_required
 from ..extensions import db
 from quizapp.data.models import Bank, Framework, Statement, TestForm, User, WebUpload
+from quizapp.services.calibration import MIN_ATTEMPTS as MIN_CALIBRATION_ATTEMPTS
 from . import bp
 
 TRAINERS = ("trainer", "admin")
@@ -163,7 +165,10 @@ def test(key: str) -> str:
     return render_template("trainer/test.html", title=form.title, test=form,
                            summary=catalogue.test_summary(db.session, form),
                            manageable=web_content.test_manageable(form, _scope()),
-                           problem=None if form.retired_at else web_content.draw_problem(db.session, form))
+                           problem=None if form.retired_at else web_content.draw_problem(db.session, form),
+                           sets_standard=ownership.manages(_scope(), form.organisation_id),
+                           pass_mark_set=pass_marks.latest(db.session, form.id),
+                           stale_cut=pass_marks.stale_cut(db.session, form.id))
 
 
 @bp.route("/search")
@@ -288,7 +293,9 @@ def statistics(key: str) -> str:
     sort = request.args.get("sort", "flags")
     sort = sort if sort in item_analysis.SORTS else "flags"
     result = _analysis(form, all_attempts)
+    calibration, calibrated = item_analysis.latest_calibration(db.session, form)
     return render_template("trainer/statistics.html", title=f"Item analysis: {form.title}", test=form, result=result,
+                           calibration=calibration, calibrated=calibrated, min_attempts=MIN_CALIBRATION_ATTEMPTS,
                            items=item_analysis.sorted_items(result, sort), sort=sort, all_attempts=all_attempts,
                            interval_level=int(item_stats.INTERVAL_LEVEL * 100))
 

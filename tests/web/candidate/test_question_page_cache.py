@@ -109,3 +109,36 @@ def test_the_buttons_say_what_results_navigation_says(imported, client, attempt_
         rows = question_page.navigation(db.session, attempt_id)
         assert rows == results.navigation(attempt)
         assert {(e.answered, e.flagged) for e in rows} == {(True, False), (True, True), (False, True), (False, False)}
+
+
+@pytest.mark.parametrize("mode", ["timed", "practice"])
+def test_the_page_from_plain_records_is_the_page_from_the_orm_objects(imported, client, auth, clock, monkeypatch, mode):
+    """The view builds an open question's page from plain records (question_page.shown_question)
+    and anything else from the ORM objects: every question, unanswered, answered right and wrong,
+    flagged, with an incomplete choice kept, is the same page either way."""
+    app = imported
+    auth.as_role("candidate")
+    reply = client.post("/tests/practitioner-mock-a/start", data={"mode": mode})
+    attempt_id = int(re.search(r"/attempts/(\d+)/", reply.headers["Location"]).group(1))
+    infos = questions_of(app, attempt_id)
+    multi = next(info for info in infos if info.type == "multiple" and len(info.correct) > 1)
+    for info in infos:
+        if info.position % 5 == 1 or info is multi:
+            continue  # unanswered
+        action = "flag" if info.position % 3 == 0 else "save"
+        client.post(f"/tests/attempts/{attempt_id}/questions/{info.position}",
+                    data={**answer_form(info, right=info.position % 2 == 0), "action": action})
+    shown = {authored: displayed for displayed, authored in enumerate(multi.option_order)}
+    assert autosave(client, app, attempt_id, multi.position, {"answer": str(shown[multi.correct[0]]), "seq": "50"}).status_code == 200
+    cache_of(app).max_entries = 0  # every page rendered in full both ways
+
+    def reply(position: int) -> tuple[int, str]:  # (a practice answer with its feedback asked for is a redirect)
+        page = client.get(f"/tests/attempts/{attempt_id}/questions/{position}")
+        return page.status_code, page.headers.get("Location") or _without_request_tokens(page.get_data(as_text=True))
+
+    lean = {info.position: reply(info.position) for info in infos}
+    monkeypatch.setattr(question_page, "shown_question", lambda *_args: None)
+    for info in infos:
+        assert reply(info.position) == lean[info.position], info
+    shown = [html for status, html in lean.values() if status == 200]
+    assert len(shown) >= 6 and any(" checked" in html or " selected" in html for html in shown)

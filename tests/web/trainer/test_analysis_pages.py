@@ -5,9 +5,18 @@ from __future__ import annotations
 import csv
 import io
 
+from datetime import UTC, datetime
+
 import pytest
+from sqlalchemy import select
+
+from quizapp.services import accounts, calibration, simulation
+from quizapp.web.extensions import db
+from quizapp.data.models import CalibratedItem, Calibration, TestForm
 
 from tests.helpers import check_page, text_of
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -91,3 +100,23 @@ def test_coverage_of_an_impossible_blueprint(fx, trainer, runner, tmp_path):
     check_page(response)
     assert "The banks cannot make a form of this test" in text_of(response)
     assert "The banks cannot make a form of this test" in text_of(trainer.get("/trainer/tests/fx-mock/preview"))
+
+
+
+def test_the_latest_rasch_calibration_is_shown_beside_the_classical_figures(fx, trainer, cohort):
+    text = text_of(trainer.get("/trainer/tests/fx-mock/statistics"))
+    assert "These items have not been calibrated yet" in text and "at least 200 timed attempts" in text
+    with fx.app_context():
+        test = db.session.scalar(select(TestForm).where(TestForm.key == "fx-mock"))
+        simulation.simulate(db.session, accounts.get_or_create_organisation(db.session, "Sim"), 40, NOW, model="rasch")
+        for _ in range(2):
+            calibration.calibrate(db.session, NOW, test=test, min_attempts=30)
+        db.session.commit()
+        row = db.session.scalars(select(CalibratedItem).join(Calibration).order_by(Calibration.version.desc())).first()
+        expected = f"{row.difficulty:.2f} ({row.se:.2f}) {row.infit:.2f} {row.outfit:.2f}"
+    response = trainer.get("/trainer/tests/fx-mock/statistics")
+    check_page(response)
+    text = text_of(response)
+    assert "Version 2 of the calibration of this test" in text and "46 attempts" in text
+    assert "Rasch difficulty (SE) Infit Outfit" in text
+    assert expected in text
