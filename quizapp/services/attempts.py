@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -239,9 +239,11 @@ def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now
     return attempt, True
 
 
-def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Statement]:
+def weakest_statements(session: Session, user: User, limit: int = 3,
+                       framework_id: int | None = None) -> list[Statement]:
     """The candidate's lowest statements on their latest results (mean percent over their last
-    three ended timed attempts), weakest first."""
+    three ended timed attempts), weakest first; of one framework when `framework_id` is given
+    (results are stored for every framework an item is keyed to)."""
     recent = (
         select(Attempt.id)
         .where(Attempt.user_id == user.id, Attempt.mode == Mode.TIMED, Attempt.ended_at.is_not(None))
@@ -252,7 +254,8 @@ def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Sta
     rows = session.execute(
         select(Statement, func.avg(StatementResult.percent).label("mean"))
         .join(StatementResult, StatementResult.statement_id == Statement.id)
-        .where(StatementResult.attempt_id.in_(select(recent.c.id)), Statement.retired_at.is_(None))
+        .where(StatementResult.attempt_id.in_(select(recent.c.id)), Statement.retired_at.is_(None),
+               Statement.framework_id == framework_id if framework_id is not None else true())
         .group_by(Statement.id)
         .order_by("mean", Statement.position)
         .limit(limit)
@@ -261,15 +264,17 @@ def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Sta
 
 
 def start_weakest_practice(session: Session, user: User, now: datetime, size: int = PRACTICE_SET_SIZE,
-                           seed: int | None = None) -> Attempt:
-    """An untimed practice set from items keyed to the candidate's weakest statements,
-    preferring items they got wrong, then items they have not seen."""
-    weak = weakest_statements(session, user)
+                           seed: int | None = None, framework_id: int | None = None) -> Attempt:
+    """An untimed practice set from items keyed to the candidate's weakest statements (of the
+    framework `framework_id` when given), preferring items they got wrong, then items they have
+    not seen."""
+    weak = weakest_statements(session, user, framework_id=framework_id)
     if not weak:
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
-    framework_keys = {s.framework.key for s in weak}
+    framework = weak[0].framework.key
+    weak = [s for s in weak if s.framework.key == framework]
     membership = user.current_membership
-    pool = load_pool(session, framework_keys, membership.organisation_id if membership else None)
+    pool = load_pool(session, {framework}, membership.organisation_id if membership else None)
     history = session.execute(
         select(Item.key, AttemptQuestion.score)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
@@ -280,7 +285,7 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     seen = {key for key, _ in history}
     wrong = {key for key, score in history if score is not None and score < 1}
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    drawn = practice_set(pool.items, [s.code for s in weak], size, seed, seen=seen, wrong=wrong)
+    drawn = practice_set(pool.keyed_to(framework), [s.code for s in weak], size, seed, seen=seen, wrong=wrong)
     if not drawn:
         raise AttemptError("There are no practice questions for your weakest statements yet")
     attempt = Attempt(
