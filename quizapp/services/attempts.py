@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -240,9 +240,9 @@ def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now
 
 
 def weakest_statements(session: Session, user: User, limit: int = 3,
-                       framework_id: int | None = None) -> list[Statement]:
+                       framework_ids: Collection[int] | None = None) -> list[Statement]:
     """The candidate's lowest statements on their latest results (mean percent over their last
-    three ended timed attempts), weakest first; of one framework when `framework_id` is given
+    three ended timed attempts), weakest first; of the frameworks `framework_ids` when given
     (results are stored for every framework an item is keyed to)."""
     recent = (
         select(Attempt.id)
@@ -255,7 +255,7 @@ def weakest_statements(session: Session, user: User, limit: int = 3,
         select(Statement, func.avg(StatementResult.percent).label("mean"))
         .join(StatementResult, StatementResult.statement_id == Statement.id)
         .where(StatementResult.attempt_id.in_(select(recent.c.id)), Statement.retired_at.is_(None),
-               Statement.framework_id == framework_id if framework_id is not None else true())
+               Statement.framework_id.in_(sorted(framework_ids)) if framework_ids is not None else true())
         .group_by(Statement.id)
         .order_by("mean", Statement.position)
         .limit(limit)
@@ -264,11 +264,11 @@ def weakest_statements(session: Session, user: User, limit: int = 3,
 
 
 def start_weakest_practice(session: Session, user: User, now: datetime, size: int = PRACTICE_SET_SIZE,
-                           seed: int | None = None, framework_id: int | None = None) -> Attempt:
+                           seed: int | None = None, framework_ids: Collection[int] | None = None) -> Attempt:
     """An untimed practice set from items keyed to the candidate's weakest statements (of the
-    framework `framework_id` when given), preferring items they got wrong, then items they have
-    not seen."""
-    weak = weakest_statements(session, user, framework_id=framework_id)
+    frameworks `framework_ids` when given; those of the weakest statement's framework), preferring
+    items they got wrong, then items they have not seen."""
+    weak = weakest_statements(session, user, framework_ids=framework_ids)
     if not weak:
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
     framework = weak[0].framework.key

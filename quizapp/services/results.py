@@ -7,6 +7,7 @@ the views pass these objects to the templates."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -264,7 +265,7 @@ class Report:
     statements: list[StatementLine]  # weakest first, of the chosen framework
     questions: list[QuestionReview] = field(default_factory=list)
     standards: list[StandardLine] = field(default_factory=list)  # empty unless a statement has a standard
-    framework: FrameworkChoice = FrameworkChoice((), None)  # what the lines are read against
+    framework: FrameworkChoice = framework_choice.NO_CHOICE  # what the lines are read against
 
 
 def report(session: Session, attempt: Attempt, *, today: date | None = None,
@@ -279,7 +280,7 @@ def report(session: Session, attempt: Attempt, *, today: date | None = None,
     ).all()
     choice = framework_choice.choose(session, {st.framework_id for _r, st in lines}, framework,
                                      today or date.today())
-    lines = [(r, st) for r, st in lines if st.framework_id == choice.chosen_id]
+    lines = [(r, st) for r, st in lines if st.framework_id in choice.shown_ids]
     questions = session.scalars(
         select(AttemptQuestion)
         .where(AttemptQuestion.attempt_id == attempt.id)
@@ -366,9 +367,9 @@ def history_frameworks(session: Session, user: User, today: date, wanted: str | 
     return framework_choice.choose(session, ids, wanted, today)
 
 
-def statement_trends(session: Session, user: User, framework_id: int | None = None) -> list[StatementTrend]:
+def statement_trends(session: Session, user: User, framework_ids: Collection[int] | None = None) -> list[StatementTrend]:
     """Each statement's percent across the candidate's ended timed attempts, oldest first (of
-    one framework when `framework_id` is given)."""
+    the frameworks `framework_ids` when given)."""
     query = (
         select(Statement, Attempt, StatementResult.percent, StatementResult.band)
         .join(StatementResult, StatementResult.statement_id == Statement.id)
@@ -376,8 +377,8 @@ def statement_trends(session: Session, user: User, framework_id: int | None = No
         .where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None), Attempt.mode == Mode.TIMED)
         .order_by(Statement.framework_id, Statement.position, Attempt.started_at)
     )
-    if framework_id is not None:
-        query = query.where(Statement.framework_id == framework_id)
+    if framework_ids is not None:
+        query = query.where(Statement.framework_id.in_(sorted(framework_ids)))
     rows = session.execute(query).all()
     trends: dict[int, StatementTrend] = {}
     for statement, attempt, value, band in rows:

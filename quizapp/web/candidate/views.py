@@ -118,7 +118,7 @@ def practise_weakest() -> Response:
         abort(400)
     choice = results.history_frameworks(db.session, current_user, clock.today(), request.form.get("framework"))
     try:
-        attempt = attempts.start_weakest_practice(db.session, current_user, clock.now(), framework_id=choice.chosen_id)
+        attempt = attempts.start_weakest_practice(db.session, current_user, clock.now(), framework_ids=choice.shown_ids)
     except attempts.AttemptError as error:
         flash(str(error), "error")
         return redirect(url_for(".history"))
@@ -480,7 +480,7 @@ def history() -> str:
         title="Your results over time",
         attempts=results.attempt_rows(db.session, current_user),
         choice=choice,
-        trends=results.statement_trends(db.session, current_user, choice.chosen_id),
-        weakest=attempts.weakest_statements(db.session, current_user, framework_id=choice.chosen_id),
+        trends=results.statement_trends(db.session, current_user, choice.shown_ids),
+        weakest=attempts.weakest_statements(db.session, current_user, framework_ids=choice.shown_ids),
         form=ActionForm(),
     )
