@@ -240,7 +240,8 @@ def pool_from_bank_set(bank_set: BankSet) -> Pool:
     items = [
         PoolItem(version_id=n, key=item.key, framework=item.framework, section=item.section,
                  statements=item.statements, type=item.type, n_options=len(item.options),
-                 scenario=item.scenario, position=item.position)
+                 scenario=item.scenario, position=item.position,
+                 also=tuple((key, codes) for key, codes in item.also_keyed.items()))
         for n, item in enumerate(bank_set.items(), start=1)
     ]
     statements = {key: [s.code for s in fw.statements] for key, fw in bank_set.frameworks.items()}
