@@ -118,9 +118,11 @@ def export_response(organisation: Organisation, fmt: str) -> Response:
 
 def candidate_page(organisation: Organisation, candidate: User, membership: Membership, links: Links,
                    history_since: datetime | None) -> str:
-    """A candidate's attempts and statement profile: their own results only (the filter names
-    them), and only what their organisation may see."""
+    """A candidate's attempts and statement profile (of the framework chosen as on the cohort
+    page): their own results only (the filter names them), and only what their organisation may
+    see."""
     f = cohort.CohortFilter(organisation_id=organisation.id, candidate_id=candidate.id, which="all")
+    f, choice = _framework(f, filters.FilterForm())
     return render_template(
         "employer/candidate.html",
         title=candidate.name,
@@ -133,4 +135,5 @@ def candidate_page(organisation: Organisation, candidate: User, membership: Memb
         bands=cohort.bands_for(db.session, f),
         history=organisations.extra_time_history(db.session, candidate.id, since=history_since),
         links=links,
+        framework=choice,
     )

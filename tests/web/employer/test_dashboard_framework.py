@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from quizapp.services import accounts
+from quizapp.web.extensions import db
 from tests.helpers import check_page, text_of
 from tests.services.test_results_frameworks import both  # noqa: F401 (fixture)
 from tests.web.employer.test_export import FIXED, read_csv, read_xlsx
@@ -59,3 +61,16 @@ def test_exports_follow_the_choice_and_their_names_say_it(app, both, client, aut
         'attachment; filename="org-a-fixture-kss-mock-all-teams-latest-attempts-fx-ecs-2027-03-31.xlsx"')
     rows = read_xlsx(ecs)
     assert list(rows[0]) == FIXED + ECS and len(rows) == 3
+
+
+def test_a_candidates_statement_profile_follows_the_same_choice(app, both, client, auth) -> None:  # noqa: F811
+    _cohort(app, both)
+    auth.as_role("employer")
+    app.config["CLOCK"] = lambda: datetime(2027, 3, 31, 12, 0, tzinfo=UTC)
+    with both.app_context():
+        ann = accounts.find_user(db.session, "ann@example.org").id
+    kss = _text(client.get(f"/employer/candidates/{ann}"))
+    assert "Statement profile: Fixture KSS" in kss and "K3 Third statement" in kss and "E1.1" not in kss
+    ecs = _text(client.get(f"/employer/candidates/{ann}", query_string={"framework": "fx-ecs"}))
+    assert "Statement profile: Fixture early career standards" in ecs
+    assert "E1.1 First outcome" in ecs and "K3 Third statement" not in ecs
