@@ -19,8 +19,8 @@ run: install assets db banks demo ## set up everything, then serve on http://127
 test: install assets chromium postgres redis imports ## set up, check the layer contracts, then run the whole suite on SQLite, then again on PostgreSQL
 	@echo "== The whole suite on SQLite"
 	@bash .ci/pytest.sh $(PYTEST_ARGS)
-	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser)"
-	@QUIZAPP_TEST_DB=postgresql bash .ci/pytest.sh $(PYTEST_ARGS) -m "not browser"
+	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser; tests/banks and tests/domain too: pure code that never touches a database)"
+	@QUIZAPP_TEST_DB=postgresql bash .ci/pytest.sh $(PYTEST_ARGS) -m "not browser" --ignore=tests/banks --ignore=tests/domain
 
 chromium: ## Debian's Chromium, which the browser tests (tests/browser, Playwright) drive
 	@if [ -x /usr/bin/chromium ]; then :; \

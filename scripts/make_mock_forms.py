@@ -8,7 +8,12 @@ The two forms of a level share no item: the knowledge items are split by
 difficulty balanced) and the scenarios by `split_scenarios` (two whole scenarios per form).
 The supervisor mocks, like the real supervisor assessment, take their 18 knowledge items from
 the practitioner framework; they use none of the practitioner mocks' items either, so a
-supervisor who has sat the practitioner mocks meets new questions.
+supervisor who has sat the practitioner mocks meets new questions. A level may name a
+`case_study`: one scenario of 12 items that is the whole of mock A's Part 2, as the real
+assessment built its 12 applied questions on a single case (mock B then gets two scenarios
+from the rest). A level's `mock_types` limits its mocks to those item types (the real test
+had 1-of-4 and 3-of-8 items only): knowledge items of other types are left out, and so are
+scenarios with any item of another type.
 
 The split is deterministic: run it again after the banks change, and review the diff. Editing
 the titles or descriptions: change them here and run again (a hand edit in the YAML is
@@ -49,6 +54,11 @@ class Level:
     knowledge_title: str = "Part 1: knowledge"
     reasoning_title: str = "Part 2: case studies"
     after: str = ""  # the prefix of a level whose mock items this level must not reuse
+    case_study: str = ""  # a 12-item scenario that is the whole of mock A's Part 2
+    part2_case_study: str = ""  # Part 2's description in the form with the case study
+    case_study_title: str = "Part 2: case study"  # Part 2's title in that form
+    mock_types: tuple[str, ...] = ("single", "multiple", "ordering")  # the item types a mock may use
+    scoring_note: str = ""  # a closing paragraph of every form's description
 
 
 LEVELS = (
@@ -71,6 +81,16 @@ LEVELS = (
                "work, the practitioner and the decisions."),
         knowledge_title="Part 1: practitioner knowledge",
         reasoning_title="Part 2: supervision case studies",
+        case_study="ps-sc-06",
+        case_study_title="Part 2: supervision case study",
+        part2_case_study=("one long supervision case study, {scenarios}, with 12 questions on "
+                          "supervising the work, the practitioner and the decisions, as the real "
+                          "assessment built its applied questions on a single case."),
+        mock_types=("single", "multiple"),
+        scoring_note=("Every question is either 1 correct answer of 4 or 3 correct answers of 8, the "
+                      "real assessment's two formats. That pass mark and the partial credit on 3-of-8 "
+                      "questions are this service's own: the Department for Education never published "
+                      "the assessment's scoring rule or cut score."),
     ),
     Level(
         prefix="leader", name="practice leader", framework="kss-practice-leader",
@@ -101,10 +121,20 @@ def plan(bank_set: BankSet) -> list[Form]:
     used: dict[str, list[str]] = {}
     for level in LEVELS:
         codes = [s.code for s in bank_set.frameworks[level.knowledge_framework].statements]
-        knowledge = forms.split_knowledge(forms.knowledge_candidates(bank_set, level.knowledge_framework), codes,
-                                          KNOWLEDGE_ITEMS, exclude=used.get(level.after, ()), seed=level.seed)
-        scenarios = forms.scenario_candidates(bank_set, level.framework)
-        chosen = forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
+        candidates = [c for c in forms.knowledge_candidates(bank_set, level.knowledge_framework)
+                      if c.type in level.mock_types]
+        knowledge = forms.split_knowledge(candidates, codes, KNOWLEDGE_ITEMS,
+                                          exclude=used.get(level.after, ()), seed=level.seed)
+        scenarios = [s for s in forms.scenario_candidates(bank_set, level.framework)
+                     if all(i.type in level.mock_types for i in s.items)]
+        if level.case_study:
+            case = [s for s in scenarios if s.key == level.case_study]
+            if len(case) != 1 or len(case[0].items) != KNOWLEDGE_ITEMS * 2 // 3:
+                raise SystemExit(f"{level.case_study}: not a scenario of 12 {'/'.join(level.mock_types)} items")
+            chosen = [[level.case_study], *forms.split_scenarios(scenarios, SCENARIOS_PER_FORM, forms=1,
+                                                                  exclude=[level.case_study])]
+        else:
+            chosen = forms.split_scenarios(scenarios, SCENARIOS_PER_FORM)
         used[level.prefix] = [key for form in knowledge for key in form]
         for letter, items, keys in zip("ab", knowledge, chosen, strict=True):
             out.append(Form(f"{level.prefix}-mock-{letter}", level, letter, items, keys,
@@ -125,6 +155,12 @@ def render(form: Form, bank_set: BankSet) -> str:
     counts = sorted(set(per_statement.values()))
     spread = " or ".join(str(n) for n in counts) + " on each"
     titles = " and ".join(f"*{scenarios[key].title}*" for key in form.scenarios)
+    part2 = level.part2_case_study if level.case_study in form.scenarios else level.part2
+    if level.case_study:
+        shape = ("has the same Part 1 shape, " + ("two shorter case studies" if form.letter == "a"
+                 else "a single 12-question case study") + " and none of the same questions")
+    else:
+        shape = "has the same shape and none of the same questions"
     lines = [
         "# yaml-language-server: $schema=../../docs/bank-format.schema.json",
         "#",
@@ -138,11 +174,12 @@ def render(form: Form, bank_set: BankSet) -> str:
         *_wrap(level.intro, "  "),
         "",
         *_wrap(f"- **Part 1:** {level.part1.format(spread=spread)}", "  ", "    "),
-        *_wrap(f"- **Part 2:** {level.part2.format(scenarios=titles)}", "  ", "    "),
+        *_wrap(f"- **Part 2:** {part2.format(scenarios=titles)}", "  ", "    "),
         "",
-        *_wrap(f"Mock {other} has the same shape and none of the same questions: take one, study the "
+        *_wrap(f"Mock {other} {shape}: take one, study the "
                f"statements your result shows as weakest, then take the other. The pass mark is "
                f"{PASS_MARK_PERCENT}%.", "  "),
+        *(["", *_wrap(level.scoring_note, "  ")] if level.scoring_note else []),
         f"time_limit_minutes: {TIME_LIMIT_MINUTES}",
         f"pass_mark_percent: {PASS_MARK_PERCENT}",
         "sections:",
@@ -153,7 +190,8 @@ def render(form: Form, bank_set: BankSet) -> str:
         lines.append(f"    framework: {level.knowledge_framework}")
     lines += ["    draw:", "      items:"]
     lines += [f"        - {key}  # {', '.join(items[key].statements)} {items[key].type}" for key in form.knowledge]
-    lines += ["  - section: reasoning", f'    title: "{level.reasoning_title}"', "    draw:", "      items:"]
+    reasoning_title = level.case_study_title if level.case_study in form.scenarios else level.reasoning_title
+    lines += ["  - section: reasoning", f'    title: "{reasoning_title}"', "    draw:", "      items:"]
     for key in form.scenarios:
         lines.append(f"        # {key}: {scenarios[key].title}")
         lines += [f"        - {item.key}" for item in scenarios[key].items]

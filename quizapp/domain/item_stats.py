@@ -21,6 +21,11 @@ X(s) = T(s) - x(s), the rest of the test. Variances and covariances divide by S 
                     when every question is scored 0 or 1); standard error of measurement
                     SEM = SD * sqrt(1 - alpha).
 
+Intervals (Wilson for facility, Fisher's z for discrimination) are in quizapp.domain.intervals,
+alpha and alpha without each item in quizapp.domain.reliability. Questions not reached because
+the time ran out (not_reached) are left out of the items' figures and of alpha; a possible key
+error needs thirds of at least 10 and Fisher's exact test.
+
 Tests drawn at random give each candidate different questions, so (as Moodle does for random
 questions) the form figures treat each question *position* as one part of the test, and the
 item figures use only the attempts that were shown the item. The rest of the test is taken as a
@@ -32,22 +37,24 @@ scenario draws make forms of different lengths.
 from __future__ import annotations
 
 import math
-import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from quizapp.domain import intervals
+from quizapp.domain.reliability import alpha_if_deleted, cronbach_alpha, standard_error_of_measurement
+
 DEFAULT_MIN_SAMPLE = 30
-DEFAULT_RESAMPLES = 1000
-DEFAULT_SEED = 8
 INTERVAL_LEVEL = 0.90
 
 EASY_ABOVE = 0.9
 HARD_BELOW = 0.2
 WEAK_DISCRIMINATION_BELOW = 0.2
-KEY_ERROR_MARGIN = 0.1
+KEY_ERROR_MIN_GROUP = 10
+KEY_ERROR_P = 0.05
 """A distractor is flagged as a possible key error when the top third chose it more often than
-the bottom third by at least this share of a third (and at least one candidate), so that one
-candidate's stray choice is not a flag."""
+the bottom third, each third has at least KEY_ERROR_MIN_GROUP candidates, and Fisher's exact test
+says so at KEY_ERROR_P (one-sided): one candidate's stray choice, or 3 against 1 in thirds of 8,
+is not a flag."""
 
 
 # -- elementary statistics ----------------------------------------------------------------------
@@ -125,32 +132,6 @@ def discriminative_efficiency(item: Sequence[float], rest: Sequence[float]) -> f
 # -- form figures -------------------------------------------------------------------------------
 
 
-def cronbach_alpha(matrix: Sequence[Sequence[float]]) -> float | None:
-    """Cronbach's alpha of a response matrix (one row per attempt, one column per question
-    position, every row the same length): k / (k - 1) * (1 - sum of column variances / variance
-    of the row totals). For 0/1 scores this is KR-20, since a 0/1 column's variance is p(1 - p)
-    (times n / (n - 1), which cancels with the total's). None when it is undefined (fewer than
-    two rows or columns, or totals that do not vary)."""
-    if len(matrix) < 2:
-        return None
-    k = len(matrix[0])
-    if k < 2 or any(len(row) != k for row in matrix):
-        return None
-    totals = [sum(row) for row in matrix]
-    total_variance = variance(totals)
-    if not total_variance:
-        return None
-    parts = sum(variance([row[j] for row in matrix]) or 0.0 for j in range(k))
-    return k / (k - 1) * (1 - parts / total_variance)
-
-
-def standard_error_of_measurement(sd_value: float | None, alpha: float | None) -> float | None:
-    """SD x sqrt(1 - alpha); None when alpha is unknown (or above 1, which cannot happen)."""
-    if sd_value is None or alpha is None or alpha > 1:
-        return None
-    return sd_value * math.sqrt(1 - alpha)
-
-
 # -- groups and intervals -----------------------------------------------------------------------
 
 
@@ -166,77 +147,6 @@ def thirds(ranking: Sequence[tuple[float, int]]) -> tuple[list[int], list[int]]:
         return [], []
     order = sorted(range(n), key=lambda i: (-ranking[i][0], ranking[i][1]))
     return order[:size], order[n - size:]
-
-
-def percentile(sorted_values: Sequence[float], p: float) -> float:
-    """The p-quantile (0 to 1) of already sorted values, interpolating linearly between ranks."""
-    if not sorted_values:
-        raise ValueError("no values")
-    position = p * (len(sorted_values) - 1)
-    low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
-
-
-def bootstrap_intervals(statistic: Callable[[list[int]], Sequence[float | None]], n: int, *,
-                        resamples: int = DEFAULT_RESAMPLES, seed: int | str = DEFAULT_SEED,
-                        level: float = INTERVAL_LEVEL) -> list[tuple[float, float] | None]:
-    """Percentile bootstrap intervals for several statistics computed on the same resamples.
-
-    Draw `resamples` samples of the n members with replacement (as lists of member positions),
-    compute `statistic` on each (a tuple, one value per statistic), and return for each statistic
-    the central `level` share of its values. A resample where a statistic is undefined is
-    skipped for that statistic; an interval is None when fewer than half the resamples define
-    it. Empty when n < 2 (nothing to resample). Seeded, so the same data give the same intervals."""
-    if n < 2:
-        return []
-    rng = random.Random(seed)
-    members = range(n)
-    columns: list[list[float]] = []
-    for _ in range(resamples):
-        values = statistic(rng.choices(members, k=n))
-        if not columns:
-            columns = [[] for _ in values]
-        for column, value in zip(columns, values, strict=True):
-            if value is not None:
-                column.append(value)
-    tail = (1 - level) / 2
-    out: list[tuple[float, float] | None] = []
-    for column in columns:
-        if len(column) < resamples / 2:
-            out.append(None)
-            continue
-        column.sort()
-        out.append((percentile(column, tail), percentile(column, 1 - tail)))
-    return out
-
-
-def bootstrap_interval(statistic: Callable[[list[int]], float | None], n: int, *, resamples: int = DEFAULT_RESAMPLES,
-                       seed: int | str = DEFAULT_SEED, level: float = INTERVAL_LEVEL) -> tuple[float, float] | None:
-    """A percentile bootstrap interval for one statistic (see bootstrap_intervals)."""
-    if n < 2:
-        return None
-    return bootstrap_intervals(lambda sample: (statistic(sample),), n, resamples=resamples, seed=seed, level=level)[0]
-
-
-def facility_and_correlation(xs: Sequence[float], ys: Sequence[float]) -> Callable[[list[int]], tuple[float, float | None]]:
-    """The facility of xs and Pearson's r of xs and ys on a resample (a list of positions), from
-    running sums: fast enough for a thousand resamples of every item on a page."""
-    xx = [a * a for a in xs]
-    yy = [b * b for b in ys]
-    xy = [a * b for a, b in zip(xs, ys, strict=True)]
-
-    def statistic(sample: list[int]) -> tuple[float, float | None]:
-        n = len(sample)
-        sx = sum(map(xs.__getitem__, sample))
-        sy = sum(map(ys.__getitem__, sample))
-        vx = sum(map(xx.__getitem__, sample)) - sx * sx / n
-        vy = sum(map(yy.__getitem__, sample)) - sy * sy / n
-        if vx <= 1e-12 or vy <= 1e-12:
-            return sx / n, None
-        return sx / n, (sum(map(xy.__getitem__, sample)) - sx * sy / n) / math.sqrt(vx * vy)
-
-    return statistic
 
 
 # -- the analysis of a set of attempts ----------------------------------------------------------
@@ -265,6 +175,21 @@ class Answer:
     position: int
     score: float  # 0 to 1, as stored when the attempt ended
     chosen: tuple[int, ...] | None  # authored indices (ordering: the candidate's order); None if unanswered
+    # False when the time ran out before the candidate got this far: unanswered, and after the
+    # last question they answered in an attempt that ended by time (see not_reached()).
+    reached: bool = True
+
+
+def not_reached(answers: Sequence[Answer], expired: bool) -> tuple[Answer, ...]:
+    """The attempt's answers with `reached` set: in an attempt the time ended, the unanswered
+    questions after the last answered position were never reached (a speeded test's tail), while
+    an unanswered question before it was skipped. A submitted attempt reached every question."""
+    if not expired:
+        return tuple(answers)
+    answered = [a.position for a in answers if a.chosen is not None]
+    last = max(answered, default=-1)
+    return tuple(a if a.chosen is not None or a.position < last else
+                 Answer(a.version_id, a.position, a.score, a.chosen, reached=False) for a in answers)
 
 
 @dataclass(frozen=True)
@@ -284,6 +209,10 @@ class AttemptData:
     def proportion(self) -> float:
         return self.total / self.max_score if self.answers else 0.0
 
+    @property
+    def reached_all(self) -> bool:
+        return all(a.reached for a in self.answers)
+
 
 @dataclass(frozen=True)
 class Flag:
@@ -299,6 +228,10 @@ class OptionStats:
     chosen: int  # all candidates shown the item
     top: int  # of the top third
     bottom: int  # of the bottom third
+    # The correlation of choosing this option (1 or 0) with the rest of the test: negative for a
+    # distractor that works (weaker candidates choose it), positive for a key.
+    point_biserial: float | None = None
+    key_error_p: float | None = None  # Fisher's exact test, top against bottom third (distractors)
 
     def share(self, count: int, of: int) -> float | None:
         return count / of if of else None
@@ -307,18 +240,20 @@ class OptionStats:
 @dataclass
 class ItemStats:
     item: ItemInfo
-    n: int
+    n: int  # candidates who reached the item
     facility: float | None
     sd: float | None
     discrimination: float | None
     efficiency: float | None
     facility_interval: tuple[float, float] | None
     discrimination_interval: tuple[float, float] | None
-    unanswered: int
+    unanswered: int  # skipped: reached but left unanswered (scored 0, counted in n)
     group_size: int  # members of each of the top and bottom thirds
     options: list[OptionStats] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     flagged_when_n_at_least: int = DEFAULT_MIN_SAMPLE
+    not_reached: int = 0  # shown in an attempt whose time ran out first: left out of every figure
+    alpha_if_deleted: float | None = None  # fixed forms only: the form's alpha without this item
 
     @property
     def sample_too_small(self) -> bool:
@@ -332,9 +267,11 @@ class FormStats:
     median_percent: float | None
     sd_percent: float | None
     alpha: float | None
-    alpha_attempts: int  # the attempts alpha was computed on (those with the usual number of questions)
+    alpha_attempts: int  # the attempts alpha was computed on (the usual number of questions, all reached)
     questions: int  # k: questions per form (the most common number)
     sem_percent: float | None  # in percentage points
+    alpha_interval: tuple[float, float] | None = None  # Feldt
+    not_reached_attempts: int = 0  # attempts whose time ran out before they reached every question
 
     @property
     def sem_marks(self) -> float | None:
@@ -348,16 +285,26 @@ class Analysis:
     min_sample: int
 
 
-def form_stats(attempts: Sequence[AttemptData]) -> FormStats:
-    """Mean, median and SD of the percents, and alpha and the SEM over question positions."""
-    percents = [100 * a.proportion for a in attempts]
+def _usual(attempts: Sequence[AttemptData]) -> tuple[int, list[AttemptData]]:
+    """The most common number of questions, and the attempts of that length that reached every one."""
     lengths: dict[int, int] = {}
     for a in attempts:
         lengths[len(a.answers)] = lengths.get(len(a.answers), 0) + 1
     k = max(lengths, key=lambda length: (lengths[length], length)) if lengths else 0
-    usual = [a for a in attempts if len(a.answers) == k]
-    matrix = [[answer.score for answer in sorted(a.answers, key=lambda x: x.position)] for a in usual]
-    alpha = cronbach_alpha(matrix)
+    return k, [a for a in attempts if len(a.answers) == k and a.reached_all]
+
+
+def _matrix(attempts: Sequence[AttemptData]) -> list[list[float]]:
+    return [[answer.score for answer in sorted(a.answers, key=lambda x: x.position)] for a in attempts]
+
+
+def form_stats(attempts: Sequence[AttemptData]) -> FormStats:
+    """Mean, median and SD of the percents, and alpha (with Feldt's interval) and the SEM over
+    question positions. Alpha leaves out attempts that did not reach every question: scoring a
+    speeded test's unreached tail as wrong would make the questions look more alike than they are."""
+    percents = [100 * a.proportion for a in attempts]
+    k, usual = _usual(attempts)
+    alpha = cronbach_alpha(_matrix(usual))
     spread = sd(percents)
     return FormStats(
         attempts=len(attempts),
@@ -368,7 +315,31 @@ def form_stats(attempts: Sequence[AttemptData]) -> FormStats:
         alpha_attempts=len(usual) if alpha is not None else 0,
         questions=k,
         sem_percent=standard_error_of_measurement(spread, alpha),
+        alpha_interval=intervals.feldt(alpha, len(usual), k, INTERVAL_LEVEL),
+        not_reached_attempts=sum(1 for a in attempts if not a.reached_all),
     )
+
+
+def fixed_form_alpha_if_deleted(attempts: Sequence[AttemptData]) -> dict[int, float | None]:
+    """Per item version, alpha without it, when every counted attempt had the same item version at
+    each position (a fixed form); empty for drawn tests, where a position holds different items."""
+    _k, usual = _usual(attempts)
+    if len(usual) < 2:
+        return {}
+    layout = [a.version_id for a in sorted(usual[0].answers, key=lambda x: x.position)]
+    if any([a.version_id for a in sorted(u.answers, key=lambda x: x.position)] != layout for u in usual):
+        return {}
+    return dict(zip(layout, alpha_if_deleted(_matrix(usual)), strict=False))
+
+
+def figure(value: float, threshold: float) -> str:
+    """`value` with enough decimals (2 to 4) that it does not print as the threshold it is compared
+    with: 0.1976 against 0.2 is "0.198", never "0.20 is below 0.2"."""
+    for places in (2, 3, 4):
+        text = f"{value:.{places}f}"
+        if float(text) != threshold:
+            return text
+    return f"{value:.4f}"
 
 
 def item_flags(stats: ItemStats, min_sample: int) -> list[Flag]:
@@ -377,12 +348,16 @@ def item_flags(stats: ItemStats, min_sample: int) -> list[Flag]:
         return []
     flags = []
     if stats.facility is not None and stats.facility > EASY_ABOVE:
-        flags.append(Flag("easy", f"Too easy: facility {stats.facility:.2f} is above {EASY_ABOVE}"))
+        flags.append(Flag("easy", f"Too easy: facility {figure(stats.facility, EASY_ABOVE)} is above {EASY_ABOVE}"))
     if stats.facility is not None and stats.facility < HARD_BELOW:
-        flags.append(Flag("hard", f"Too hard: facility {stats.facility:.2f} is below {HARD_BELOW}"))
-    if stats.discrimination is not None and stats.discrimination < WEAK_DISCRIMINATION_BELOW:
-        kind = "Negative" if stats.discrimination < 0 else "Weak"
-        flags.append(Flag("discrimination", f"{kind} discrimination: {stats.discrimination:.2f} is below {WEAK_DISCRIMINATION_BELOW}"))
+        flags.append(Flag("hard", f"Too hard: facility {figure(stats.facility, HARD_BELOW)} is below {HARD_BELOW}"))
+    r = stats.discrimination
+    if r is not None and r < 0:
+        flags.append(Flag("discrimination", f"Negative discrimination: {figure(r, 0.0)} is below 0 (stronger "
+                                            "candidates did worse on this item than weaker ones)"))
+    elif r is not None and r < WEAK_DISCRIMINATION_BELOW:
+        flags.append(Flag("discrimination", f"Weak discrimination: {figure(r, WEAK_DISCRIMINATION_BELOW)} is "
+                                            f"below {WEAK_DISCRIMINATION_BELOW}"))
     if stats.item.type in ("single", "multiple"):
         for option in stats.options:
             if option.correct:
@@ -390,17 +365,14 @@ def item_flags(stats: ItemStats, min_sample: int) -> list[Flag]:
             label = _short(option.text)
             if option.chosen == 0:
                 flags.append(Flag("unused-distractor", f"Nobody chose the distractor \u201c{label}\u201d"))
-            elif stats.group_size and option.top - option.bottom >= key_error_margin(stats.group_size):
+            elif option.key_error_p is not None and option.key_error_p < KEY_ERROR_P:
                 flags.append(Flag(
                     "key-error",
                     f"Possible key error: the distractor \u201c{label}\u201d was chosen by more of the top third "
-                    f"({option.top} of {stats.group_size}) than of the bottom third ({option.bottom} of {stats.group_size})",
+                    f"({option.top} of {stats.group_size}) than of the bottom third ({option.bottom} of "
+                    f"{stats.group_size}); Fisher's exact test p = {option.key_error_p:.3f}",
                 ))
     return flags
-
-
-def key_error_margin(group_size: int) -> int:
-    return max(1, math.ceil(KEY_ERROR_MARGIN * group_size))
 
 
 def _short(text: str, limit: int = 60) -> str:
@@ -408,54 +380,63 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def analyse(attempts: Sequence[AttemptData], items: Mapping[int, ItemInfo], *, min_sample: int = DEFAULT_MIN_SAMPLE,
-            resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> Analysis:
+def analyse(attempts: Sequence[AttemptData], items: Mapping[int, ItemInfo], *,
+            min_sample: int = DEFAULT_MIN_SAMPLE) -> Analysis:
     """Form and item figures for a set of attempts at one test.
 
-    Each item version is analysed over the attempts that were shown it. Thirds are formed among
-    those attempts by their overall percent. Bootstrap intervals resample those attempts, with a
-    seed derived from `seed` and the item version, so figures do not depend on the order of items."""
+    Each item version is analysed over the attempts that were shown it and reached it. Thirds are
+    formed among those attempts by their overall percent."""
     by_version: dict[int, list[tuple[AttemptData, Answer]]] = {}
     for attempt in attempts:
         for answer in attempt.answers:
             by_version.setdefault(answer.version_id, []).append((attempt, answer))
+    deleted = fixed_form_alpha_if_deleted(attempts)
     out = []
     for version_id, rows in by_version.items():
         info = items.get(version_id)
         if info is None:
             continue
-        out.append(_item(info, rows, min_sample, resamples, seed))
+        stats = _item(info, rows, min_sample)
+        stats.alpha_if_deleted = deleted.get(version_id)
+        out.append(stats)
     out.sort(key=lambda s: (s.item.key, s.item.number))
     return Analysis(form=form_stats(attempts), items=out, min_sample=min_sample)
 
 
-def _item(info: ItemInfo, rows: list[tuple[AttemptData, Answer]], min_sample: int, resamples: int, seed: int) -> ItemStats:
+def _rest(attempt: AttemptData, answer: Answer) -> float:
+    return (attempt.total - answer.score) / (attempt.max_score - 1) if attempt.max_score > 1 else 0.0
+
+
+def _item(info: ItemInfo, shown: list[tuple[AttemptData, Answer]], min_sample: int) -> ItemStats:
+    rows = [(a, answer) for a, answer in shown if answer.reached]
     xs = [answer.score for _a, answer in rows]
-    rest = [(a.total - answer.score) / (a.max_score - 1) if a.max_score > 1 else 0.0 for a, answer in rows]
+    rest = [_rest(a, answer) for a, answer in rows]
     top, bottom = thirds([(a.proportion, a.attempt_id) for a, _answer in rows])
     n = len(rows)
-    facility_interval, discrimination_interval = bootstrap_intervals(
-        facility_and_correlation(xs, rest), n, resamples=resamples, seed=f"{seed}:{info.version_id}") or [None, None]
+    r = discrimination_index(xs, rest)
     stats = ItemStats(
         item=info,
         n=n,
         facility=facility(xs),
         sd=sd(xs),
-        discrimination=discrimination_index(xs, rest),
+        discrimination=r,
         efficiency=discriminative_efficiency(xs, rest),
-        facility_interval=facility_interval,
-        discrimination_interval=discrimination_interval,
+        facility_interval=intervals.wilson(facility(xs), n, INTERVAL_LEVEL),
+        discrimination_interval=intervals.fisher_z(r, n, INTERVAL_LEVEL),
         unanswered=sum(1 for _a, answer in rows if answer.chosen is None),
         group_size=len(top),
         flagged_when_n_at_least=min_sample,
+        not_reached=len(shown) - n,
     )
-    stats.options = _options(info, rows, top, bottom)
+    stats.options = _options(info, rows, rest, top, bottom)
     stats.flags = item_flags(stats, min_sample)
     return stats
 
 
-def _options(info: ItemInfo, rows: list[tuple[AttemptData, Answer]], top: list[int], bottom: list[int]) -> list[OptionStats]:
-    """How often each option was chosen, overall and by the top and bottom thirds. For an
+def _options(info: ItemInfo, rows: list[tuple[AttemptData, Answer]], rest: list[float],
+             top: list[int], bottom: list[int]) -> list[OptionStats]:
+    """How often each option was chosen, overall and by the top and bottom thirds, its
+    point-biserial with the rest of the test, and for a distractor the key-error test. For an
     ordering item, "chosen" means put in its correct position."""
 
     def picked(answer: Answer) -> set[int]:
@@ -468,15 +449,22 @@ def _options(info: ItemInfo, rows: list[tuple[AttemptData, Answer]], top: list[i
     chosen_sets = [picked(answer) for _a, answer in rows]
     top_set, bottom_set = set(top), set(bottom)
     correct = set(info.correct)
+    size = len(top)
     out = []
     for index, text in enumerate(info.options):
+        took = [1.0 if index in s else 0.0 for s in chosen_sets]
+        in_top = sum(1 for i in top_set if took[i])
+        in_bottom = sum(1 for i in bottom_set if took[i])
+        testable = index not in correct and size >= KEY_ERROR_MIN_GROUP and in_top > in_bottom
         out.append(OptionStats(
             index=index,
             text=text,
             correct=index in correct,
-            chosen=sum(1 for s in chosen_sets if index in s),
-            top=sum(1 for i, s in enumerate(chosen_sets) if i in top_set and index in s),
-            bottom=sum(1 for i, s in enumerate(chosen_sets) if i in bottom_set and index in s),
+            chosen=int(sum(took)),
+            top=in_top,
+            bottom=in_bottom,
+            point_biserial=correlation(took, rest),
+            key_error_p=intervals.more_in_first(in_top, size, in_bottom, size) if testable else None,
         ))
     return out
 

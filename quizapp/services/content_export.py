@@ -1,6 +1,6 @@
-"""A bank or a test as the trainer downloads it in Moodle XML: the current version of each live
-item read from the database into the bank dataclasses, then written by
-quizapp.banks.convert.moodle_export. No Flask here.
+"""A bank or a test as the trainer downloads it, in Moodle XML or as a bank or test file (YAML):
+the current version of each live item read from the database into the bank dataclasses, then
+written by quizapp.banks.convert.moodle_export or quizapp.banks.convert.yaml_export. No Flask here.
 
 A bank exports its live items and scenarios (retired ones are left out, and the file says how
 many). A test exports what its sections can draw: the live items of its frameworks in the
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quizapp.banks import model as bm
 from quizapp.banks.convert.moodle_export import to_moodle_xml
-from quizapp.banks.convert.yaml_export import bank_yaml
+from quizapp.banks.convert.yaml_export import bank_yaml, blueprint_yaml
 from quizapp.data.models import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
 
 
@@ -103,6 +103,27 @@ def bank_file(session: Session, bank: Bank) -> str:
     if retired is not None:
         heading.append("Retired items are left out.")
     return bank_yaml(exported[0], heading=heading)
+
+
+def test_file(test: TestForm) -> str:
+    """The test's current blueprint as a test file (YAML), ready to commit to question_banks/tests/."""
+    sections = [
+        bm.Section(section=s["section"], title=s.get("title") or "", framework=s["framework"],
+                   draw=bm.Draw(kind=s["draw"]["kind"], count=int(s["draw"].get("count") or 0),
+                                items=tuple(s["draw"].get("items") or ())))
+        for s in test.blueprint["sections"]
+    ]
+    bands = tuple(bm.Band(float(b["min_percent"]), b["label"]) for b in test.blueprint.get("bands") or ())
+    blueprint = bm.TestBlueprint(
+        key=test.key, title=test.title, framework=test.framework.key, description=test.description,
+        time_limit_minutes=test.time_limit_minutes, pass_mark_percent=test.pass_mark_percent,
+        sections=sections, shuffle_options=bool(test.blueprint.get("shuffle_options", True)),
+        **({"bands": bands} if bands else {}),
+    )
+    heading = [f"Test {test.key}, downloaded from quizapp: its current blueprint."]
+    if test.retired_at is not None:
+        heading.append("This test is retired: candidates cannot start it.")
+    return blueprint_yaml(blueprint, heading=heading)
 
 
 _DRAWS = {

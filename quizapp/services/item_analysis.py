@@ -6,6 +6,10 @@ make late questions look easier than they are). Practice attempts never count: c
 feedback as they go. By default only each candidate's *first* such attempt counts, since a
 second attempt is taken by someone who has seen the feedback; `all_attempts=True` takes them all.
 
+An attempt whose time ran out before the candidate reached its last questions has those
+questions marked as not reached (item_stats.not_reached): they are left out of the items' figures
+and of alpha, and counted apart, so that a speeded tail does not pass for hard questions.
+
 Scores are the ones stored when each attempt ended (after any `quizapp rescore --apply`), and
 items are analysed per item version: an edited item starts its figures afresh.
 """
@@ -24,6 +28,7 @@ from quizapp.domain import item_stats, markup, question_types
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
+    Ending,
     Item,
     ItemVersion,
     Mode,
@@ -85,7 +90,10 @@ def load(session: Session, ids: Sequence[int]) -> tuple[list[item_stats.AttemptD
     """The attempts' questions, scores and answers, and what the analysis needs of each item version."""
     answers: dict[int, list[item_stats.Answer]] = {attempt_id: [] for attempt_id in ids}
     versions: set[int] = set()
+    expired: set[int] = set()
     for chunk in _chunks(ids, 500):
+        expired.update(session.scalars(select(Attempt.id).where(Attempt.id.in_(chunk),
+                                                                Attempt.ended_how == str(Ending.EXPIRED))))
         rows = session.execute(
             select(AttemptQuestion.attempt_id, AttemptQuestion.position, AttemptQuestion.item_version_id,
                    AttemptQuestion.score, Response.answer)
@@ -99,7 +107,8 @@ def load(session: Session, ids: Sequence[int]) -> tuple[list[item_stats.AttemptD
                 version_id=version_id, position=position, score=float(score or 0.0),
                 chosen=tuple(answer) if answer is not None else None,
             ))
-    attempts = [item_stats.AttemptData(attempt_id, tuple(rows)) for attempt_id, rows in answers.items() if rows]
+    attempts = [item_stats.AttemptData(attempt_id, item_stats.not_reached(rows, attempt_id in expired))
+                for attempt_id, rows in answers.items() if rows]
     return attempts, item_infos(session, versions)
 
 
@@ -132,12 +141,11 @@ def _chunks(values: Sequence[int], size: int) -> Iterable[Sequence[int]]:
 
 
 def analyse_test(session: Session, test: TestForm, *, all_attempts: bool = False,
-                 min_sample: int = item_stats.DEFAULT_MIN_SAMPLE, resamples: int = item_stats.DEFAULT_RESAMPLES,
-                 seed: int = item_stats.DEFAULT_SEED) -> TestAnalysis:
+                 min_sample: int = item_stats.DEFAULT_MIN_SAMPLE) -> TestAnalysis:
     ids = attempt_ids(session, test, all_attempts)
     attempts, infos = load(session, ids)
     candidates = len(set(session.scalars(select(Attempt.user_id).where(Attempt.id.in_(ids))))) if ids else 0
-    analysis = item_stats.analyse(attempts, infos, min_sample=min_sample, resamples=resamples, seed=seed)
+    analysis = item_stats.analyse(attempts, infos, min_sample=min_sample)
     return TestAnalysis(test=test, all_attempts=all_attempts, candidates=candidates, analysis=analysis)
 
 
@@ -160,7 +168,7 @@ def sorted_items(result: TestAnalysis, sort: str) -> list[item_stats.ItemStats]:
 CSV_HEADER = [
     "test", "item", "version", "type", "section", "statements", "n", "facility", "facility_90_low",
     "facility_90_high", "sd", "discrimination", "discrimination_90_low", "discrimination_90_high",
-    "discriminative_efficiency", "unanswered", "flags", "stem",
+    "discriminative_efficiency", "unanswered", "not_reached", "alpha_if_deleted", "flags", "stem",
 ]
 
 
@@ -176,7 +184,7 @@ def csv_rows(result: TestAnalysis) -> list[list[object]]:
         rows.append([
             result.test.key, s.item.key, s.item.number, s.item.type, s.item.section, " ".join(s.item.statements), s.n,
             _round(s.facility), _round(f_low), _round(f_high), _round(s.sd), _round(s.discrimination),
-            _round(d_low), _round(d_high), _round(s.efficiency), s.unanswered,
+            _round(d_low), _round(d_high), _round(s.efficiency), s.unanswered, s.not_reached, _round(s.alpha_if_deleted),
             "; ".join(flag.message for flag in s.flags), markup.plain(s.item.stem),
         ])
     return rows

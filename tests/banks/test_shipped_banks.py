@@ -31,6 +31,9 @@ LEVELS = {  # test id prefix -> (test framework, knowledge framework)
     "leader": ("kss-practice-leader", "kss-practice-leader"),
 }
 SHIPPED_TESTS = [f"{level}-{kind}" for level in LEVELS for kind in ("mock-a", "mock-b", "diagnostic")]
+# Levels whose mock A, like the real assessment, builds its 12 applied questions on one case study
+# and whose mocks use only the real test's two formats (1 of 4, 3 of 8) (issue 18).
+ONE_CASE_STUDY = {"supervisor"}
 
 
 @cache
@@ -130,9 +133,33 @@ def test_mock_forms_have_the_real_tests_shape(level, form):
     assert set(spread) == set(codes), "every statement of the knowledge framework"
     assert max(spread.values()) - min(spread.values()) <= 1
     scenario_keys = list(dict.fromkeys(items[k].scenario for k in reasoning))
-    assert len(scenario_keys) == 2 and None not in scenario_keys
+    expected = 1 if level in ONE_CASE_STUDY and form == "a" else 2
+    assert len(scenario_keys) == expected and None not in scenario_keys
     whole = [i.key for s in shipped().scenarios() if s.key in scenario_keys for i in s.items]
-    assert sorted(reasoning) == sorted(whole), "two whole scenarios"
+    assert sorted(reasoning) == sorted(whole), "whole scenarios"
+
+
+@pytest.mark.parametrize("level", sorted(ONE_CASE_STUDY))
+@pytest.mark.parametrize("form", ["a", "b"])
+def test_mocks_use_only_the_real_tests_two_formats(level, form):
+    items = {i.key: i for i in shipped().items()}
+    keys = [k for keys in sections(f"{level}-mock-{form}").values() for k in keys]
+    assert {(items[k].type, len(items[k].options)) for k in keys} <= {("single", 4), ("multiple", 8)}
+    assert all(sum(o.correct for o in items[k].options) == 3 for k in keys if items[k].type == "multiple")
+
+
+@pytest.mark.parametrize("level", sorted(ONE_CASE_STUDY))
+@pytest.mark.parametrize("form", ["a", "b"])
+def test_mock_descriptions_say_the_pass_mark_and_partial_credit_are_the_services_own(level, form):
+    text = " ".join(shipped().tests[f"{level}-mock-{form}"].description.split())
+    assert "pass mark and the partial credit" in text and "this service's own" in text
+    assert "never published the assessment's scoring rule or cut score" in text
+
+
+def test_the_supervisor_framework_has_its_published_title_and_dates():
+    framework = shipped().frameworks["kss-practice-supervisor"]
+    assert framework.title.endswith("knowledge and skills statement for child and family practice supervisors")
+    assert "first published 2015, revised 2018" in " ".join(framework.description.split())
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -211,8 +211,6 @@ ITEM_CASES = [
     # (old, new, line, column, message fragment)
     ("    options:\n      - text: Right", "    optoins:\n      - text: Right", 11, 5,
      "unknown key 'optoins' in item (did you mean 'options'?)"),
-    ("    options:\n      - text: Right", "    optoins:\n      - text: Right", 5, 5,
-     "missing required key 'options' in item"),
     ("id: p-001", "id: p 001", 5, 9, "'p 001' is not a valid item id"),
     ("type: single", "type: singel", 6, 11,
      "unknown type 'singel' (expected one of: single, multiple, ordering; did you mean 'single'?)"),
@@ -327,7 +325,7 @@ def test_a_scenario_needs_items_and_fields(tmp_path: Path) -> None:
     """))
     bank_set = check(tmp_path, BASE, bank_yaml=bank, test_yaml=TEST[: TEST.index("  - section: reasoning")])
     assert_problem(bank_set, "bank.yaml", 40, 5, "unknown key 'txet' in scenario (did you mean 'text'?)")
-    assert_problem(bank_set, "bank.yaml", 38, 5, "missing required key 'text' in scenario")
+    assert not [p for p in bank_set.problems if "missing required key 'text'" in p.message]  # said once, as 'txet'
     assert_problem(bank_set, "bank.yaml", 41, 12, "'items' must not be empty")
     assert bank_set.banks["core"].scenarios == []
 
@@ -337,7 +335,6 @@ FRAMEWORK_CASES = [
     ("level: practitioner", "level: Practitioner Level", 3, 8, "'level' must be a slug"),
     ("title: Practitioner KSS", "titel: Practitioner KSS", 2, 1,
      "unknown key 'titel' in framework (did you mean 'title'?)"),
-    ("title: Practitioner KSS", "titel: Practitioner KSS", 1, 1, "missing required key 'title' in framework"),
     ("code: P2", "code: P1", 11, 11, "duplicate statement code 'P1' (first at line 6)"),
     ("code: P2", "code: P2-is-much-too-long-to-be-a-code", 11, 11, "is not a valid statement code"),
     ("summary: More words.", "summary: More <em>words</em>.", 13, 14, "raw HTML '<em>' is not allowed in 'summary'"),
@@ -351,6 +348,23 @@ FRAMEWORK_CASES = [
 def test_framework_problems(tmp_path: Path, old: str, new: str, line: int, column: int, fragment: str) -> None:
     bank_set = check(tmp_path, BASE, fw_yaml=change(FRAMEWORK, old, new))
     assert_problem(bank_set, "fw.yaml", line, column, fragment)
+
+
+@pytest.mark.parametrize(("fixture", "old", "new", "key", "noun"), [
+    ("bank", "    options:\n      - text: Right", "    optoins:\n      - text: Right", "options", "item"),
+    ("bank", "    stem:", "    question:", "stem", "item"),
+    ("fw", "title: Practitioner KSS", "titel: Practitioner KSS", "title", "framework"),
+    ("test", "    draw: {scenarios: 1}", "    drew: {scenarios: 1}", "draw", "section"),
+])
+def test_a_misspelt_required_key_is_said_once_not_also_missing(
+        tmp_path: Path, fixture: str, old: str, new: str, key: str, noun: str) -> None:
+    """The unknown key already says "did you mean '<key>'"; the key is not reported missing as well."""
+    texts = {"bank": ("bank_yaml", BANK), "fw": ("fw_yaml", FRAMEWORK), "test": ("test_yaml", TEST)}
+    name, text = texts[fixture]
+    bank_set = check(tmp_path, BASE, **{name: change(text, old, new)})
+    said = [p.message for p in bank_set.problems]
+    assert any(f"did you mean '{key}'?" in m for m in said), said
+    assert f"missing required key '{key}' in {noun}" not in said, said
 
 
 def test_framework_needs_statements(tmp_path: Path) -> None:
@@ -377,7 +391,6 @@ TEST_CASES = [
      "section 'knowledge' appears twice in this test (first at line 7)"),
     ("section: reasoning", "section: reasonning", 9, 14, "unknown section 'reasonning'"),
     ("section: reasoning", "section: reasoning\n    framework: kss-z", 10, 16, "unknown framework 'kss-z'"),
-    ("    draw: {scenarios: 1}", "    drew: {scenarios: 1}", 9, 5, "missing required key 'draw' in section"),
     ("{count: 3}", "{count: 0}", 8, 19, "'count' must be a whole number of at least 1, not 0"),
     ("{count: 3}", "{count: three}", 8, 19, "'count' must be a whole number of at least 1, not 'three'"),
     ("{count: 3}", "{cuont: 3}", 8, 12, "unknown key 'cuont' in draw (did you mean 'count'?)"),

@@ -103,3 +103,23 @@ def test_the_heatmap_scrolls_in_its_own_region(open_at, width: int) -> None:
         assert not page_scrolls_sideways(page)
         first = page.locator(".app-heatmap tbody th").first  # the statements stay in view
         assert first.bounding_box()["x"] >= region_box["x"] - 1
+
+
+def test_the_trainers_uploads_fit_at_320_px(open_at, tmp_path) -> None:
+    """Found walking through an upload as a trainer: with an upload of two files listed, the
+    upload page scrolled sideways at 320 px (the file names never broke). The list scrolls in its
+    own region if it must; the page never does."""
+    page = open_at("trainer", 320)
+    names = []
+    for name in ("a-rather-long-bank-file-name.yaml", "another-long-test-file-name.yaml"):
+        (tmp_path / name).write_text("bank: x\n")
+        names.append(str(tmp_path / name))
+    page.goto("/trainer/upload")
+    page.get_by_label("YAML files").set_input_files(names)
+    page.get_by_role("button", name="Check the files").click()
+    expect(page.locator("h1")).to_have_text("Your bank files")
+    with step(page, "read the list of uploads at 320 px"):
+        assert not page_scrolls_sideways(page)
+        page.goto("/trainer/upload")
+        expect(page.get_by_role("link", name="a-rather-long-bank-file-name.yaml, another-long-test-file-name.yaml")).to_be_visible()
+        assert not page_scrolls_sideways(page)

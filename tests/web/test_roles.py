@@ -84,6 +84,7 @@ ACCESS: dict[str, tuple[str, str, dict[str, int]]] = {
     "trainer.bank_file": ("GET", "/trainer/banks/fx-bank/bank.yaml", TRAINERS),
     "trainer.bank_moodle_xml": ("GET", "/trainer/banks/fx-bank/moodle.xml", TRAINERS),
     "trainer.test_moodle_xml": ("GET", "/trainer/tests/fx-mock/moodle.xml", TRAINERS),
+    "trainer.test_file": ("GET", "/trainer/tests/fx-mock/test.yaml", TRAINERS),
     "trainer.test_preview": ("GET", "/trainer/tests/fx-mock/preview", TRAINERS),
     "trainer.statistics": ("GET", "/trainer/tests/fx-mock/statistics", TRAINERS),
     "trainer.statistics_csv": ("GET", "/trainer/tests/fx-mock/statistics.csv", TRAINERS),

@@ -81,6 +81,14 @@ KEYS_FROM_OTHER_TOOLS: dict[str, tuple[str, str]] = {
 }
 
 
+def hinted_key(key: str, allowed: frozenset[str]) -> str | None:
+    """The allowed key an unknown ``key`` most likely stands for, if any."""
+    known = KEYS_FROM_OTHER_TOOLS.get(str(key).casefold())
+    if known and known[0] in allowed:
+        return known[0]
+    return suggest(key, allowed)
+
+
 def unknown_key_hint(key: str, allowed: frozenset[str]) -> str:
     """What to say of an unknown key: the key that means the same here, or the nearest, or the
     keys allowed."""
@@ -107,6 +115,8 @@ class FieldReader:
         self.result = result
         self.state = state
         self.problems = state.problems
+        # Per mapping (by id): the keys its unknown keys were taken to stand for ("did you mean").
+        self.hinted: dict[int, set[str | None]] = {}
 
     # -- reporting -------------------------------------------------------------------
 
@@ -178,8 +188,13 @@ class FieldReader:
         for key in mapping:
             if key not in allowed:
                 self.at_key(mapping, key, f"unknown key '{key}' in {noun} ({unknown_key_hint(key, allowed)})")
+                self.hinted.setdefault(id(mapping), set()).add(hinted_key(key, allowed))
 
     def missing(self, mapping: LocatedDict, key: str, noun: str) -> None:
+        """Rule: a required key is present. Not said again when an unknown key of the same
+        mapping was already reported with "did you mean" this key (`question` for `stem`)."""
+        if key in self.hinted.get(id(mapping), ()):
+            return
         self.error(*mapping.mark, f"missing required key '{key}' in {noun}")
 
     def scalar_text(self, mapping: LocatedDict, key: str, value: Any) -> str | None:

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 
-from . import manage, views  # noqa: E402,F401
+from . import downloads, manage, views  # noqa: E402,F401

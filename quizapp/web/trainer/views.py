@@ -1,8 +1,9 @@
 """The trainer's workspace (trainers and admins): browse and search the imported content, preview
-it as candidates see it, download a bank or test as Moodle XML, check and import uploaded bank
+it as candidates see it, check and import uploaded bank
 files, retire, restore and delete web banks, item analysis and blueprint coverage. Thin: the work
-is in quizapp.services.workspace, preview, content_export, bank_upload, web_content, item_analysis
-and blueprint_coverage. Items and tests are retired and restored in manage.py."""
+is in quizapp.services.workspace, preview, bank_upload, web_content, item_analysis
+and blueprint_coverage. Items and tests are retired and restored in manage.py; banks and tests
+are downloaded (Moodle XML, YAML) in downloads.py."""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ from quizapp.services import (
     bank_upload,
     blueprint_coverage,
     catalogue,
-    content_export,
     item_analysis,
     ownership,
     preview,
@@ -133,36 +133,6 @@ def bank_delete(key: str) -> Response | tuple[str, int]:
         return redirect(url_for(".home"))
     return render_template("trainer/bank_delete.html", title=f"Delete {found.title}", bank=found,
                            shown=shown), 400 if request.method == "POST" else 200
-
-
-def _moodle_xml(text: str, name: str) -> Response:
-    return Response(text, mimetype="application/xml",
-                    headers={"Content-Disposition": content_disposition(f"{name}-moodle.xml")})
-
-
-@bp.route("/banks/<key>/moodle.xml")
-@roles_required(*TRAINERS)
-def bank_moodle_xml(key: str) -> Response:
-    """The bank as Moodle XML (any bank the trainer sees; another organisation's is 404)."""
-    detail = workspace.bank(db.session, key, _scope()) or abort(404)
-    return _moodle_xml(content_export.bank_xml(db.session, detail.bank), detail.bank.key)
-
-
-@bp.route("/banks/<key>/bank.yaml")
-@roles_required(*TRAINERS)
-def bank_file(key: str) -> Response:
-    """The bank as a bank file, ready to commit (any bank the trainer sees; another organisation's is 404)."""
-    detail = workspace.bank(db.session, key, _scope()) or abort(404)
-    return Response(content_export.bank_file(db.session, detail.bank), mimetype="application/yaml",
-                    headers={"Content-Disposition": content_disposition(f"{detail.bank.key}.yaml")})
-
-
-@bp.route("/tests/<key>/moodle.xml")
-@roles_required(*TRAINERS)
-def test_moodle_xml(key: str) -> Response:
-    """What the test draws, as Moodle XML."""
-    form = _test_or_404(key)
-    return _moodle_xml(content_export.test_xml(db.session, form), form.key)
 
 
 @bp.route("/scenarios/<key>")
@@ -320,7 +290,7 @@ def statistics(key: str) -> str:
     result = _analysis(form, all_attempts)
     return render_template("trainer/statistics.html", title=f"Item analysis: {form.title}", test=form, result=result,
                            items=item_analysis.sorted_items(result, sort), sort=sort, all_attempts=all_attempts,
-                           interval_level=int(item_stats.INTERVAL_LEVEL * 100), resamples=item_stats.DEFAULT_RESAMPLES)
+                           interval_level=int(item_stats.INTERVAL_LEVEL * 100))
 
 
 @bp.route("/tests/<key>/statistics.csv")

@@ -24,7 +24,7 @@ def test_statistics_page(trainer, cohort):
     assert "Attempts 6, by 6 candidates; 6 questions a form" in text
     assert "Mean score 58.3%" in text and "Median score 58.3%" in text
     assert "Cronbach's alpha" in text and "Standard error of measurement" in text
-    assert "90% bootstrap interval (1000 resamples)" in text
+    assert "90% interval (Wilson's for facility, Fisher's z for discrimination)" in text
     assert "0 of 6 item versions flagged" in text and "too few responses for flags" in text
     for key in ["fx-s1", "fx-s2", "fx-m1", "fx-o1", "fx-sc1-1", "fx-sc1-2"]:
         assert f"{key} version 1" in text

@@ -27,7 +27,7 @@ def test_first_ended_timed_attempt_per_candidate_by_default(fx, cohort):
 
 def test_figures(fx, cohort):
     with fx.app_context():
-        result = item_analysis.analyse_test(db.session, fx_mock(), resamples=100)
+        result = item_analysis.analyse_test(db.session, fx_mock())
     form = result.form
     assert (form.attempts, form.questions, result.candidates) == (6, 6, 6)
     # Totals 6, 5, 4, 3, 2, 1 of 6: mean 3.5 of 6 = 58.33%, median 58.33%.
@@ -45,13 +45,13 @@ def test_figures(fx, cohort):
 
 def test_all_attempts_adds_the_later_one(fx, cohort):
     with fx.app_context():
-        result = item_analysis.analyse_test(db.session, fx_mock(), all_attempts=True, resamples=50)
+        result = item_analysis.analyse_test(db.session, fx_mock(), all_attempts=True)
     assert result.form.attempts == 7 and result.candidates == 6
 
 
 def test_flags_with_a_lower_minimum(fx, cohort):
     with fx.app_context():
-        result = item_analysis.analyse_test(db.session, fx_mock(), min_sample=5, resamples=50)
+        result = item_analysis.analyse_test(db.session, fx_mock(), min_sample=5)
     codes = {f.code for s in result.items for f in s.flags}
     assert codes  # something is flagged on six responses when the minimum allows it
     assert result.flagged == [s for s in result.items if s.flags]
@@ -60,7 +60,7 @@ def test_flags_with_a_lower_minimum(fx, cohort):
 @pytest.mark.parametrize("sort", ["facility", "discrimination", "flags", "item", "n", "nonsense"])
 def test_sorting(fx, cohort, sort):
     with fx.app_context():
-        result = item_analysis.analyse_test(db.session, fx_mock(), min_sample=5, resamples=20)
+        result = item_analysis.analyse_test(db.session, fx_mock(), min_sample=5)
     ordered = item_analysis.sorted_items(result, sort)
     assert sorted(s.item.key for s in ordered) == sorted(s.item.key for s in result.items)
     if sort == "facility":

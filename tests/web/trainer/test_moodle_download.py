@@ -81,6 +81,35 @@ def test_a_bank_downloads_as_a_bank_file_ready_to_commit(fx, org_trainer, tmp_pa
     check_page(org_trainer.get("/trainer/banks/eastshire-bank/bank.yaml"), status=404)
 
 
+def test_a_test_downloads_as_a_test_file_ready_to_commit(fx, org_trainer, tmp_path):
+    """Issue 17: any test a trainer sees, as a test file that validates as the same test (from the
+    database, not the folder); another organisation's is 404."""
+    from quizapp.banks.validate import load_bank_set
+
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()), ("check.yaml", ORG_TEST))
+    assert "Download as a test file (YAML)" in text_of(org_trainer.get("/trainer/tests/eastshire-check"))
+    response = org_trainer.get("/trainer/tests/eastshire-check/test.yaml")
+    assert response.status_code == 200 and 'filename="eastshire-check.yaml"' in response.headers["Content-Disposition"]
+    from tests.web.candidate.conftest import FIXTURE_BANKS
+
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    (folder / "framework.yaml").write_bytes((FIXTURE_BANKS / "framework.yaml").read_bytes())
+    (folder / "eastshire.yaml").write_text(bank_text())
+    (folder / "check.yaml").write_bytes(response.data)
+    loaded = load_bank_set([folder])
+    assert loaded.problems == [], loaded.problems
+    (tmp_path / "original").mkdir()
+    (tmp_path / "original" / "framework.yaml").write_bytes((FIXTURE_BANKS / "framework.yaml").read_bytes())
+    (tmp_path / "original" / "eastshire.yaml").write_text(bank_text())
+    (tmp_path / "original" / "check.yaml").write_text(ORG_TEST)
+    original = load_bank_set([tmp_path / "original"])
+    assert loaded.tests["eastshire-check"].content_hash() == original.tests["eastshire-check"].content_hash()
+    sign_in(org_trainer, "trainer@b.example")
+    check_page(org_trainer.get("/trainer/tests/eastshire-check/test.yaml"), status=404)
+
+
 def test_a_test_of_another_framework_downloads_the_items_keyed_to_it(app, runner, org_trainer):
     assert runner.invoke(args=["import", str(ECS_BANKS)]).exit_code == 0
     sign_in(org_trainer, "trainer@example.org")

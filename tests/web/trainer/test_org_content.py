@@ -277,3 +277,15 @@ def test_upload_notes_and_warnings_name_the_trainers_files(fx, org_trainer):
     assert "Other.yaml:" in html and "&#39;#2" in html and "is left out" in html
     for leak in (fx.instance_path, "/tmp", "quizapp-check", "your-upload/", "000.yaml", "001.yaml"):
         assert leak not in html
+
+
+def test_a_one_question_test_says_1_question(fx, org_trainer):
+    """Found walking through as a candidate: a test of one question said "1 questions:"."""
+    sign_in(org_trainer, "trainer@a.example")
+    published(org_trainer, ("eastshire.yaml", bank_text()), ("check.yaml", ORG_TEST.replace("[east-1, east-2]", "[east-1]")))
+    sign_in(org_trainer, "candidate@a.example")
+    page = org_trainer.get("/tests/eastshire-check")
+    check_page(page)
+    text = text_of(page)
+    assert "1 question:" in text and "1 questions" not in text
+    assert "2 questions:" in text_of(org_trainer.get("/tests/fx-mock")) or "6 questions" in text_of(org_trainer.get("/tests/fx-mock"))
