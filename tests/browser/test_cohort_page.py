@@ -81,7 +81,7 @@ def test_every_statement_reads_on_screen(open_page, shipped_server, audit, width
 
     with step(page, "a team's candidates, a column each: scrolled to the far side, the statements stay in view"):
         region.get_by_role("link", name=DEMO_TEAMS[0]).click()
-        expect(page.locator("#heatmap-heading")).to_have_text(f"Statements by candidate in {DEMO_TEAMS[0]}")
+        expect(page.locator("#heatmap-heading")).to_contain_text(f"Statements by candidate in {DEMO_TEAMS[0]}")  # then the framework (issue 18)
         region = page.locator(".app-table-scroll").filter(has=page.locator("table.app-heatmap"))
         assert region.evaluate("(el) => el.scrollWidth > el.clientWidth"), "a column per candidate should not fit"
         region.evaluate("(el) => { el.scrollLeft = el.scrollWidth; }")
