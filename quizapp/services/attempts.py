@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import functools
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -241,9 +241,11 @@ def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now
     return attempt, True
 
 
-def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Statement]:
+def weakest_statements(session: Session, user: User, limit: int = 3,
+                       framework_ids: Collection[int] | None = None) -> list[Statement]:
     """The candidate's lowest statements on their latest results (mean percent over their last
-    three ended timed attempts), weakest first."""
+    three ended timed attempts), weakest first; of the frameworks `framework_ids` when given
+    (results are stored for every framework an item is keyed to)."""
     recent = (
         select(Attempt.id)
         .where(Attempt.user_id == user.id, Attempt.mode == Mode.TIMED, Attempt.ended_at.is_not(None))
@@ -254,7 +256,8 @@ def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Sta
     rows = session.execute(
         select(Statement, func.avg(StatementResult.percent).label("mean"))
         .join(StatementResult, StatementResult.statement_id == Statement.id)
-        .where(StatementResult.attempt_id.in_(select(recent.c.id)), Statement.retired_at.is_(None))
+        .where(StatementResult.attempt_id.in_(select(recent.c.id)), Statement.retired_at.is_(None),
+               Statement.framework_id.in_(sorted(framework_ids)) if framework_ids is not None else true())
         .group_by(Statement.id)
         .order_by("mean", Statement.position)
         .limit(limit)
@@ -263,21 +266,24 @@ def weakest_statements(session: Session, user: User, limit: int = 3) -> list[Sta
 
 
 def start_weakest_practice(session: Session, user: User, now: datetime, size: int = PRACTICE_SET_SIZE,
-                           seed: int | None = None) -> Attempt:
+                           seed: int | None = None, framework_ids: Collection[int] | None = None) -> Attempt:
     """An untimed practice set: the candidate's items due for review today first (spaced
     practice, most overdue first: quizapp.services.spacing), then items keyed to their weakest
-    statements, preferring items they got wrong, then items they have not seen."""
+    statements (of the frameworks `framework_ids` when given; those of the weakest statement's
+    framework), preferring items they got wrong, then items they have not seen."""
     due = spacing.due_items(session, user, now, size)
-    weak = weakest_statements(session, user) if len(due) < size else []
+    weak = weakest_statements(session, user, framework_ids=framework_ids) if len(due) < size else []
     if not weak and not due:
         later = spacing.due_summary(session, user, now).next_due
         if later is not None:
             raise AttemptError(f"No questions are due for review today: the next is due on {later.day} {later:%B %Y}. "
                                "Take a timed mock test to practise your weakest statements meanwhile")
         raise AttemptError("Take a timed mock test first, so that we know which statements to practise")
+    framework = weak[0].framework.key if weak else None
+    weak = [s for s in weak if s.framework.key == framework]
     membership = user.current_membership
-    pool = load_pool(session, {s.framework.key for s in weak}, membership.organisation_id if membership else None) \
-        if weak else Pool([])
+    pool = load_pool(session, {framework}, membership.organisation_id if membership else None) \
+        if framework else Pool([])
     history = session.execute(
         select(Item.key, AttemptQuestion.score)
         .join(ItemVersion, ItemVersion.item_id == Item.id)
@@ -288,7 +294,8 @@ def start_weakest_practice(session: Session, user: User, now: datetime, size: in
     seen = {key for key, _ in history}
     wrong = {key for key, score in history if score is not None and score < 1}
     seed = seed if seed is not None else secrets.randbelow(2**31)
-    drawn = due_first(due, pool.items, [s.code for s in weak], size, seed, seen=seen, wrong=wrong)
+    drawn = due_first(due, pool.keyed_to(framework) if framework else [], [s.code for s in weak], size, seed,
+                      seen=seen, wrong=wrong)
     if not drawn:
         raise AttemptError("There are no practice questions for your weakest statements yet")
     parts = ([f"{len(due)} due for review"] if due else []) + [f"{s.code} {s.title}" for s in weak]

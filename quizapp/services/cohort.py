@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, or_, distinct, func, literal, select
+from sqlalchemy import ColumnElement, Select, and_, case, or_, distinct, func, literal, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.selectable import Subquery
 
@@ -57,6 +57,7 @@ class CohortFilter:
     start: datetime | None = None  # started at or after (UTC)
     end: datetime | None = None  # started before (UTC)
     which: str = "latest"  # first | latest | best | all
+    framework_ids: frozenset[int] | None = None  # statements of these frameworks only (framework_choice)
 
 
 # -- the attempts a filter selects --------------------------------------------------------------------
@@ -224,6 +225,24 @@ def _cell(total: float, candidates: int, attempts: int, bands: Sequence[Mapping[
     return Cell(mean, scoring.band_for(mean, bands), candidates, attempts)
 
 
+def result_frameworks(session: Session, f: CohortFilter) -> list[int]:
+    """The frameworks the selected attempts have statement results against (an item keyed to two
+    frameworks gives a result on each: framework_choice says which is shown)."""
+    chosen = _chosen(session, f)
+    return list(session.scalars(
+        select(Statement.framework_id).distinct().select_from(chosen)
+        .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .join(Statement, Statement.id == StatementResult.statement_id)))
+
+
+def of_frameworks(f: CohortFilter) -> ColumnElement:
+    """The condition on StatementResult that keeps the filter's frameworks' statements."""
+    if f.framework_ids is None:
+        return true()
+    return StatementResult.statement_id.in_(
+        select(Statement.id).where(Statement.framework_id.in_(sorted(f.framework_ids))))
+
+
 def heatmap(session: Session, f: CohortFilter) -> Heatmap:
     """Rows are teams, or the candidates of one team when the filter names a team; columns are
     statements, weakest first across the whole selection (the page draws it turned round: a row per
@@ -239,6 +258,7 @@ def heatmap(session: Session, f: CohortFilter) -> Heatmap:
                func.count(distinct(chosen.c.user_id)), func.count())
         .select_from(chosen)
         .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .where(of_frameworks(f))
         .group_by(group, StatementResult.statement_id)
     ).all()
     counts = dict(session.execute(
@@ -250,6 +270,7 @@ def heatmap(session: Session, f: CohortFilter) -> Heatmap:
         select(StatementResult.statement_id, func.count(distinct(chosen.c.user_id)))
         .select_from(chosen)
         .join(StatementResult, StatementResult.attempt_id == chosen.c.id)
+        .where(of_frameworks(f))
         .group_by(StatementResult.statement_id)
     ).all())
     totals: dict[int, list[float]] = {}

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from quizapp.data.models import Statement, StatementResult, Team, User
 from quizapp.services.catalogue import LEVEL_ORDER
-from quizapp.services.cohort import CohortFilter, as_float, chosen_select
+from quizapp.services.cohort import CohortFilter, as_float, chosen_select, of_frameworks
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ def export_table(session: Session, f: CohortFilter) -> ExportTable:
     chosen = chosen_select(session, f).cte("chosen")
     statement_ids = list(session.scalars(
         select(StatementResult.statement_id).distinct().join(chosen, StatementResult.attempt_id == chosen.c.id)
+        .where(of_frameworks(f))  # the framework chosen on the page (framework_choice)
     ))
     statements = sorted(
         session.scalars(select(Statement).where(Statement.id.in_(statement_ids)).options(selectinload(Statement.framework))),

@@ -4,7 +4,8 @@ written by quizapp.banks.convert.moodle_export or quizapp.banks.convert.yaml_exp
 
 A bank exports its live items and scenarios (retired ones are left out, and the file says how
 many). A test exports what its sections can draw: the live items of its frameworks in the
-service's banks and its owner's (as a start draws them: quizapp.services.attempts), only the
+service's banks and its owner's, also_keyed ones included (as a start draws them:
+quizapp.services.attempts), only the
 section each draw takes (standalone items for counts and per-statement draws, whole scenarios
 for scenario draws, the listed items for fixed draws), with each section's draw described in a
 comment so that a Moodle quiz can be built the same way from the categories.
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 from quizapp.banks import model as bm
 from quizapp.banks.convert.moodle_export import to_moodle_xml
 from quizapp.banks.convert.yaml_export import bank_yaml, blueprint_yaml
-from quizapp.data.models import Bank, Framework, Item, ItemVersion, Scenario, TestForm
+from quizapp.data.models import Bank, Framework, Item, ItemVersion, Scenario, Statement, TestForm, item_version_statements
 
 
 def _framework(row: Framework) -> bm.Framework:
@@ -137,9 +138,14 @@ def test_xml(session: Session, test: TestForm) -> str:
     """What the test's sections can draw, as Moodle XML, with each draw described at the top."""
     sections = test.blueprint["sections"]
     frameworks = {s["framework"] for s in sections}
+    keyed = (select(Item.bank_id)  # banks with an item whose current version is also keyed to them
+             .join(item_version_statements, item_version_statements.c.item_version_id == Item.current_version_id)
+             .join(Statement, Statement.id == item_version_statements.c.statement_id)
+             .join(Framework, Framework.id == Statement.framework_id)
+             .where(Framework.key.in_(sorted(frameworks))))
     banks = list(session.scalars(
         select(Bank).join(Framework, Framework.id == Bank.framework_id)
-        .where(Framework.key.in_(sorted(frameworks)), Bank.retired_at.is_(None),
+        .where(or_(Framework.key.in_(sorted(frameworks)), Bank.id.in_(keyed)), Bank.retired_at.is_(None),
                or_(Bank.organisation_id.is_(None), Bank.organisation_id == test.organisation_id))
         .order_by(Bank.key)
     ))
@@ -150,7 +156,8 @@ def test_xml(session: Session, test: TestForm) -> str:
             return True
         for s in sections:
             kind = s["draw"]["kind"]
-            if s["framework"] != item.framework or s["section"] != item.section or kind == "items":
+            if s["framework"] not in (item.framework, *item.also_keyed) or s["section"] != item.section \
+                    or kind == "items":
                 continue
             if (kind == "scenarios") == (item.scenario is not None):
                 return True

@@ -99,11 +99,16 @@ WHICH_WORDS = {"latest": "latest-attempts", "first": "first-attempts", "best": "
 
 
 def filename(organisation: str, selection: str, on: date, extension: str, *, team: str = "All teams",
-             which: str = "latest", date_from: date | None = None, date_to: date | None = None) -> str:
+             which: str = "latest", date_from: date | None = None, date_to: date | None = None,
+             framework: str = "") -> str:
     """Says what was chosen and when it was downloaded: the organisation, the test, the team,
-    which attempts, the date range if any, then the day, e.g.
-    org-a-fixture-mock-blue-best-attempts-from-2026-01-01-to-2026-01-31-2026-03-02.csv."""
+    which attempts, the framework the statements are read against when there was a choice, the
+    date range if any, then the day, e.g.
+    org-a-fixture-mock-blue-best-attempts-from-2026-01-01-to-2026-01-31-2026-03-02.csv or
+    org-a-all-tests-all-teams-latest-attempts-early-career-standards-2027-04-02.csv."""
     parts = [slug(organisation), slug(selection), slug(team), WHICH_WORDS.get(which, slug(which))]
+    if framework:
+        parts.append(slug(framework))
     if date_from is not None:
         parts.append(f"from-{date_from.isoformat()}")
     if date_to is not None:

@@ -1,20 +1,24 @@
 """What the candidate's pages show, assembled from stored rows: the question being answered,
 the check-your-answers list, the result report (per statement and, for a framework grouped
-under standards, per standard with its outcomes), and history across attempts. No Flask here:
+under standards, per standard with its outcomes, read against one of the frameworks the
+questions are keyed to: framework_choice.py), and history across attempts. No Flask here:
 the views pass these objects to the templates."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quizapp.domain import question_types, scoring
 from quizapp.domain.standards import standard_scores
-from . import pass_marks
+from . import framework_choice, pass_marks
 from .answers import next_seq
+from .framework_choice import FrameworkChoice
 from .attempts import time_taken_seconds
 from quizapp.data.models import (
     Attempt,
@@ -258,19 +262,26 @@ class StandardLine:
 class Report:
     attempt: Attempt
     time_taken_seconds: float | None
-    statements: list[StatementLine]  # weakest first
+    statements: list[StatementLine]  # weakest first, of the chosen framework
     questions: list[QuestionReview] = field(default_factory=list)
     standards: list[StandardLine] = field(default_factory=list)  # empty unless a statement has a standard
     pass_mark_note: str = ""  # how the pass mark was set (services/pass_marks.how_set)
+    framework: FrameworkChoice = framework_choice.NO_CHOICE  # what the lines are read against
 
 
-def report(session: Session, attempt: Attempt) -> Report:
+def report(session: Session, attempt: Attempt, *, today: date | None = None,
+           framework: str | None = None) -> Report:
+    """The attempt's result read against one framework its questions are keyed to: the one
+    whose key is `framework` when offered, else the one current `today` (framework_choice)."""
     lines = session.execute(
         select(StatementResult, Statement)
         .join(Statement, StatementResult.statement_id == Statement.id)
         .where(StatementResult.attempt_id == attempt.id)
         .order_by(StatementResult.percent, Statement.position)
     ).all()
+    choice = framework_choice.choose(session, {st.framework_id for _r, st in lines}, framework,
+                                     today or date.today())
+    lines = [(r, st) for r, st in lines if st.framework_id in choice.shown_ids]
     questions = session.scalars(
         select(AttemptQuestion)
         .where(AttemptQuestion.attempt_id == attempt.id)
@@ -287,6 +298,7 @@ def report(session: Session, attempt: Attempt) -> Report:
         questions=reviews,
         standards=standard_lines(session, attempt, statement_lines, reviews),
         pass_mark_note=pass_marks.how_set(session, attempt) if attempt.mode == "timed" else "",
+        framework=choice,
     )
 
 
@@ -347,15 +359,29 @@ class StatementTrend:
         return self.points[-1][1]
 
 
-def statement_trends(session: Session, user: User) -> list[StatementTrend]:
-    """Each statement's percent across the candidate's ended timed attempts, oldest first."""
-    rows = session.execute(
+def history_frameworks(session: Session, user: User, today: date, wanted: str | None) -> FrameworkChoice:
+    """The frameworks the candidate's ended timed attempts have results against, current first."""
+    ids = session.scalars(
+        select(Statement.framework_id).distinct()
+        .join(StatementResult, StatementResult.statement_id == Statement.id)
+        .join(Attempt, Attempt.id == StatementResult.attempt_id)
+        .where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None), Attempt.mode == Mode.TIMED))
+    return framework_choice.choose(session, ids, wanted, today)
+
+
+def statement_trends(session: Session, user: User, framework_ids: Collection[int] | None = None) -> list[StatementTrend]:
+    """Each statement's percent across the candidate's ended timed attempts, oldest first (of
+    the frameworks `framework_ids` when given)."""
+    query = (
         select(Statement, Attempt, StatementResult.percent, StatementResult.band)
         .join(StatementResult, StatementResult.statement_id == Statement.id)
         .join(Attempt, Attempt.id == StatementResult.attempt_id)
         .where(Attempt.user_id == user.id, Attempt.ended_at.is_not(None), Attempt.mode == Mode.TIMED)
         .order_by(Statement.framework_id, Statement.position, Attempt.started_at)
-    ).all()
+    )
+    if framework_ids is not None:
+        query = query.where(Statement.framework_id.in_(sorted(framework_ids)))
+    rows = session.execute(query).all()
     trends: dict[int, StatementTrend] = {}
     for statement, attempt, value, band in rows:
         trends.setdefault(statement.id, StatementTrend(statement, [])).points.append((attempt, value, band))

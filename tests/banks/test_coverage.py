@@ -10,6 +10,7 @@ import pytest
 from quizapp.cli.reports import run_coverage
 from quizapp.banks.coverage import MINIMUMS, DrawCoverage, LevelMinimum, coverage, render
 from quizapp.banks.model import Draw, Framework, Statement
+from quizapp.banks.validate import load_bank_set
 
 from .builders import bank_set, blueprint, item, options, scenario
 
@@ -71,10 +72,8 @@ def test_frameworks_without_minimums_are_not_checked():
     assert report.checks == [] and report.ok
 
 
-def test_the_issue_4_minimum_table():
+def test_the_practitioner_minimums_of_issue_4():
     assert MINIMUMS["kss-practitioner"] == LevelMinimum(150, 12, 48, 8, 0.40, 0.25, 10)
-    assert MINIMUMS["kss-practice-supervisor"] == LevelMinimum(96, 10, 30, 5, 0.40, 0.25, 10)
-    assert MINIMUMS["kss-practice-leader"] == LevelMinimum(100, 14, 24, 4, 0.40, 0.25, 10)
 
 
 @pytest.mark.parametrize(
@@ -194,3 +193,56 @@ def test_coverage_command(runner, tmp_path: Path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("local-fw (practice-leader): 1 items")
     assert runner.invoke(args=["coverage", "/no/such/folder"]).exit_code == 2
+
+
+# -- also_keyed, standards and crosswalks (issue 18) --------------------------------------------
+
+ECS_BANKS = Path(__file__).resolve().parents[1] / "fixtures" / "ecs_banks"
+WALK_YAML = """\
+crosswalk: fx-walk
+title: Fixture crosswalk
+from: fx-kss
+to: fx-ecs
+links:
+  - {from: K1, to: E1.1, reason: Both about the first thing.}
+  - {from: K3, to: E2.1, reason: Both about the third thing.}
+"""
+
+
+def _ecs_report(tmp_path: Path):
+    (tmp_path / "walk.yaml").write_text(WALK_YAML)
+    bank_set = load_bank_set([ECS_BANKS, tmp_path / "walk.yaml"])
+    assert bank_set.problems == []
+    ecs_minimum = LevelMinimum(per_statement=4, per_standard=5, single_four_share=None,
+                               multiple_eight_three_share=None, ordering=None)
+    return coverage(bank_set, {"fx-ecs": ecs_minimum})
+
+
+def test_items_keyed_through_also_keyed_count_under_the_other_framework(tmp_path: Path):
+    report = _ecs_report(tmp_path)
+    ecs = report.level("fx-ecs")
+    assert (ecs.items, ecs.also_keyed, ecs.scenarios) == (9, 8, 1)  # fx-ks-2 holds an item not keyed to it
+    assert ecs.per_statement() == {"E1.1": 3, "E1.2": 3, "E2.1": 4}
+    assert ecs.per_standard == {"E1": 5, "E2": 4}
+    assert report.level("fx-kss").items == 10 and report.level("fx-kss").also_keyed == 0
+    text = render(report)
+    assert "(8 of these items are in banks of another framework and count here through their also_keyed)" in text
+    assert "per standard (each item once): E1 5, E2 4" in text
+    assert [str(c) for c in report.checks] == [
+        "FAIL fx-ecs: items per statement: fewest 3 (E1.1) (minimum 4)",
+        "FAIL fx-ecs: items per standard: fewest 4 (E2) (minimum 5)"]
+
+
+def test_the_crosswalks_coverage_and_how_far_also_keyed_follows_it(tmp_path: Path):
+    walk = _ecs_report(tmp_path).crosswalks[0]
+    assert (walk.unlinked_source, walk.unlinked_target) == (("K2",), ("E1.2",))
+    assert (walk.items, walk.keyed, walk.agree, walk.not_keyed) == (10, 8, 3, 2)
+    assert ("  fx-kss items also keyed to fx-ecs: 8 of 10; 3 agree with the crosswalk's proposals, 5 name a "
+            "code it does not propose for their statements, 2 not keyed yet") in render(_ecs_report(tmp_path))
+
+
+def test_the_issue_18_minimums():
+    assert MINIMUMS["kss-practice-supervisor"] == LevelMinimum(130, 14, 30, 5, 0.40, 0.25, 10)
+    assert MINIMUMS["kss-practice-leader"] == LevelMinimum(100, 14, 24, 4, 0.40, 0.25, 10)
+    assert MINIMUMS["early-career-standards"] == LevelMinimum(
+        per_statement=4, per_standard=20, single_four_share=None, multiple_eight_three_share=None, ordering=None)

@@ -117,8 +117,9 @@ def start(key: str) -> Response:
 def practise_weakest() -> Response:
     if not ActionForm().validate_on_submit():
         abort(400)
+    choice = results.history_frameworks(db.session, current_user, clock.today(), request.form.get("framework"))
     try:
-        attempt = attempts.start_weakest_practice(db.session, current_user, clock.now())
+        attempt = attempts.start_weakest_practice(db.session, current_user, clock.now(), framework_ids=choice.shown_ids)
     except attempts.AttemptError as error:
         flash(str(error), "error")
         return redirect(url_for(".history"))
@@ -482,7 +483,7 @@ def result(attempt_id: int) -> str | Response:
         "candidate/result.html",
         title="Your result" if attempt.mode == Mode.TIMED else "Your practice result",
         attempt=attempt,
-        report=results.report(db.session, attempt),
+        report=results.report(db.session, attempt, today=clock.today(), framework=request.args.get("framework")),
         form=ActionForm(),
     )
 
@@ -490,12 +491,14 @@ def result(attempt_id: int) -> str | Response:
 @bp.route("/history")
 @roles_required("candidate")
 def history() -> str:
+    choice = results.history_frameworks(db.session, current_user, clock.today(), request.args.get("framework"))
     return render_template(
         "candidate/history.html",
         title="Your results over time",
         attempts=results.attempt_rows(db.session, current_user),
-        trends=results.statement_trends(db.session, current_user),
-        weakest=attempts.weakest_statements(db.session, current_user),
+        choice=choice,
+        trends=results.statement_trends(db.session, current_user, choice.shown_ids),
+        weakest=attempts.weakest_statements(db.session, current_user, framework_ids=choice.shown_ids),
         readiness=[readiness.for_candidate(db.session, current_user.id, test)
                    for test in readiness.candidate_tests(db.session, current_user.id)],
         form=ActionForm(),

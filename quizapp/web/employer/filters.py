@@ -32,6 +32,7 @@ class FilterForm:
     team_label: str = "All teams"
     date_from: date | None = None
     date_to: date | None = None
+    framework: str = ""  # the framework results are read against (pages.py sets it: framework_choice)
 
     @property
     def period(self) -> str:
@@ -50,7 +51,7 @@ class FilterForm:
 
     def query(self, **changes: str) -> dict[str, str]:
         """The query string of this (valid) selection, with `changes`: for links that keep the filters."""
-        args = {"test": self.test, "team": self.team, "which": self.which}
+        args = {"test": self.test, "team": self.team, "which": self.which, "framework": self.framework}
         for name, value in (("from", self.date_from), ("to", self.date_to)):
             if value is not None:
                 args[name] = value.isoformat()

@@ -5,13 +5,13 @@ these with the links that fit it. Thin: parse the request, call quizapp.services
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import Response, abort, render_template, request
 
 from quizapp.web import charts, clock
-from quizapp.services import cohort, cohort_export, exports, not_started, organisations, readiness
+from quizapp.services import cohort, cohort_export, exports, framework_choice, not_started, organisations, readiness
 from ..extensions import db
 from quizapp.data.models import Membership, Organisation, TestForm, User
 from . import filters
@@ -37,8 +37,18 @@ def _filters(organisation: Organisation) -> tuple[cohort.CohortFilter, filters.F
     return f, form, levels, teams
 
 
+def _framework(f: cohort.CohortFilter, form: filters.FilterForm) -> tuple[cohort.CohortFilter, framework_choice.FrameworkChoice]:
+    """The framework the selection's statements are read against (the query's `framework`, else
+    the one current today), kept in the form so that links and exports carry it."""
+    choice = framework_choice.choose(db.session, cohort.result_frameworks(db.session, f), request.args.get("framework"),
+                                     clock.today())
+    form.framework = choice.chosen_key if choice.offered else ""
+    return replace(f, framework_ids=choice.shown_ids), choice
+
+
 def dashboard_page(organisation: Organisation, links: Links, title: str, caption: str | None = None) -> str:
     f, form, levels, teams = _filters(organisation)
+    f, choice = _framework(f, form)
     bins = cohort.distribution(db.session, f)
     waiting = None  # how many candidates of the selection have no result at the chosen test
     if links.not_started is not None and f.test_id is not None:
@@ -66,6 +76,7 @@ def dashboard_page(organisation: Organisation, links: Links, title: str, caption
         page_errors=form.page_errors,
         not_started_count=waiting,
         readiness=ready,
+        framework=choice,
     )
 
 
@@ -92,9 +103,11 @@ def not_started_page(organisation: Organisation, links: Links) -> str:
 
 def export_response(organisation: Organisation, fmt: str) -> Response:
     f, form, _levels, _teams = _filters(organisation)
+    f, choice = _framework(f, form)
     table = cohort_export.export_table(db.session, f)
     name = exports.filename(organisation.name, form.selection, clock.now().astimezone(filters.UK).date(), fmt,
-                            team=form.team_label, which=form.which, date_from=form.date_from, date_to=form.date_to)
+                            team=form.team_label, which=form.which, date_from=form.date_from, date_to=form.date_to,
+                            framework=form.framework)
     if fmt == "csv":
         data, mimetype = exports.csv_bytes(table), "text/csv"
     else:
@@ -108,9 +121,11 @@ def export_response(organisation: Organisation, fmt: str) -> Response:
 
 def candidate_page(organisation: Organisation, candidate: User, membership: Membership, links: Links,
                    history_since: datetime | None) -> str:
-    """A candidate's attempts and statement profile: their own results only (the filter names
-    them), and only what their organisation may see."""
+    """A candidate's attempts and statement profile (of the framework chosen as on the cohort
+    page): their own results only (the filter names them), and only what their organisation may
+    see."""
     f = cohort.CohortFilter(organisation_id=organisation.id, candidate_id=candidate.id, which="all")
+    f, choice = _framework(f, filters.FilterForm())
     return render_template(
         "employer/candidate.html",
         title=candidate.name,
@@ -123,4 +138,5 @@ def candidate_page(organisation: Organisation, candidate: User, membership: Memb
         bands=cohort.bands_for(db.session, f),
         history=organisations.extra_time_history(db.session, candidate.id, since=history_since),
         links=links,
+        framework=choice,
     )

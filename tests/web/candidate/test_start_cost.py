@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from quizapp.services import attempts
 from quizapp.domain.assembly import PoolItem
 from quizapp.web.extensions import db
-from quizapp.data.models import Attempt, AttemptQuestion, Bank, Framework, Item, ItemVersion
+from quizapp.data.models import Attempt, AttemptQuestion, Bank, Framework, Item, ItemVersion, Statement
 
 from tests.helpers import counted_statements
 
@@ -21,17 +21,23 @@ from tests.helpers import counted_statements
 def _pool_from_objects(session, framework_keys: set[str]) -> list[PoolItem]:
     """The pool as load_pool built it from whole ItemVersion objects (before it read narrow rows)."""
     rows = session.execute(
-        select(Item.key, Item.position, ItemVersion, Framework.key, Item.scenario_id)
+        select(Item.key, Item.position, ItemVersion, Framework.key, Item.scenario_id, Item.bank_id)
         .join(ItemVersion, Item.current_version_id == ItemVersion.id)
         .join(Bank, Item.bank_id == Bank.id)
         .join(Framework, Bank.framework_id == Framework.id)
-        .where(Framework.key.in_(framework_keys), Item.retired_at.is_(None), Bank.retired_at.is_(None))
-        .options(selectinload(ItemVersion.statements))
+        .where(Item.retired_at.is_(None), Bank.retired_at.is_(None))
+        .options(selectinload(ItemVersion.statements).selectinload(Statement.framework))
     ).all()
+    # a bank counts when it is of one of the frameworks or holds an item also keyed to one (issue 18)
+    banks = {bank_id for bank_id, v, framework in ((r[5], r[2], r[3]) for r in rows)
+             if framework in framework_keys or any(s.framework.key in framework_keys for s in v.statements)}
     return [PoolItem(version_id=v.id, key=key, framework=framework, section=v.section,
-                     statements=tuple(s.code for s in v.statements), type=v.type, n_options=len(v.options),
-                     scenario=f"s{scenario}" if scenario is not None else None, position=position)
-            for key, position, v, framework, scenario in rows]
+                     statements=tuple(s.code for s in v.statements if s.framework.key == framework), type=v.type,
+                     n_options=len(v.options), scenario=f"s{scenario}" if scenario is not None else None,
+                     position=position,
+                     also=tuple((fw, tuple(s.code for s in v.statements if s.framework.key == fw))
+                                for fw in dict.fromkeys(s.framework.key for s in v.statements) if fw != framework))
+            for key, position, v, framework, scenario, bank_id in rows if bank_id in banks]
 
 
 def test_the_pool_from_narrow_rows_is_the_pool_from_objects(imported):

@@ -9,6 +9,7 @@ from defusedxml import ElementTree as SafeET
 from quizapp.banks.convert import moodle_xml
 from quizapp.banks.convert.bank_yaml import BankOptions, item_ids
 from tests.helpers import check_page, text_of
+from tests.services.test_pools_also_keyed import ECS_BANKS
 from tests.web.trainer.test_org_content import ORG_TEST, bank_text, org_trainer, published, sign_in  # noqa: F401
 
 
@@ -107,3 +108,11 @@ def test_a_test_downloads_as_a_test_file_ready_to_commit(fx, org_trainer, tmp_pa
     assert loaded.tests["eastshire-check"].content_hash() == original.tests["eastshire-check"].content_hash()
     sign_in(org_trainer, "trainer@b.example")
     check_page(org_trainer.get("/trainer/tests/eastshire-check/test.yaml"), status=404)
+
+
+def test_a_test_of_another_framework_downloads_the_items_keyed_to_it(app, runner, org_trainer):
+    assert runner.invoke(args=["import", str(ECS_BANKS)]).exit_code == 0
+    sign_in(org_trainer, "trainer@example.org")
+    response = org_trainer.get("/trainer/tests/fx-ecs-mock/moodle.xml")
+    # per_statement: every standalone knowledge item keyed to fx-ecs; scenarios: fx-ks-1 only
+    assert sorted(ids_of(response)) == ["e-1", "k-1", "k-2", "k-3", "k-4", "k-5", "ks-1", "ks-2"]
