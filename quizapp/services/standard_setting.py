@@ -276,10 +276,9 @@ class FormFigures:
 
 
 def form_figures(session: Session, test: TestForm, min_sample: int = item_stats.DEFAULT_MIN_SAMPLE) -> FormFigures:
-    """Facility per item version and the form's SEM from the item analysis (no bootstrap: the
-    panel needs the point figures only). Facility is given for versions with at least
-    `min_sample` candidates, as the item analysis flags them."""
-    result = item_analysis.analyse_test(session, test, min_sample=min_sample, resamples=0)
+    """Facility per item version and the form's SEM from the item analysis. Facility is given for
+    versions with at least `min_sample` candidates, as the item analysis flags them."""
+    result = item_analysis.analyse_test(session, test, min_sample=min_sample)
     facility = {s.item.version_id: (s.facility, s.n) for s in result.items
                 if s.facility is not None and s.n >= min_sample}
     return FormFigures(facility=facility, form=result.form if result.form.attempts else None)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, readiness, results, spacing
+from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results, spacing
 from quizapp.web import clock
 from quizapp.domain import question_types, save_tokens, timing
 from ..auth_session import issue_save_token, light_user, roles_required, save_token_is_valid, sessionless
@@ -471,35 +471,3 @@ def submit(attempt_id: int) -> Response:
         attempts.finish(db.session, attempt, now, "expired" if timed_out else "submitted")
         db.session.commit()
     return redirect(url_for(".result", attempt_id=attempt.id))
-
-
-@bp.route("/attempts/<int:attempt_id>/result")
-@roles_required("candidate")
-def result(attempt_id: int) -> str | Response:
-    attempt = _own_attempt(attempt_id)
-    if attempt.ended_at is None:
-        return redirect(url_for(".question", attempt_id=attempt.id, position=results.resume_position(attempt)))
-    return render_template(
-        "candidate/result.html",
-        title="Your result" if attempt.mode == Mode.TIMED else "Your practice result",
-        attempt=attempt,
-        report=results.report(db.session, attempt, today=clock.today(), framework=request.args.get("framework")),
-        form=ActionForm(),
-    )
-
-
-@bp.route("/history")
-@roles_required("candidate")
-def history() -> str:
-    choice = results.history_frameworks(db.session, current_user, clock.today(), request.args.get("framework"))
-    return render_template(
-        "candidate/history.html",
-        title="Your results over time",
-        attempts=results.attempt_rows(db.session, current_user),
-        choice=choice,
-        trends=results.statement_trends(db.session, current_user, choice.shown_ids),
-        weakest=attempts.weakest_statements(db.session, current_user, framework_ids=choice.shown_ids),
-        readiness=[readiness.for_candidate(db.session, current_user.id, test)
-                   for test in readiness.candidate_tests(db.session, current_user.id)],
-        form=ActionForm(),
-    )
