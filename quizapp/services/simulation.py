@@ -35,7 +35,7 @@ import math
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -139,18 +139,21 @@ def _weighted_pick(rng: random.Random, weights: tuple[float, ...], taken: set[in
     return rng.choices(choices, weights=live)[0]
 
 
-def demo_test(session: Session) -> TestForm | None:
-    """The live practitioner test the demo candidates take: a mock whose form is fixed (every
-    candidate gets the same questions, so every item gets every response), else any mock, else
-    any practitioner test."""
+def demo_test(session: Session, today: date | None = None) -> TestForm | None:
+    """The live practitioner test the demo candidates take: one of a framework in force on
+    `today` (the KSS before 1 April 2027, not the early career standards), a mock whose form is
+    fixed (every candidate gets the same questions, so every item gets every response), else any
+    mock, else any practitioner test."""
     tests = session.scalars(
         select(TestForm).join(Framework, Framework.id == TestForm.framework_id)
         .where(TestForm.retired_at.is_(None), Framework.level == "practitioner")
     ).all()
 
-    def preference(test: TestForm) -> tuple[bool, bool, str]:
+    def preference(test: TestForm) -> tuple[bool, bool, bool, str]:
         fixed = all(s["draw"]["kind"] == "items" for s in test.blueprint["sections"])
-        return (not fixed, "mock" not in test.key, test.key)
+        starts = test.framework.effective_from
+        not_yet = today is not None and starts is not None and starts > today
+        return (not_yet, not fixed, "mock" not in test.key, test.key)
 
     return min(tests, key=preference, default=None)
 
@@ -178,7 +181,7 @@ def simulate(session: Session, organisation: Organisation, candidates: int, now:
     Two passes: every new attempt is started (drawn) first, then the key-error items are chosen
     among the single-choice items the most candidates were given (so the pattern has enough
     responses to show), then every attempt is answered and submitted."""
-    test = demo_test(session)
+    test = demo_test(session, now.date())
     if test is None:
         return SimulationReport(None, 0, 0)
     emails = [EMAIL.format(i + 1) for i in range(candidates)]

@@ -5,6 +5,8 @@ QUIZAPP_README_SCREENSHOTS=docs/screenshots to write the README's copies there t
 
 from __future__ import annotations
 
+from datetime import date
+
 import os
 import re
 import uuid
@@ -157,7 +159,7 @@ def test_screenshots_of_the_employer_dashboard_and_the_item_analysis(demo_data: 
         shoot(employer, "employer-dashboard")
 
     with demo_data.app.app_context():
-        test = simulation.demo_test(db.session)
+        test = simulation.demo_test(db.session, date.today())
         key, title = test.key, test.title
     trainer = open_page(base_url=demo_data.url)
     sign_in(trainer, DEMO["trainer"])

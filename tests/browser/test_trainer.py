@@ -259,7 +259,7 @@ def test_the_trainers_journey(open_page, demo_server, audit, tmp_path) -> None:
             f"{DEMO_CANDIDATES}, by {DEMO_CANDIDATES} candidates; {len(ITEMS)} questions a form")
         for key in ("Mean score", "Median score"):
             expect(summary_value(page, key)).to_have_text(re.compile(r"^\d+\.\d%$"))
-        expect(summary_value(page, "Cronbach's alpha")).to_have_text(re.compile(r"^-?\d\.\d\d \(n = \d+"))
+        expect(summary_value(page, "Cronbach's alpha")).to_have_text(re.compile(r"^-?\d\.\d\d (\(-?\d\.\d\d to -?\d\.\d\d\) )?\(n = \d+"))
         items = page.get_by_role("table", name="Items", exact=True).locator("tbody tr")
         expect(items).to_have_count(len(ITEMS))
         expect(page.locator(".app-flag").first).to_be_visible()  # at least 30 answers each: flags show

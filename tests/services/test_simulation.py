@@ -130,3 +130,14 @@ def test_demo_puts_the_simulated_candidates_in_two_teams(fx, runner):
         assert [team for _email, team in rows] == ["North locality", "South locality"] * 2 + ["North locality"]
         assert db.session.scalar(select(func.count(Team.id))) == 2
         assert db.session.scalar(select(Membership.team_id).join(User).where(User.email == "candidate@demo.example")) is None
+
+
+def test_the_demo_takes_a_mock_of_the_framework_in_force(imported):
+    """Found by the readiness browser test after issue 18: the early career standards (level
+    practitioner, in force from 1 April 2027) have mocks too, and 'ecs-mock-a' sorted first, so the
+    demo's candidates took a mock of a framework not yet in use and practitioner mock A had none."""
+    from datetime import date
+
+    with imported.app_context():
+        assert simulation.demo_test(db.session, date(2026, 12, 6)).key == "practitioner-mock-a"
+        assert simulation.demo_test(db.session, date(2027, 4, 1)).key == "ecs-mock-a"
