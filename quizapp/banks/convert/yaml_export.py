@@ -72,9 +72,6 @@ def bank_yaml(bank: bm.Bank, heading: list[str] | None = None) -> str:
     return SCHEMA_LINE + comments + body
 
 
-_DRAW_KEYS = {"count": "count", "per_statement": "per_statement", "scenarios": "scenarios"}
-
-
 def _section(section: bm.Section, test_framework: str) -> dict[str, Any]:
     out: dict[str, Any] = {"section": section.section}
     if section.title:
@@ -84,7 +81,7 @@ def _section(section: bm.Section, test_framework: str) -> dict[str, Any]:
     if section.draw.kind == "items":
         out["draw"] = {"items": list(section.draw.items)}
     else:
-        out["draw"] = {_DRAW_KEYS[section.draw.kind]: section.draw.count}
+        out["draw"] = {section.draw.kind: section.draw.count}  # count, per_statement or scenarios: the file's key
     return out
 
 
