@@ -58,6 +58,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     _remember_which_functions_are_sync(app)
+    from quizapp.web import url_converters
+
+    url_converters.init_app(app)
     from quizapp.web.templating import Environment
 
     app.jinja_environment = Environment  # type: ignore[misc]  # before anything makes app.jinja_env
@@ -136,6 +139,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from quizapp.web import security_headers
 
     security_headers.init_app(app)
+
+    from quizapp.web.candidate import autosave
+
+    autosave.install(app)  # the answer autosave in front of Flask (before any proxy fix, which goes outside it)
 
     if app.config.get("TRUSTED_PROXIES"):
         # The client's address from the proxies' X-Forwarded-For (the rate limits are per address).

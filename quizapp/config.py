@@ -138,6 +138,9 @@ def from_environment(instance_path: str) -> dict:
         "BANKS_PATH": os.environ.get("QUIZAPP_BANKS_PATH") or str(PROJECT_ROOT / "question_banks"),
         # Seconds after the deadline in which a save is still accepted (network latency).
         "SAVE_GRACE_SECONDS": _env_float("QUIZAPP_SAVE_GRACE_SECONDS", 10.0),
+        # The answer autosave answered in front of Flask (quizapp/web/candidate/autosave.py); 0 sends
+        # it through Flask like every other request (the same replies, slower).
+        "AUTOSAVE_FAST_PATH": _env_bool("QUIZAPP_AUTOSAVE_FAST_PATH", True),
         # Limits per network address (Flask-Limiter syntax) and their shared storage. Failed
         # sign-ins only (a room of candidates behind one address must all get in; each account
         # also has the lockout below), and every sign-up (so one address cannot make accounts

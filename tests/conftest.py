@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from quizapp.services import accounts
 from quizapp import create_app
 from quizapp.data import migrate as migrations
+from quizapp.data.db import sqlite_begin
 from quizapp.web.extensions import db
 
 from .helpers import PASSWORD, AuthActions, make_user
@@ -42,6 +43,17 @@ def _fast_password_hashing() -> Iterator[None]:
     accounts.HASH_METHOD = "scrypt:1024:8:1"
     yield
     accounts.HASH_METHOD = original
+
+
+@pytest.fixture(autouse=True)
+def _writes_begin_immediate() -> Iterator[None]:
+    """Each test starts with SQLite's write transactions (BEGIN IMMEDIATE), the default of
+    `sqlite_begin`. A request served in the test's own thread (the test client) leaves that
+    setting behind, and a later test's set-up that then read and wrote in one deferred
+    transaction failed with "database is locked" while a browser test's server was writing."""
+    token = sqlite_begin.set("IMMEDIATE")
+    yield
+    sqlite_begin.reset(token)
 
 
 DB_KIND = os.environ.get("QUIZAPP_TEST_DB", "sqlite")  # sqlite | postgresql (make test runs both)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -207,10 +206,6 @@ def _is_sessionless(app: Flask) -> bool:
     return _view_is_sessionless(app, rule.endpoint)
 
 
-def _save_token_secrets() -> list[str | bytes]:
-    return [current_app.secret_key, *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]  # type: ignore[list-item]
-
-
 def issue_save_token(attempt_id: int, user: User | SignedInUser) -> str:
     """The token a question page gives its script for saving answers to `attempt_id`; it expires
     no later than the session it was issued in (whose cookie may have been signed up to
@@ -218,10 +213,6 @@ def issue_save_token(attempt_id: int, user: User | SignedInUser) -> str:
     lifetime = current_app.permanent_session_lifetime.total_seconds() - SESSION_REFRESH_SECONDS
     expires = int(clock.now().timestamp() + lifetime)
     return save_tokens.issue(current_app.secret_key, attempt_id, user.id, user.session_token, expires)  # type: ignore[arg-type]
-
-
-def save_token_is_valid(token: str, attempt_id: int, owner_id: int, session_token: str, now: datetime) -> bool:
-    return save_tokens.verify(_save_token_secrets(), token, attempt_id, owner_id, session_token, now.timestamp())
 
 
 def _skip_limiter_when_it_has_nothing_to_check(app: Flask) -> None:

@@ -35,17 +35,24 @@ FIXED_HEADERS = (
 HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
 
+def response_headers(nonce: str, form_targets: tuple[str, ...], secure: bool, html: bool) -> list[tuple[str, str]]:
+    """The security headers of a response (the answer autosave's fast path, which Flask's hooks
+    never see, sends these too: quizapp.web.candidate.autosave)."""
+    wanted = [("Content-Security-Policy", content_security_policy(nonce, form_targets)), *FIXED_HEADERS]
+    if secure:
+        wanted.append(HSTS)
+    if html:
+        wanted.append(("Cache-Control", "no-store"))
+    return wanted
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         # Each header is added unless the view set its own (one pass over the headers, not one per header).
         present = {name.lower() for name, _ in response.headers}
-        nonce = getattr(g, "csp_nonce", None) or "none"
-        form_targets = tuple(sorted(g.get("form_targets", ())))
-        wanted = [("Content-Security-Policy", content_security_policy(nonce, form_targets)), *FIXED_HEADERS]
-        if request.is_secure or app.config.get("SESSION_COOKIE_SECURE"):
-            wanted.append(HSTS)
-        if response.mimetype == "text/html":
-            wanted.append(("Cache-Control", "no-store"))
+        wanted = response_headers(getattr(g, "csp_nonce", None) or "none", tuple(sorted(g.get("form_targets", ()))),
+                                  request.is_secure or bool(app.config.get("SESSION_COOKIE_SECURE")),
+                                  response.mimetype == "text/html")
         response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response

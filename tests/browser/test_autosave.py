@@ -25,7 +25,7 @@ from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
 from quizapp.domain import save_tokens
-from quizapp.web.candidate.views import SIGNED_OUT_MESSAGE
+from quizapp.web.candidate.autosave import SIGNED_OUT_MESSAGE
 from quizapp.web.errors import SIGNED_OUT_FLASH
 from quizapp.web.extensions import db
 from quizapp.data.models import AttemptQuestion, Response, User

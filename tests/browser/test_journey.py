@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from quizapp.services import accounts
 from quizapp.web.extensions import db
-from quizapp.web.candidate.views import SIGNED_OUT_MESSAGE
+from quizapp.web.candidate.autosave import SIGNED_OUT_MESSAGE
 from quizapp.data.models import User
 
 from .support import (

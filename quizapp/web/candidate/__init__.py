@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("candidate", __name__, url_prefix="/tests")
 
-from . import membership, result_pages, views  # noqa: E402,F401
+from . import autosave, membership, result_pages, views  # noqa: E402,F401

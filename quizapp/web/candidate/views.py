@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
-from datetime import datetime
-from typing import Any
-from urllib.parse import parse_qsl
-
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
-from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results, spacing
 from quizapp.web import clock
-from quizapp.domain import question_types, save_tokens, timing
-from ..auth_session import issue_save_token, light_user, roles_required, save_token_is_valid, sessionless
-from quizapp.data.db import begin_writing, reads_first, single_write
+from quizapp.domain import question_types, timing
+from ..auth_session import issue_save_token, light_user, roles_required
+from quizapp.data.db import begin_writing, reads_first
 from ..extensions import db
-from ..templating import clock_time_seconds, extra_time_of
+from ..templating import extra_time_of
 from quizapp.data.models import Attempt, AttemptQuestion, Mode, TestForm
 from . import bp
 from .forms import ActionForm
@@ -255,135 +248,6 @@ def _next_url(attempt: Attempt, position: int, action: str) -> str:
     return url_for(".question", attempt_id=attempt.id, position=position + 1)
 
 
-SIGNED_OUT_MESSAGE = ("You have been signed out, so this answer has not been saved. Answers saved before are kept: "
-                      "sign in again to go on with your test.")
-
-
-@bp.route("/attempts/<int:attempt_id>/questions/<int:position>/autosave", methods=["POST"])
-@sessionless
-def autosave(attempt_id: int, position: int) -> Response:
-    """The JavaScript autosave: idempotent and sequence-numbered. Always answers with the
-    server's remaining time, so the countdown re-syncs on every save.
-
-    Authenticated by the question page's save token (quizapp.domain.save_tokens), not the cookie
-    session: no token, a wrong one or an expired one is 401, whether or not the attempt exists.
-    The answer is written by one conditional upsert that the database refuses if the attempt
-    ended meanwhile or its owner is no longer that candidate with that session token
-    (answers.store_answer). This is the app's busiest request: the speed tricks it uses are
-    the functions below it, each with its measured reason (docs/performance.md)."""
-    now = clock.now()
-    with _autosave_connection() as connection:
-        found = _save_target(connection, attempt_id, position, request.headers.get(save_tokens.HEADER, ""), now)
-        if found is None:
-            return _signed_out()
-        owner, target = found
-        if target is None:
-            return _json_reply(404, status="not-found", message="This question could not be found")
-        form = _autosave_form()
-        remaining = timing.remaining_seconds(target.deadline_at, now)
-        seq = answers.parse_seq(form.get("seq"))
-        if seq is None:
-            return _json_reply(400, status="invalid", message=answers.BAD_SEQ_MESSAGE, remaining_seconds=remaining)
-        qtype = question_types.of(target.item_type)
-        choice, problem = qtype.read_form(form, target.option_order, target.options)
-        if choice is None:
-            return _json_reply(200, status="invalid", message=problem or "", remaining_seconds=remaining)
-        # Always a draft in practice (final only when the candidate asks for feedback); an
-        # incomplete choice is kept but is not an answer ("complete": false says so).
-        outcome = answers.store_answer(connection, target, choice.answer, seq, now, _grace(), owner=owner,
-                                        complete=choice.complete)
-    if outcome.status == "signed-out":
-        _autosave_targets().forget(attempt_id, position)
-        return _signed_out()
-    if outcome.status == "closed":
-        return _json_reply(409, status="closed", message=outcome.message, remaining_seconds=0,
-                           result_url=url_for(".result", attempt_id=attempt_id))
-    if outcome.status == "stale" and outcome.stored is not None:
-        return _stale(outcome.stored, choice.answer, qtype, target, remaining)
-    code = 200 if outcome.ok or outcome.status in ("invalid", "locked") else 409
-    message = outcome.message or (f"Not answered yet. {choice.missing}" if not choice.complete and not choice.empty else "")
-    return _json_reply(code, status=outcome.status, message=message, remaining_seconds=remaining,
-                       complete=choice.complete, **_saved_at(now))
-
-
-# -- the autosave's speed tricks, one function each (figures: in-process CPU per call, SQLite) --
-
-
-def _autosave_connection() -> AbstractContextManager[Connection]:
-    """A Core connection from db.single_write, not the ORM session: nothing here needs objects,
-    and the ORM's session, identity map and unit of work cost a save about 0.15 ms of its
-    0.95 (0.95 -> 0.8 ms when this was made). On PostgreSQL its connections autocommit: the
-    upsert is atomic by itself, and the BEGIN and COMMIT round trips (five driver calls around
-    the one statement) are spared; on SQLite it is one write transaction."""
-    return single_write(db.single_write_engine)
-
-
-def _save_target(connection: Connection, attempt_id: int, position: int, token: str,
-                 now: datetime) -> tuple[answers.AttemptOwner, answers.SaveTarget | None] | None:
-    """The attempt's owner and the question to save to, if `token` lets its bearer save to
-    this attempt (else None). Taken from this process's cache of earlier reads
-    (answers.AutosaveTargets) when it can be: a save to a question saved to before then runs
-    one statement, not two (the read costs about 0.12 ms, the cache lookup 0.1 µs). The cache's
-    owner is only a hint: a token it refuses is checked again against a fresh read (a new
-    session token, a changed role), and the upsert itself re-checks the owner in the database."""
-    cache = _autosave_targets()
-    cached = cache.get(attempt_id, position)
-    if cached is not None and _may_save(cached[0], token, attempt_id, now):
-        return cached
-    found = answers.autosave_target(connection, attempt_id, position, cache)
-    return found if found is not None and _may_save(found[0], token, attempt_id, now) else None
-
-
-AUTOSAVE_BODY_LIMIT = 4096
-
-
-def _autosave_form() -> Any:
-    """The autosave's few form fields. The script sends a short urlencoded body, which
-    `parse_qsl` reads in about 0.03 ms where Werkzeug's streaming form parser takes 0.07;
-    anything else (a multipart body, a missing or large length) goes through that parser and
-    its limits."""
-    length = request.content_length
-    if request.mimetype != "application/x-www-form-urlencoded" or length is None or length > AUTOSAVE_BODY_LIMIT:
-        return request.form
-    try:
-        return MultiDict(parse_qsl(request.get_data(cache=False).decode(), keep_blank_values=True, max_num_fields=100))
-    except (UnicodeDecodeError, ValueError):
-        return MultiDict()  # not a form: treated as no answer
-
-
-def _json_reply(status_code: int, **body: Any) -> Response:
-    """An autosave reply: Flask's own `jsonify`. (A reply built with json.dumps directly was
-    measured against it at 2026-12-06: 15 against 19 µs, under 1 % of a save, so no trick.)"""
-    reply = jsonify(body)
-    reply.status_code = status_code
-    return reply
-
-
-CHANGED_ELSEWHERE_MESSAGE = ("Your answer to this question was changed in another window or tab, so the answer you "
-                             "chose here was not saved. This page now shows the saved answer: change it if you want to.")
-
-
-def _stale(stored: answers.StoredAnswer, answer: list[int], qtype: question_types.QuestionType,
-           target: answers.SaveTarget, remaining: float | None) -> Response:
-    """A save refused because the question holds a newer one (another tab's, or this page's own
-    save repeated after its answer was lost): what the question holds, as form fields for the
-    page to show, with its sequence number for the page's next save. `changed` says whether it
-    differs from what this page sent."""
-    changed = list(stored.answer) != list(answer)  # both as read_form gives them (choices sorted)
-    return _json_reply(200, status="stale", changed=changed, message=CHANGED_ELSEWHERE_MESSAGE if changed else "",
-                       answer=qtype.form_fields(stored.answer, target.option_order, stored.complete), seq=stored.seq,
-                       complete=stored.complete, remaining_seconds=remaining, **_saved_at(stored.saved_at))
-
-
-def _saved_at(when: datetime) -> dict[str, str]:
-    """When an answer was saved, as the server's instant and as the page says it (UK time)."""
-    return {"saved_at": when.isoformat(), "saved_at_text": f"Saved at {clock_time_seconds(when)}"}
-
-
-def _autosave_targets() -> answers.AutosaveTargets:
-    return current_app.extensions["quizapp_autosave_targets"]  # type: ignore[no-any-return]
-
-
 def _pool_cache() -> pools.PoolCache:
     return current_app.extensions["quizapp_pools"]  # type: ignore[no-any-return]
 
@@ -392,14 +256,6 @@ def _pool_cache() -> pools.PoolCache:
 def _make_process_caches(state) -> None:  # type: ignore[no-untyped-def]
     state.app.extensions["quizapp_autosave_targets"] = answers.AutosaveTargets()
     state.app.extensions["quizapp_pools"] = pools.PoolCache()
-
-
-def _may_save(owner: answers.AttemptOwner, token: str, attempt_id: int, now: datetime) -> bool:
-    return owner.role == "candidate" and save_token_is_valid(token, attempt_id, owner.user_id, owner.session_token, now)
-
-
-def _signed_out() -> Response:
-    return _json_reply(401, status="signed-out", message=SIGNED_OUT_MESSAGE)
 
 
 @bp.route("/attempts/<int:attempt_id>/questions/<int:position>/feedback")

@@ -15,10 +15,12 @@ REAL_TIME = time.time
 
 @pytest.fixture
 def later(monkeypatch: pytest.MonkeyPatch):
-    """Move the wall clock (what the session cookie's signature and its age use) forward by
-    whole seconds, from the real time; returns a function that sets the offset."""
-    offset = [0.0]
-    monkeypatch.setattr(time, "time", lambda: REAL_TIME() + offset[0])
+    """Set the wall clock (what the session cookie's signature and its age use) to whole seconds
+    after the real time this test began; returns a function that sets the offset. The clock
+    stands still between calls: a slow machine (a second between signing in and the next
+    request) once made the one-second margins of these tests fail."""
+    offset, began = [0.0], REAL_TIME()
+    monkeypatch.setattr(time, "time", lambda: began + offset[0])
 
     def move_to(seconds: float) -> None:
         offset[0] = seconds
