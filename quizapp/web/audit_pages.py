@@ -11,6 +11,7 @@ from flask import render_template, request, url_for
 from quizapp.data.models import Organisation
 from quizapp.services import audit
 from quizapp.web.extensions import db
+from quizapp.web.url_converters import as_row_id
 
 PER_PAGE = 50
 
@@ -26,7 +27,7 @@ def audit_page(endpoint: str, *, only_organisation: Organisation | None = None,
     event = event if event in kinds else ""
     person = args.get("person", "").strip()[:254] if only_organisation is None else ""
     organisation_id = args.get("organisation", "")
-    organisation_id = int(organisation_id) if organisation_id.isdigit() and organisations else None
+    organisation_id = as_row_id(organisation_id) if organisations else None
     dates, found = typed_dates(args)  # both dates or, when either is wrong, neither
     errors = [{"text": message, "href": f"#{name}", "field": name} for name, message in found.errors]
     bounds = {"from": found.start, "to": found.end}
@@ -36,7 +37,7 @@ def audit_page(endpoint: str, *, only_organisation: Organisation | None = None,
         until=uk_midnight(bounds["to"] + timedelta(days=1)) if bounds["to"] else None,
     )
     page_number = args.get("page", "1")
-    found = audit.events(db.session, filters, page=int(page_number) if page_number.isdigit() else 1, per_page=PER_PAGE,
+    found = audit.events(db.session, filters, page=as_row_id(page_number) or 1, per_page=PER_PAGE,
                          only_organisation=only_organisation.id if only_organisation is not None else None)
     query = {k: v for k, v in args.items() if k != "page" and v}
 

@@ -1,7 +1,7 @@
-"""Whole numbers in URLs (`<int:...>`): row ids and question positions. Bounded to what the
-databases' 64-bit integers hold, and ASCII digits only, so that a longer number (or another
-script's digits) is a 404 like any id that is not there, never an OverflowError from the
-database driver (a 500)."""
+"""Whole numbers in URLs (`<int:...>`): row ids and question positions. Bounded to what an id
+column holds (SQLAlchemy's Integer: 32 bits on PostgreSQL), and ASCII digits only, so that a
+larger number (or another script's digits) is a 404 like any id that is not there, never a
+database error (PostgreSQL's "integer out of range", SQLite's OverflowError: a 500)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1
 
 
 class RowIdConverter(IntegerConverter):
@@ -24,3 +24,13 @@ class RowIdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Before any route is added."""
     app.url_map.converters["int"] = RowIdConverter
+
+
+def as_row_id(text: str | None) -> int | None:
+    """A row id typed in a form or a query ("12"), or None if `text` is not one (not ASCII
+    digits, or larger than any id): what the database is then asked for is always an id it can
+    hold, so a made-up number finds nothing rather than failing."""
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None

@@ -15,6 +15,7 @@ from quizapp.services.administration import ROLE_NAMES, AdminError
 from quizapp.web.audit_pages import audit_page
 from quizapp.services import organisations
 from ..auth_session import roles_required
+from ..url_converters import as_row_id
 from ..candidate.forms import ActionForm
 from ..employer.forms import choice
 from ..employer.pages import Links, candidate_page, dashboard_page, export_response
@@ -57,7 +58,8 @@ def _organisation_choices(form_field, first: str | None) -> list[Organisation]:
 
 
 def _chosen_organisation(value: str | None) -> Organisation | None:
-    return db.session.get(Organisation, int(value)) if value and value.isdigit() else None
+    row = as_row_id(value)
+    return db.session.get(Organisation, row) if row is not None else None
 
 
 def _role_radios(form: RoleForm | AccountForm) -> dict:

@@ -42,6 +42,7 @@ from quizapp.services import answers
 from ..auth_session import sessionless
 from ..security_headers import response_headers
 from ..templating import clock_time_seconds
+from ..url_converters import MAX_ID
 from . import bp
 
 SIGNED_OUT_MESSAGE = ("You have been signed out, so this answer has not been saved. Answers saved before are kept: "
@@ -196,15 +197,15 @@ class FastPath:
         self.wsgi_app = wsgi_app
         rule = next(rule for rule in app.url_map.iter_rules("candidate.autosave"))
         # "/tests/attempts/<int:attempt_id>/questions/<int:position>/autosave" -> a regular expression.
-        # Up to 18 digits: larger numbers are no row's id, and go to Flask (which says 404).
+        # Numbers larger than any id (url_converters.MAX_ID) go to Flask, which says 404.
         parts = re.split(r"<int:\w+>", rule.rule)
-        pattern = "([0-9]{1,18})".join(re.escape(part) for part in parts)
+        pattern = "([0-9]{1,10})".join(re.escape(part) for part in parts)
         self.url = re.compile(pattern)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST" and self.app.config.get("AUTOSAVE_FAST_PATH", True):
             match = self.url.fullmatch(environ.get("PATH_INFO", ""))
-            if match is not None:
+            if match is not None and int(match[1]) <= MAX_ID and int(match[2]) <= MAX_ID:
                 length = environ.get("CONTENT_LENGTH", "")
                 mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
                 if (mimetype == "application/x-www-form-urlencoded" and length.isdigit()

@@ -16,6 +16,7 @@ from quizapp.domain import mail_messages
 from quizapp.services import organisations
 from quizapp.web import clock, mail
 from ..auth_session import roles_required
+from ..url_converters import as_row_id
 from ..candidate.forms import ActionForm
 from ..extensions import db
 from ..extra_time import extra_time_page
@@ -102,10 +103,10 @@ def move_candidates() -> Response | tuple[str, int]:
     value = request.form.get("team", "")
     team = None
     if value:
-        team = organisations.team_in(db.session, organisation.id, int(value)) if value.isdigit() else None
+        team = organisations.team_in(db.session, organisation.id, row) if (row := as_row_id(value)) is not None else None
         if team is None:
             abort(404)
-    chosen = [organisations.member_in(db.session, organisation.id, int(v)) if v.isdigit() else None
+    chosen = [organisations.member_in(db.session, organisation.id, row) if (row := as_row_id(v)) is not None else None
               for v in request.form.getlist("candidates")]
     if None in chosen:
         abort(404)  # someone who is not in this organisation (now)
@@ -159,7 +160,7 @@ def change_team(user_id: int) -> Response:
     value = request.form.get("team", "")
     team = None
     if value:
-        team = organisations.team_in(db.session, membership.organisation_id, int(value)) if value.isdigit() else None
+        team = organisations.team_in(db.session, membership.organisation_id, row) if (row := as_row_id(value)) is not None else None
         if team is None:
             abort(404)
     organisations.set_team(db.session, membership, team)

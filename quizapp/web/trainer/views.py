@@ -31,6 +31,7 @@ from quizapp.web import clock
 from quizapp.domain import item_stats
 from quizapp.domain.standards import framework_status
 from ..auth_session import roles_required
+from ..url_converters import as_row_id
 from ..extensions import db
 from quizapp.data.models import Bank, Framework, Statement, TestForm, User, WebUpload
 from quizapp.services.calibration import MIN_ATTEMPTS as MIN_CALIBRATION_ATTEMPTS
@@ -214,7 +215,7 @@ def _seed() -> tuple[int, bool]:
 @roles_required(*TRAINERS)
 def item_preview(key: str) -> tuple[str, int]:
     number = request.args.get("version", "")
-    found = preview.item_version(db.session, key, int(number) if number.isdigit() else None)
+    found = preview.item_version(db.session, key, as_row_id(number))
     if found is None or not _scope().sees(found[0].bank.organisation_id):
         abort(404)
     item_row, version = found
