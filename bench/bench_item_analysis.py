@@ -15,6 +15,7 @@ import os
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -51,7 +52,7 @@ def main() -> None:
     print("  " + output.strip().splitlines()[-1])
     timed("quizapp demo again (nothing new)", lambda: runner.invoke(args=["demo", "--candidates", str(args.candidates)]))
     with app.app_context():
-        test = simulation.demo_test(db.session)
+        test = simulation.demo_test(db.session, date.today())  # the test `quizapp demo` used today
         result = timed(f"item analysis of {test.key}", lambda: item_analysis.analyse_test(db.session, test))
         form = result.form
         print(f"  {form.attempts} attempts x {form.questions} questions: mean {form.mean_percent:.1f}%, "

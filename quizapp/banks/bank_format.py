@@ -14,7 +14,8 @@ Both descriptions of the format come from these tables:
 
 Rules that relate keys or files to each other (ids unique across files, a bank's items, the
 question types' rules for options, bands in order) are code in the validator; the schema
-states the ones it can (schema.py says which).
+states the ones it can (schema.py says which). How a number is written in a file
+(``written_number``: 30, not 30.0) is here too, for the schema and the YAML export.
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ TYPES = {
               "at least one framework, each list at least one code, none twice",
 }
 """The types a key may have, and what each accepts."""
+
+
+def written_number(value: float) -> int | float:
+    """A number as a bank file writes it: a whole number without a decimal point (30.0 as 30),
+    any other number as it is (62.5). The JSON Schema's ranges and the YAML export use it."""
+    return int(value) if float(value).is_integer() else value
 
 
 @dataclass(frozen=True)

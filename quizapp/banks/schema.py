@@ -35,6 +35,7 @@ from quizapp.banks.bank_format import (
     SLUG_RE,
     Key,
     Shape,
+    written_number,
 )
 from quizapp.domain import question_types
 
@@ -178,9 +179,9 @@ def key_schema(key: Key) -> dict[str, Any]:
     else:  # integer, number, boolean
         out = {"type": key.type}
         if key.low is not None:
-            out["exclusiveMinimum" if key.low_open else "minimum"] = _number(key.low)
+            out["exclusiveMinimum" if key.low_open else "minimum"] = written_number(key.low)
         if key.high is not None:
-            out["maximum"] = _number(key.high)
+            out["maximum"] = written_number(key.high)
     if key.default is not None:
         out["default"] = key.default
     out["description"] = key.doc
@@ -188,10 +189,6 @@ def key_schema(key: Key) -> dict[str, Any]:
         entries = BY_NAME[key.of].schema_name if key.of in BY_NAME else _REFS[key.of]  # type: ignore[index]
         out["items"] = {"$ref": f"#/$defs/{entries}"}
     return out
-
-
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
 
 
 def shape_schema(shape: Shape) -> dict[str, Any]:

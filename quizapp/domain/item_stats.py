@@ -285,26 +285,35 @@ class Analysis:
     min_sample: int
 
 
-def _usual(attempts: Sequence[AttemptData]) -> tuple[int, list[AttemptData]]:
+@dataclass(frozen=True)
+class CountedAttempts:
+    """The attempts alpha is computed on: those with the most common number of questions that
+    reached every one. Worked out once per analysis and given to form_stats and
+    fixed_form_alpha_if_deleted."""
+    questions: int  # the most common number of questions
+    answers: list[list[Answer]]  # per counted attempt, its answers in position order
+    scores: list[list[float]]  # the same, as scores: the matrix alpha is computed on
+
+
+def counted_attempts(attempts: Sequence[AttemptData]) -> CountedAttempts:
     """The most common number of questions, and the attempts of that length that reached every one."""
     lengths: dict[int, int] = {}
     for a in attempts:
         lengths[len(a.answers)] = lengths.get(len(a.answers), 0) + 1
     k = max(lengths, key=lambda length: (lengths[length], length)) if lengths else 0
-    return k, [a for a in attempts if len(a.answers) == k and a.reached_all]
+    rows = [sorted(a.answers, key=lambda x: x.position) for a in attempts if len(a.answers) == k and a.reached_all]
+    return CountedAttempts(k, rows, [[answer.score for answer in row] for row in rows])
 
 
-def _matrix(attempts: Sequence[AttemptData]) -> list[list[float]]:
-    return [[answer.score for answer in sorted(a.answers, key=lambda x: x.position)] for a in attempts]
-
-
-def form_stats(attempts: Sequence[AttemptData]) -> FormStats:
+def form_stats(attempts: Sequence[AttemptData], counted: CountedAttempts | None = None) -> FormStats:
     """Mean, median and SD of the percents, and alpha (with Feldt's interval) and the SEM over
     question positions. Alpha leaves out attempts that did not reach every question: scoring a
-    speeded test's unreached tail as wrong would make the questions look more alike than they are."""
+    speeded test's unreached tail as wrong would make the questions look more alike than they are.
+    `counted` is counted_attempts(attempts), worked out here when not given."""
     percents = [100 * a.proportion for a in attempts]
-    k, usual = _usual(attempts)
-    alpha = cronbach_alpha(_matrix(usual))
+    if counted is None:
+        counted = counted_attempts(attempts)
+    alpha = cronbach_alpha(counted.scores)
     spread = sd(percents)
     return FormStats(
         attempts=len(attempts),
@@ -312,24 +321,27 @@ def form_stats(attempts: Sequence[AttemptData]) -> FormStats:
         median_percent=median(percents),
         sd_percent=spread,
         alpha=alpha,
-        alpha_attempts=len(usual) if alpha is not None else 0,
-        questions=k,
+        alpha_attempts=len(counted.scores) if alpha is not None else 0,
+        questions=counted.questions,
         sem_percent=standard_error_of_measurement(spread, alpha),
-        alpha_interval=intervals.feldt(alpha, len(usual), k, INTERVAL_LEVEL),
+        alpha_interval=intervals.feldt(alpha, len(counted.scores), counted.questions, INTERVAL_LEVEL),
         not_reached_attempts=sum(1 for a in attempts if not a.reached_all),
     )
 
 
-def fixed_form_alpha_if_deleted(attempts: Sequence[AttemptData]) -> dict[int, float | None]:
+def fixed_form_alpha_if_deleted(attempts: Sequence[AttemptData],
+                                counted: CountedAttempts | None = None) -> dict[int, float | None]:
     """Per item version, alpha without it, when every counted attempt had the same item version at
-    each position (a fixed form); empty for drawn tests, where a position holds different items."""
-    _k, usual = _usual(attempts)
-    if len(usual) < 2:
+    each position (a fixed form); empty for drawn tests, where a position holds different items.
+    `counted` is counted_attempts(attempts), worked out here when not given."""
+    if counted is None:
+        counted = counted_attempts(attempts)
+    if len(counted.answers) < 2:
         return {}
-    layout = [a.version_id for a in sorted(usual[0].answers, key=lambda x: x.position)]
-    if any([a.version_id for a in sorted(u.answers, key=lambda x: x.position)] != layout for u in usual):
+    layout = [a.version_id for a in counted.answers[0]]
+    if any([a.version_id for a in row] != layout for row in counted.answers):
         return {}
-    return dict(zip(layout, alpha_if_deleted(_matrix(usual)), strict=False))
+    return dict(zip(layout, alpha_if_deleted(counted.scores), strict=False))
 
 
 def figure(value: float, threshold: float) -> str:
@@ -390,7 +402,8 @@ def analyse(attempts: Sequence[AttemptData], items: Mapping[int, ItemInfo], *,
     for attempt in attempts:
         for answer in attempt.answers:
             by_version.setdefault(answer.version_id, []).append((attempt, answer))
-    deleted = fixed_form_alpha_if_deleted(attempts)
+    counted = counted_attempts(attempts)
+    deleted = fixed_form_alpha_if_deleted(attempts, counted)
     out = []
     for version_id, rows in by_version.items():
         info = items.get(version_id)
@@ -400,7 +413,7 @@ def analyse(attempts: Sequence[AttemptData], items: Mapping[int, ItemInfo], *,
         stats.alpha_if_deleted = deleted.get(version_id)
         out.append(stats)
     out.sort(key=lambda s: (s.item.key, s.item.number))
-    return Analysis(form=form_stats(attempts), items=out, min_sample=min_sample)
+    return Analysis(form=form_stats(attempts, counted), items=out, min_sample=min_sample)
 
 
 def _rest(attempt: AttemptData, answer: Answer) -> float:

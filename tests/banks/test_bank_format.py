@@ -19,7 +19,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from quizapp.banks import schema as schema_mod
-from quizapp.banks.bank_format import BY_NAME, FILES, SHAPES, TYPES, Key
+from quizapp.banks.bank_format import BY_NAME, FILES, SHAPES, TYPES, Key, written_number
 from quizapp.banks.model import DRAW_KINDS
 from quizapp.banks.validate import load_bank_set
 from quizapp.domain import question_types
@@ -220,3 +220,8 @@ def test_validator_and_schema_agree(file: str, path: tuple, key: str, value: Any
     schema_errors = [e.message for e in schema_validator.iter_errors(documents[file])]
     assert bool(problems) == bool(schema_errors), (
         f"validate: {[str(p) for p in problems] or 'valid'}; schema: {schema_errors or 'valid'}")
+
+
+@pytest.mark.parametrize(("value", "written"), [(30.0, "30"), (30, "30"), (62.5, "62.5"), (0.0, "0"), (-1.0, "-1")])
+def test_a_whole_number_is_written_without_a_decimal_point(value: float, written: str) -> None:
+    assert str(written_number(value)) == written

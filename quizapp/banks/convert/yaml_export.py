@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from quizapp.banks import model as bm
+from quizapp.banks.bank_format import written_number
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../../docs/bank-format.schema.json\n"
 
@@ -85,23 +86,19 @@ def _section(section: bm.Section, test_framework: str) -> dict[str, Any]:
     return out
 
 
-def _number(value: float) -> int | float:
-    return int(value) if float(value).is_integer() else value
-
-
 def blueprint_yaml(test: bm.TestBlueprint, heading: list[str] | None = None) -> str:
     """The test blueprint file: `heading` lines first as comments. Only what differs from the
     format's defaults is written (no `shuffle_options: true`, no default bands)."""
     data: dict[str, Any] = {"test": test.key, "title": test.title, "framework": test.framework}
     if test.description:
         data["description"] = test.description
-    data["time_limit_minutes"] = _number(test.time_limit_minutes)
-    data["pass_mark_percent"] = _number(test.pass_mark_percent)
+    data["time_limit_minutes"] = written_number(test.time_limit_minutes)
+    data["pass_mark_percent"] = written_number(test.pass_mark_percent)
     data["sections"] = [_section(s, test.framework) for s in test.sections]
     if not test.shuffle_options:
         data["shuffle_options"] = False
     if tuple((b.min_percent, b.label) for b in test.bands) != bm.DEFAULT_BANDS:
-        data["bands"] = [{"min_percent": _number(b.min_percent), "label": b.label} for b in test.bands]
+        data["bands"] = [{"min_percent": written_number(b.min_percent), "label": b.label} for b in test.bands]
     comments = "".join(f"# {line}\n" for line in heading or [])
     body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, indent=2)
     return SCHEMA_LINE + comments + body
