@@ -15,6 +15,8 @@ siblings, the lines that the file's other lines show it belongs with.
 - Below a line that opens a block (``options:`` with nothing after it) the line may start
   that block: it goes where the same key or entry is written elsewhere, else where the next
   line is, else at the tab taken as four spaces.
+- A line whose tab-indentation is that of the tab-indented line above with more after it goes
+  as much deeper than that line (``\t- text: y`` then ``\t  correct: false``).
 - A line inside block text (after ``|`` or ``>``) stays in that text; any other line (text
   running on from the line above) goes deeper than the innermost open list or mapping.
 
@@ -109,6 +111,7 @@ def indent_as_siblings(text: str) -> str:
     out: list[str] = []
     stack: list[_Open] = []
     previous: _Line | None = None
+    tabbed_above: tuple[str, int] | None = None  # the line above, when it had a tab: (indent, column)
     block: tuple[int, int | None] | None = None  # (column the text is deeper than, its indent)
     for number, raw in enumerate(lines):
         indent, content, end = _split(raw)
@@ -131,12 +134,19 @@ def indent_as_siblings(text: str) -> str:
         if tabbed:
             line = _parse(0, content)
             column = _guess(line, number, width, stack, previous, following[number + 1], index)
+            if tabbed_above is not None and indent.startswith(tabbed_above[0]) and indent != tabbed_above[0]:
+                deeper = tabbed_above[1] + len(indent[len(tabbed_above[0]):].expandtabs(4))
+                if _fits(line, deeper, stack, previous):
+                    column = deeper  # lined up under the tab-indented line above, as the author wrote it
+            tabbed_above = (indent, column)
             line = _parse(column, content)
             raw = " " * column + content + end
         assert line is not None
         _enter(stack, line)
         if line.block_text:
             block = (line.key_column if line.key is not None else line.indent, None)
+        if not tabbed:
+            tabbed_above = None
         previous = line
         out.append(raw)
     return "".join(out)
@@ -163,6 +173,15 @@ def _open(stack: list[_Open], column: int, is_list: bool) -> _Open:
             return stack[-1]
     stack.append(_Open(column, is_list))
     return stack[-1]
+
+
+def _fits(line: _Line, column: int, stack: list[_Open], previous: _Line | None) -> bool:
+    """Whether tab-indented ``line`` can sit at ``column``: in a list or mapping open there
+    (a mapping that does not hold its key yet), or in a block the line above opens."""
+    if previous is not None and previous.opens is not None and column > previous.opens:
+        return True
+    return any(o.column == column and o.is_list == bool(line.dashes)
+               and (line.dashes or line.key not in o.keys) for o in stack)
 
 
 def _guess(line: _Line, number: int, width: int, stack: list[_Open], previous: _Line | None,

@@ -52,6 +52,16 @@ items:
   stem: S
 """
 
+# The first option of a list written as two lines, both tab-indented, the second lined up under the first.
+FIRST_OPTION = """\
+items:
+  - id: a
+    options:
+\t- text: x
+\t  correct: true
+      - text: y
+"""
+
 # A key of the top-level mapping, and an option written as two lines, both tab-indented.
 TOP_KEY_AND_TWO_LINES = """\
 bank: b
@@ -80,6 +90,9 @@ items:
     pytest.param(TOP_KEY_AND_TWO_LINES, [2, 8, 9], {"bank": "b", "title": "T", "items": [
         {"id": "a", "options": [{"text": "x", "correct": True}, {"text": "y", "correct": False}]}]},
         ("items", 0, "options", 1, 8), id="top-key-and-an-option-on-two-lines"),
+    pytest.param(FIRST_OPTION, [4, 5], {"items": [{"id": "a", "options": [{"text": "x", "correct": True},
+                                                                         {"text": "y"}]}]},
+                 ("items", 0, "options", 0, 4), id="first-option-on-two-lines"),
 ])
 def test_a_tab_indented_line_is_read_where_its_siblings_are(
         text: str, tab_lines: list[int], expected: dict, element_line: tuple) -> None:
