@@ -30,8 +30,9 @@ replaced by :data:`INVALID` so the validator does not report it twice):
 - Tab characters in a line's indentation are reported (all of them) before parsing, because
   YAML's own message for them is confusing. A tab after the first visible character is fine.
 - None of the three checks above stops the file being read: the text is repaired in a copy
-  (undecodable bytes and forbidden characters replaced, each tab tried as :data:`TAB_WIDTHS`
-  spaces) and parsed, so the rest of the file is checked in the same run.
+  (undecodable bytes and forbidden characters replaced, each tab-indented line put beside
+  its siblings by yaml_tabs.py, or failing that each tab tried as :data:`TAB_WIDTHS` spaces)
+  and parsed, so the rest of the file is checked in the same run.
 - YAML syntax errors are explained in plain English by yaml_errors.py, at the line to look at,
   with the parser's words as the problem's ``detail``. After an error with a sure fix the fix
   is made in a copy and the copy read again (at most :data:`MAX_REPAIRS` times); after one
@@ -85,6 +86,7 @@ from quizapp.banks.yaml_events import (
     Stop,
     build_events,
 )
+from quizapp.banks.yaml_tabs import indent_as_siblings
 
 __all__ = [  # the loader's public names; the located values and limits live beside it
     "INVALID", "MAX_ALIASES", "MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "Loader", "LoadResult",
@@ -174,18 +176,22 @@ def _read(text: str, file: str) -> tuple[LocatedDict | None, list[Problem], list
 
 
 TAB_WIDTHS = (4, 2, 8, 0)
-"""The widths tried, in order, for a tab in indentation when a file with tabs is read on."""
+"""The widths tried, in order, for a tab in indentation when the file cannot be read with each
+tab-indented line put beside its siblings (see yaml_tabs.py)."""
 
 
 def _repair_tabs(text: str, file: str, problems: list[Problem], tab_lines: list[int]) -> LoadResult:
-    """Read on past tabs in indentation: each tab is taken as :data:`TAB_WIDTHS` spaces in
-    turn, and the first width with which the file can be read is kept. When none can, the
-    width that reads furthest is kept, and the syntax error it stopped at is reported only
-    when it is away from the tabs (one on or just after a tab's line may be the guess's
-    fault, and the tab is already reported)."""
+    """Read on past tabs in indentation: each tab-indented line is first put beside its
+    siblings (:func:`indent_as_siblings`), then, if the file cannot be read so, each tab is
+    taken as :data:`TAB_WIDTHS` spaces in turn; the first guess with which the file can be read
+    is kept. When none can, the guess that reads furthest is kept, and the syntax error it
+    stopped at is reported only when it is away from the tabs (one on or just after a tab's
+    line may be the guess's fault, and the tab is already reported)."""
+    guesses = [lambda: indent_as_siblings(text)]
+    guesses += [lambda width=width: _expand_indentation(text, width) for width in TAB_WIDTHS]
     best: tuple[int, list[Problem], list[Problem], Problem, str] | None = None
-    for width in TAB_WIDTHS:
-        value, found, warnings, stopped, candidate = _read(_expand_indentation(text, width), file)
+    for guess in guesses:
+        value, found, warnings, stopped, candidate = _read(guess(), file)
         if stopped is None:
             return LoadResult(value, sorted(problems + found), candidate, warnings)
         if best is None or stopped.line > best[0]:

@@ -56,7 +56,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from quizapp.banks.model import BankSet, Problem
+from quizapp.banks.model import BankSet
 from quizapp.banks.validate.crosswalks import check_crosswalks
 from quizapp.banks.validate.draws import check_tests
 from quizapp.banks.bank_format import ID_RE
@@ -85,27 +85,11 @@ def load_bank_set(paths: Sequence[str | Path], *, base: Path | None = None) -> B
             state.problems.extend(result.problems)
             state.warnings.extend(result.warnings)
             if result.value is not None:
-                before = len(state.problems)
                 FileChecker(label, result, state).check()
-                _drop_knock_ons_of_tabs(state, before, result.problems)
             elif result.problems:
                 state.unreadable.append(label)
         _check_set(state)
         return assemble(state)
-
-
-TAB_MESSAGE = "tab character in indentation"
-
-
-def _drop_knock_ons_of_tabs(state: SetState, before: int, found: list[Problem]) -> None:
-    """A line indented with a tab is read as if the tab were spaces, so that the rest of the file
-    is still checked. When the guess starts a new mapping on that line (a stray item "missing"
-    every required key), those missing keys come of the guess, not of the trainer's text, and
-    are left out; what the line itself holds (an unknown code) is still reported."""
-    tab_lines = {p.line for p in found if p.message.startswith(TAB_MESSAGE)}
-    if tab_lines:
-        state.problems[before:] = [p for p in state.problems[before:]
-                                   if not (p.line in tab_lines and p.message.startswith("missing required key"))]
 
 
 @contextmanager
