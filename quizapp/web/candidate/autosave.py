@@ -21,7 +21,6 @@ error is a 500 without one, which the script retries (with back-off) as it does 
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 import time
@@ -33,6 +32,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, current_app, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 from quizapp.data.db import single_write, sqlite_begin
@@ -151,6 +151,11 @@ def _saved_at(when: datetime) -> dict[str, str]:
     return {"saved_at": when.isoformat(), "saved_at_text": f"Saved at {clock_time_seconds(when)}"}
 
 
+def is_short_form(mimetype: str, length: int | None) -> bool:
+    """Whether a body is what the page's script sends: urlencoded, its length given and short."""
+    return mimetype == "application/x-www-form-urlencoded" and length is not None and length <= BODY_LIMIT
+
+
 def read_short_form(body: bytes) -> MultiDict[str, str]:
     """The script's urlencoded body as form fields (`parse_qsl` reads it in about 0.03 ms where
     Werkzeug's streaming form parser takes 0.07); a body that is not one is no fields at all
@@ -168,11 +173,10 @@ def read_short_form(body: bytes) -> MultiDict[str, str]:
 @sessionless
 def autosave(attempt_id: int, position: int) -> Response:
     """The autosave through Flask: what FastPath leaves (or all of it, with the fast path off)."""
-    length = request.content_length
-    if request.mimetype != "application/x-www-form-urlencoded" or length is None or length > BODY_LIMIT:
-        form = request.form
-    else:
+    if is_short_form(request.mimetype, request.content_length):
         form = read_short_form(request.get_data(cache=False))
+    else:
+        form = request.form
     reply = save(current_app._get_current_object(), attempt_id, position,  # type: ignore[attr-defined]
                  request.headers.get(save_tokens.HEADER, ""), form,
                  lambda attempt: url_for(".result", attempt_id=attempt))
@@ -205,12 +209,13 @@ class FastPath:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") == "POST" and self.app.config.get("AUTOSAVE_FAST_PATH", True):
             match = self.url.fullmatch(environ.get("PATH_INFO", ""))
-            if match is not None and int(match[1]) <= MAX_ID and int(match[2]) <= MAX_ID:
-                length = environ.get("CONTENT_LENGTH", "")
+            if match is not None:
+                attempt_id, position = int(match[1]), int(match[2])
+                length_text = environ.get("CONTENT_LENGTH", "")
+                length = int(length_text) if length_text.isdigit() else None
                 mimetype = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-                if (mimetype == "application/x-www-form-urlencoded" and length.isdigit()
-                        and int(length) <= BODY_LIMIT):
-                    return self._serve(environ, start_response, int(match[1]), int(match[2]), int(length))
+                if attempt_id <= MAX_ID and position <= MAX_ID and is_short_form(mimetype, length):
+                    return self._serve(environ, start_response, attempt_id, position, length)  # type: ignore[arg-type]
         return self.wsgi_app(environ, start_response)
 
     def _serve(self, environ: dict[str, Any], start_response: Callable[..., Any], attempt_id: int, position: int,
@@ -226,21 +231,17 @@ class FastPath:
         except Exception:  # as Flask's error handler: logged, and a reply the script retries
             self.app.logger.exception("Unhandled error in the answer autosave")
             reply = Reply(500, {"message": ERROR_MESSAGE})
-        payload = (json.dumps(reply.body, separators=(",", ":"), sort_keys=True) + "\n").encode()
+        payload = (self.app.json.dumps(reply.body, separators=(",", ":")) + "\n").encode()  # as jsonify writes it
         secure = environ.get("wsgi.url_scheme") == "https" or bool(self.app.config.get("SESSION_COOKIE_SECURE"))
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
                    ("Server-Timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}"),
                    *response_headers(secrets.token_urlsafe(16), (), secure, html=False)]
-        start_response(f"{reply.code} {_REASONS.get(reply.code, '')}".rstrip(), headers)
+        start_response(f"{reply.code} {HTTP_STATUS_CODES[reply.code].upper()}", headers)  # as Werkzeug says it
         return [payload]
 
     def _result_url(self, environ: dict[str, Any], attempt_id: int) -> str:
         adapter = self.app.url_map.bind_to_environ(environ, server_name=self.app.config.get("SERVER_NAME"))
         return adapter.build("candidate.result", {"attempt_id": attempt_id})
-
-
-_REASONS = {200: "OK", 400: "BAD REQUEST", 401: "UNAUTHORIZED", 404: "NOT FOUND", 409: "CONFLICT",
-            500: "INTERNAL SERVER ERROR"}
 
 
 def install(app: Flask) -> None:
