@@ -296,3 +296,31 @@ def answer_with_keyboard(page: Page, info: QuestionInfo, right: bool = True) -> 
             for _ in range(int(rank)):  # from "Choose a position", down to the rank
                 page.keyboard.press("ArrowDown")
             expect(select).to_have_value(str(rank))
+
+
+def publish_fixed_form(page: Page, name: str, tag: str, questions: int) -> tuple[str, str]:
+    """Upload and publish, as a trainer does in the browser, a bank of `questions` one-right-answer
+    items ("<name> question N?", framework fx, statement A) and a fixed-form test of all of them.
+    Keys are made of the name's first letter and `tag`: bank "xb-TAG" (items "xb-TAG-1"...),
+    test "xt-TAG", titles "<name> bank TAG" and "<name> test TAG". Returns (bank key, test key)."""
+    letter = name[0].lower()
+    bank_key, test_key = f"{letter}b-{tag}", f"{letter}t-{tag}"
+    ids = [f"{bank_key}-{n}" for n in range(1, questions + 1)]
+    bank = (f"bank: {bank_key}\nframework: fx\ntitle: {name} bank {tag}\nitems:\n"
+            + "".join(f"  - id: {item}\n    type: single\n    section: knowledge\n    statements: [A]\n"
+                      f"    stem: {name} question {n}?\n    options:\n      - {{text: Right, correct: true}}\n"
+                      "      - {text: Wrong}\n    rationale: Because.\n" for n, item in enumerate(ids, start=1)))
+    test = (f"test: {test_key}\ntitle: {name} test {tag}\nframework: fx\ntime_limit_minutes: 10\n"
+            f"pass_mark_percent: 50\nsections:\n  - section: knowledge\n    draw: {{items: [{', '.join(ids)}]}}\n")
+    with step(page, f"publish the bank {bank_key} and the test {test_key} from the browser"):
+        page.goto("/trainer/upload")
+        page.get_by_label("YAML files").set_input_files([yaml_file("bank.yaml", bank), yaml_file("test.yaml", test)])
+        page.get_by_role("button", name="Check the files").click()
+        page.get_by_role("button", name="Publish these changes").click()
+        expect(page.locator("main")).to_contain_text("Status: Published")
+    return bank_key, test_key
+
+
+def yaml_file(name: str, text: str) -> dict:
+    """A file for Playwright's set_input_files, as a trainer's YAML bank or test file."""
+    return {"name": name, "mimeType": "application/yaml", "buffer": text.encode()}

@@ -15,8 +15,7 @@ from sqlalchemy import func, select
 from quizapp.data.models import AngoffJudge, AngoffPanel, AngoffRating, PassMarkChange, TestForm
 from quizapp.web.extensions import db
 
-from .support import sign_in, step
-from .test_trainer import yaml_file
+from .support import publish_fixed_form, sign_in, step
 
 pytestmark = pytest.mark.browser
 
@@ -46,22 +45,9 @@ def test_two_judges_set_a_pass_mark_with_ordinary_mistakes(open_page, demo_serve
     tag = uuid.uuid4().hex[:8]
     org = f"Angoff org {tag}"
     first, second = server.new_user("trainer", org), server.new_user("trainer", org)
-    bank = (f"bank: ab-{tag}\nframework: fx\ntitle: Angoff bank {tag}\nitems:\n"
-            + "".join(f"  - id: ab-{tag}-{n}\n    type: single\n    section: knowledge\n    statements: [A]\n"
-                      f"    stem: Angoff question {n}?\n    options:\n      - {{text: Right, correct: true}}\n"
-                      "      - {text: Wrong}\n    rationale: Because.\n" for n in range(1, QUESTIONS + 1)))
-    test_key = f"at-{tag}"
-    test = (f"test: {test_key}\ntitle: Angoff test {tag}\nframework: fx\ntime_limit_minutes: 10\n"
-            f"pass_mark_percent: 50\nsections:\n  - section: knowledge\n    draw: {{items: [{', '.join(f'ab-{tag}-{n}' for n in range(1, QUESTIONS + 1))}]}}\n")
     one = open_page(base_url=server.url)
     sign_in(one, {**first, "role": "trainer"})
-
-    with step(one, "publish a fixed form"):
-        one.goto("/trainer/upload")
-        one.get_by_label("YAML files").set_input_files([yaml_file("bank.yaml", bank), yaml_file("test.yaml", test)])
-        one.get_by_role("button", name="Check the files").click()
-        one.get_by_role("button", name="Publish these changes").click()
-        expect(one.locator("main")).to_contain_text("Status: Published")
+    _bank_key, test_key = publish_fixed_form(one, "Angoff", tag, QUESTIONS)
 
     with step(one, "a drawn test is refused with the reason"):
         one.goto("/trainer/tests/fx-mock")

@@ -21,8 +21,7 @@ from quizapp.services.item_analysis import CSV_HEADER
 from quizapp.data.models import Attempt, AttemptQuestion, Item, ItemVersion, TestForm
 
 from .conftest import DEMO, DEMO_CANDIDATES, RETAKERS
-from .server import FIXTURE_BANKS
-from .support import sign_in, step
+from .support import sign_in, step, yaml_file
 
 pytestmark = pytest.mark.browser
 
@@ -57,10 +56,6 @@ BROKEN_PROBLEMS = [
     ("broken.yaml:10:5", "a single-choice item needs 2 to 10 options, not 1", "options:"),
     ("broken.yaml:14:11", "unknown type 'sinlge'", "type: sinlge"),
 ]
-
-
-def yaml_file(name: str, text: str) -> dict:
-    return {"name": name, "mimeType": "application/yaml", "buffer": text.encode()}
 
 
 def times_shown(app, key: str) -> dict[int, int]:

@@ -12,8 +12,7 @@ import pytest
 from defusedxml import ElementTree as SafeET
 from playwright.sync_api import expect
 
-from .support import Audit, sign_in, step
-from .test_trainer import yaml_file
+from .support import Audit, publish_fixed_form, sign_in, step
 
 pytestmark = pytest.mark.browser
 
@@ -24,21 +23,9 @@ def test_a_trainer_retires_and_restores_an_item_and_a_test(open_page, demo_serve
     org = f"Retire org {tag}"
     trainer = server.new_user("trainer", org)
     candidate = server.new_user("candidate", org)
-    bank = (f"bank: rb-{tag}\nframework: fx\ntitle: Retire bank {tag}\nitems:\n"
-            + "".join(f"  - id: rb-{tag}-{n}\n    type: single\n    section: knowledge\n    statements: [A]\n"
-                      f"    stem: Retire question {n}?\n    options:\n      - {{text: Right, correct: true}}\n"
-                      "      - {text: Wrong}\n    rationale: Because.\n" for n in (1, 2)))
-    test = (f"test: rt-{tag}\ntitle: Retire test {tag}\nframework: fx\ntime_limit_minutes: 10\npass_mark_percent: 50\n"
-            f"sections:\n  - section: knowledge\n    draw: {{items: [rb-{tag}-1, rb-{tag}-2]}}\n")
     page = open_page(base_url=server.url, accept_downloads=True)
     sign_in(page, {**trainer, "role": "trainer"})
-
-    with step(page, "publish a bank and a test from the browser"):
-        page.goto("/trainer/upload")
-        page.get_by_label("YAML files").set_input_files([yaml_file("bank.yaml", bank), yaml_file("test.yaml", test)])
-        page.get_by_role("button", name="Check the files").click()
-        page.get_by_role("button", name="Publish these changes").click()
-        expect(page.locator("main")).to_contain_text("Status: Published")
+    publish_fixed_form(page, "Retire", tag, 2)  # bank rb-TAG (items rb-TAG-1, rb-TAG-2), test rt-TAG
 
     with step(page, "download the bank as Moodle XML"):
         page.goto(f"/trainer/banks/rb-{tag}")
