@@ -324,3 +324,8 @@ def publish_fixed_form(page: Page, name: str, tag: str, questions: int) -> tuple
 def yaml_file(name: str, text: str) -> dict:
     """A file for Playwright's set_input_files, as a trainer's YAML bank or test file."""
     return {"name": name, "mimeType": "application/yaml", "buffer": text.encode()}
+
+
+def page_scrolls_sideways(page: Page) -> bool:
+    """Whether the page is wider than the window (WCAG 2.2 SC 1.4.10 forbids it at 320 px)."""
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")

@@ -16,7 +16,7 @@ from tests.services.test_pools_also_keyed import ECS_BANKS
 from tests.web.trainer.conftest import take
 
 from .server import LiveServer
-from .support import sign_in
+from .support import page_scrolls_sideways, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -36,10 +36,6 @@ def ecs_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]
     live.stop()
 
 
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("width", [1000, 320])
 def test_the_candidate_switches_framework_on_the_result_page(ecs_server, open_page, audit, width) -> None:
     page = open_page(base_url=ecs_server.url, viewport={"width": width, "height": 800})
@@ -49,7 +45,7 @@ def test_the_candidate_switches_framework_on_the_result_page(ecs_server, open_pa
     expect(choice.get_by_role("radio", name="Fixture KSS")).to_be_checked()  # in use today (before April 2027)
     expect(page.locator("#statements")).to_contain_text("Fixture KSS")
     expect(page.locator("#standards")).to_have_count(0)
-    assert no_sideways_scroll(page)
+    assert not page_scrolls_sideways(page)
     audit(page, "result", state="KSS")
 
     choice.get_by_role("radio", name="Fixture early career standards (not yet in force)").check()
@@ -59,7 +55,7 @@ def test_the_candidate_switches_framework_on_the_result_page(ecs_server, open_pa
     expect(table.get_by_role("rowheader")).to_have_count(5)  # E1 with E1.1 and E1.2, E2 with E2.1
     expect(table).to_contain_text("E1 First standard")
     expect(page.get_by_role("radio", name="Fixture early career standards (not yet in force)")).to_be_checked()
-    assert no_sideways_scroll(page)
+    assert not page_scrolls_sideways(page)
     audit(page, "result", state="early career standards")
 
 
@@ -81,5 +77,5 @@ def test_the_employer_switches_framework_on_the_cohort_page(ecs_server, open_pag
     expect(heatmap).not_to_contain_text("K3")
     expect(page.get_by_role("link", name="Download as CSV")).to_have_attribute(
         "href", "/employer/export.csv?test=fx-kss-mock&which=all&framework=fx-ecs")
-    assert no_sideways_scroll(page)
+    assert not page_scrolls_sideways(page)
     audit(page, "cohort", state="early career standards")

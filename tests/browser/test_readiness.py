@@ -19,7 +19,7 @@ from tests.web.trainer.conftest import take
 
 from .conftest import DEMO, SHIPPED_MOCK
 from .server import REAL_BANKS, LiveServer
-from .support import SCREENSHOTS, sign_in, step
+from .support import SCREENSHOTS, page_scrolls_sideways, sign_in, step
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +88,7 @@ def test_the_candidate_reads_their_readiness_at_320_px(open_page, calibrated_ser
         expect(other).to_contain_text("No prediction yet. The questions of this test have not been calibrated yet")
         expect(other.locator(".app-readiness__overall")).to_have_count(0)
     with step(page, "the page never scrolls sideways"):
-        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not page_scrolls_sideways(page)
     audit(page, "results over time")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     panel.screenshot(path=SCREENSHOTS / "readiness-candidate-320.png")
@@ -117,7 +117,7 @@ def test_the_employer_reads_the_cohorts_readiness_at_320_px(open_page, calibrate
             expect(cells.nth(1)).to_have_text(f"Range{band.low} to {band.high}")
             assert fits(page, cells.nth(1))
         assert fits(page, region)
-        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not page_scrolls_sideways(page)
     with step(page, "nobody is named in it"):
         expect(region).not_to_contain_text("Simulated candidate")
     audit(page, "cohort results")

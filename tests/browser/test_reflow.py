@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from .conftest import DEMO
 from .server import LiveServer
-from .support import serve_axe, sign_in, step
+from .support import page_scrolls_sideways, serve_axe, sign_in, step
 
 pytestmark = pytest.mark.browser
 
@@ -35,10 +35,6 @@ def open_at(browser: Browser, shipped_server: LiveServer) -> Iterator:
     yield make
     for context in contexts:
         context.close()
-
-
-def page_scrolls_sideways(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
 
 
 def inside_window(page: Page, locator) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from quizapp.web.extensions import db
 from quizapp.data.models import ReviewCard
 
-from .support import answer_with_mouse, attempt_from_url, questions_of, sign_in, start_test, step
+from .support import answer_with_mouse, attempt_from_url, page_scrolls_sideways, questions_of, sign_in, start_test, step
 
 pytestmark = pytest.mark.browser
 
@@ -58,7 +58,7 @@ def test_a_wrong_practice_answer_comes_back_first_the_next_day(open_page, server
 
     with step(page, "at 320 px the practice section fits the screen"):
         page.set_viewport_size({"width": 320, "height": 700})
-        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not page_scrolls_sideways(page)
         expect(page.get_by_role("button", name="Practise", exact=True)).to_be_visible()
         audit(page, "candidate home", state="320 px")
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from quizapp.data.models import AngoffJudge, AngoffPanel, AngoffRating, PassMarkChange, TestForm
 from quizapp.web.extensions import db
 
-from .support import publish_fixed_form, sign_in, step
+from .support import page_scrolls_sideways, publish_fixed_form, sign_in, step
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +27,7 @@ def _reflows(page: Page, name: str) -> None:
     with step(page, f"the {name} page at 320 px"):
         size = page.viewport_size
         page.set_viewport_size({"width": 320, "height": 640})
-        assert not page.evaluate("document.documentElement.scrollWidth > window.innerWidth"), name
+        assert not page_scrolls_sideways(page), name
         page.set_viewport_size(size)
 
 
