@@ -25,6 +25,23 @@ def qurl(attempt_id, n, suffix=""):
     return f"/tests/attempts/{attempt_id}/questions/{n}{suffix}"
 
 
+def is_standalone_single(info) -> bool:  # type: ignore[no-untyped-def]
+    """The fixture mock's questions answered right by `submit_a_mixed_mock`: S1 (on A) and S2 (on B)."""
+    return info.type == "single" and info.scenario is None
+
+
+def submit_a_mixed_mock(client, app) -> tuple[int, list]:  # type: ignore[no-untyped-def]
+    """Start the fixture mock (timed), answer its standalone single-choice questions right and
+    every other question wrong, and submit it: the attempt's id and its questions."""
+    attempt_id, _ = start(client)
+    questions = questions_of(app, attempt_id)
+    for info in questions:
+        client.post(qurl(attempt_id, info.position),
+                    data={**answer_form(info, is_standalone_single(info)), "action": "save"})
+    client.post(f"/tests/attempts/{attempt_id}/submit")
+    return attempt_id, questions
+
+
 def test_home_lists_tests_with_time_questions_and_pass_mark(client, auth, fx):
     auth.as_role("candidate")
     page = client.get("/tests/")
@@ -97,11 +114,7 @@ def test_whole_timed_journey_all_correct(client, auth, fx, app, clock):
 
 def test_wrong_answers_score_and_band_per_statement(client, auth, fx, app, clock):
     auth.as_role("candidate")
-    attempt_id, _ = start(client)
-    for info in questions_of(app, attempt_id):
-        right = info.type == "single" and info.scenario is None  # S1 (A) and S2 (B) right, rest wrong
-        client.post(qurl(attempt_id, info.position), data={**answer_form(info, right), "action": "save"})
-    client.post(f"/tests/attempts/{attempt_id}/submit")
+    attempt_id, _ = submit_a_mixed_mock(client, app)  # S1 (A) and S2 (B) right, the rest wrong
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.score == pytest.approx(2.0)  # ordering reversed scores 0 under partial
@@ -231,11 +244,7 @@ def test_practice_mode_gives_feedback_after_each_question(client, auth, fx, app)
 
 def test_practise_weakest_statements_prefers_wrong_items(client, auth, fx, app):
     auth.as_role("candidate")
-    attempt_id, _ = start(client)
-    for info in questions_of(app, attempt_id):
-        right = info.type == "single" and info.scenario is None
-        client.post(qurl(attempt_id, info.position), data={**answer_form(info, right), "action": "save"})
-    client.post(f"/tests/attempts/{attempt_id}/submit")
+    attempt_id, _ = submit_a_mixed_mock(client, app)  # S1 (A) and S2 (B) right, the rest wrong
     history = client.get("/tests/history")
     check_page(history, title="Your results over time")
     assert "C Statement C" in text_of(history)

@@ -16,7 +16,7 @@ from quizapp.data.models import Attempt, Item, ItemVersion, ReviewCard, ReviewLo
 from tests.helpers import check_page, text_of
 
 from tests.web.candidate.conftest import answer_form, autosave, questions_of
-from tests.web.candidate.test_journey import qurl, start
+from tests.web.candidate.test_journey import is_standalone_single, qurl, start, submit_a_mixed_mock
 
 
 def _cards(app, user_id: int) -> dict[str, ReviewCard]:
@@ -96,13 +96,10 @@ def test_a_double_submit_or_a_second_tab_reviews_a_card_once(client, auth, fx, a
 
 def test_a_timed_mock_schedules_its_wrong_answers_not_its_right_ones(client, auth, fx, app, clock):
     auth.as_role("candidate")
-    attempt_id, _ = start(client)
+    attempt_id, questions = submit_a_mixed_mock(client, app)
     wrong, right = [], []
-    for info in questions_of(app, attempt_id):
-        is_right = info.type == "single" and info.scenario is None
-        client.post(qurl(attempt_id, info.position), data={**answer_form(info, is_right), "action": "save"})
-        (right if is_right else wrong).append(_key_of(app, attempt_id, info.position))
-    client.post(f"/tests/attempts/{attempt_id}/submit")
+    for info in questions:
+        (right if is_standalone_single(info) else wrong).append(_key_of(app, attempt_id, info.position))
     client.post(f"/tests/attempts/{attempt_id}/submit")  # submitted twice: reviewed once
     cards = _cards(app, _user_id(auth))
     assert set(cards) == set(wrong) and not set(right) & set(cards)
@@ -184,11 +181,7 @@ def _wrong_again(client, app, not_key: str) -> str:
 
 def test_practise_fills_up_with_the_weakest_statements_after_the_due_items(client, auth, fx, app, clock):
     auth.as_role("candidate")
-    attempt_id, _ = start(client)
-    for info in questions_of(app, attempt_id):
-        right = info.type == "single" and info.scenario is None
-        client.post(qurl(attempt_id, info.position), data={**answer_form(info, right), "action": "save"})
-    client.post(f"/tests/attempts/{attempt_id}/submit")
+    submit_a_mixed_mock(client, app)
     due = set(_cards(app, _user_id(auth)))
     clock.advance(days=1)
     with app.app_context():
