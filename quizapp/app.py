@@ -30,8 +30,9 @@ def _templates_dir() -> Path:
 
 def _remember_which_functions_are_sync(app: Flask) -> None:
     """Flask asks of each hook and the view, on every request, whether it is a coroutine function
-    (`Flask.ensure_sync`: about ten `inspect` calls a request, 3 % of an autosave's CPU). The
-    answer never changes for a function, so it is kept (for at most 4,096 functions)."""
+    (`Flask.ensure_sync`: about ten `inspect` calls a request, 3 % of a request as light as the
+    autosave was when Flask served it). The answer never changes for a function, so it is kept
+    (for at most 4,096 functions)."""
     known: dict[Any, Any] = {}
     ask_flask = app.ensure_sync
 
