@@ -36,14 +36,12 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, time, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 
 from .assembly import DrawnQuestion, PoolItem, option_order, practice_set
-
-UK = ZoneInfo("Europe/London")
+from .uk_time import UK, uk_date
 
 ONE_DAY = timedelta(days=1)
 SCHEDULER = Scheduler(learning_steps=(ONE_DAY,), relearning_steps=(ONE_DAY,), enable_fuzzing=False)
@@ -93,10 +91,6 @@ def end_of_uk_day(now: datetime) -> datetime:
     """The instant (UTC) today ends in England: a card due before it is "due for review today"."""
     today = _utc(now).astimezone(UK).date()
     return datetime.combine(today + timedelta(days=1), time(0), tzinfo=UK).astimezone(UTC)
-
-
-def uk_date(when: datetime) -> date:
-    return _utc(when).astimezone(UK).date()
 
 
 def _utc(when: datetime) -> datetime:

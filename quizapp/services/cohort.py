@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from quizapp.domain.uk_time import UK
 
 from sqlalchemy import ColumnElement, Select, and_, case, or_, distinct, func, literal, select, true
 from sqlalchemy.orm import Session, selectinload
@@ -44,7 +44,6 @@ WHICH: dict[str, str] = {
     "all": "Every attempt",
 }
 BIN_EDGES = (0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
-UK = ZoneInfo("Europe/London")  # months on the dashboard are UK calendar months
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,11 @@ import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime
 from typing import IO
-from zoneinfo import ZoneInfo
+from quizapp.domain.uk_time import UK
 
 from . import xlsx
 from .cohort_export import ExportRow, ExportTable
 
-UK = ZoneInfo("Europe/London")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ENDINGS = {"submitted": "Submitted", "expired": "Time ran out"}
 FIXED_HEADERS = [

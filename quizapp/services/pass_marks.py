@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
+from quizapp.domain.uk_time import UK
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,7 +28,6 @@ from quizapp.domain import standard_setting as rules
 from . import audit
 from . import standard_setting as panels
 
-UK = ZoneInfo("Europe/London")
 
 
 @dataclass

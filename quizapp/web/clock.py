@@ -4,7 +4,7 @@ and today's date in England by that clock."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from quizapp.domain.uk_time import uk_date
 
 from flask import current_app
 
@@ -19,4 +19,4 @@ def now() -> datetime:
 def today() -> date:
     """Today's date in England (Europe/London) by the server's clock: the day that decides which
     framework is current."""
-    return now().astimezone(ZoneInfo("Europe/London")).date()
+    return uk_date(now())

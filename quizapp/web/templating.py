@@ -6,7 +6,7 @@ import functools
 from collections.abc import MutableMapping, Sequence
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from quizapp.domain.uk_time import UK
 
 from flask import Flask, current_app, g, request, templating, url_for
 from flask_login import current_user
@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from quizapp.domain import timing
 
-UK = ZoneInfo("Europe/London")
 
 
 class Environment(templating.Environment):

@@ -29,7 +29,7 @@ from quizapp.web.candidate.autosave import SIGNED_OUT_MESSAGE
 from quizapp.web.errors import SIGNED_OUT_FLASH
 from quizapp.web.extensions import db
 from quizapp.data.models import AttemptQuestion, Response, User
-from quizapp.web.templating import UK
+from quizapp.domain.uk_time import UK
 
 from .support import (
     SAVED,

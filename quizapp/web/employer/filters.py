@@ -7,13 +7,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from quizapp.domain.uk_time import UK
 
 from quizapp.domain import typed_dates as typed_dates_
 from quizapp.services.cohort import NO_TEAM, WHICH, CohortFilter, LevelChoice
 from quizapp.data.models import Team
 
-UK = ZoneInfo("Europe/London")
 DATE_PARTS = ("day", "month", "year")
 
 
