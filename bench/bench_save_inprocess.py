@@ -36,8 +36,9 @@ from werkzeug.test import EnvironBuilder  # noqa: E402
 
 
 def environ_maker(path: str, method: str = "GET", data: dict | None = None,
-                  headers: dict | None = None) -> Callable[[], dict]:
-    environ = EnvironBuilder(path=path, method=method, data=data, headers=headers).get_environ()
+                  headers: dict | None = None, environ_base: dict | None = None) -> Callable[[], dict]:
+    environ = EnvironBuilder(path=path, method=method, data=data, headers=headers,
+                             environ_base=environ_base).get_environ()
     body = environ["wsgi.input"].read()
     return lambda: {**environ, "wsgi.input": io.BytesIO(body)}
 

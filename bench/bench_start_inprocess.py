@@ -43,9 +43,11 @@ def ready_starts(app, count: int) -> list:  # type: ignore[no-untyped-def]
         page = client.get("/sign-in").get_data(as_text=True)
         client.post("/sign-in", data={"email": f"load{n}@example.org", "password": PASSWORD, "csrf_token": csrf(page)})
         token = csrf(client.get(f"/tests/{TEST_KEY}").get_data(as_text=True))
+        # From the same address and User-Agent as the sign-in, as a browser's: Flask-Login marks a
+        # session whose browser changed as not fresh, a cookie to re-sign that a real start does not cost.
         cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())  # noqa: SLF001
         makers.append(environ_maker(f"/tests/{TEST_KEY}/start", "POST", {"mode": "timed", "csrf_token": token},
-                                    {"Cookie": cookie}))
+                                    {"Cookie": cookie}, client.environ_base))
     return makers
 
 
@@ -75,7 +77,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"    a start, CPU per request over {half} candidates: {micros:,.0f} µs   ({statuses[-1]})")
         if args.profile:
             rest = iter(starts[half:])
-            print_profile(app.wsgi_app, lambda: next(rest)(), len(starts) - half, args.profile)
+            print_profile(app.wsgi_app, lambda: next(rest)(), len(starts) - half, args.profile, os.environ.get("PROFILE_SORT", "cumulative"))
     finally:
         if pg is not None:
             pg.stop()

@@ -9,7 +9,8 @@ The candidates are signed in and have read the test's start page (for its CSRF t
 one thread opens a connection per candidate and sends each one's "Start" POST (the request the
 start page's button sends, with the candidate's session cookie), all within a few tens of
 milliseconds, and waits for the answers. Printed: how long the sending took, the answers'
-statuses, the time from the first send to each answer (p50, p95, the last), and how many open
+statuses, the time from the first send to each answer (p50, p95, the last), the CPU the server's workers
+used meanwhile, and how many open
 attempts of the mock the database then holds (one per candidate, each with all its questions).
 The server is gunicorn with --workers sync workers (by default what `quizapp serve` uses,
 2 x cores + 1). Nothing is asserted.
@@ -25,6 +26,7 @@ import socket
 import sys
 import tempfile
 import time
+import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -38,6 +40,9 @@ from load import PASSWORD, new_database, percentile, prepare_database  # noqa: E
 from tests.live import Client, start_server  # noqa: E402
 
 SHIPPED_BANKS = ROOT / "question_banks"
+# What tests.live.Client (urllib) sent when signing in: a browser sends the same User-Agent on every
+# request, and Flask-Login marks a session whose browser changed as not fresh (a cookie to re-sign).
+USER_AGENT = f"Python-urllib/{urllib.request.__version__}"
 TEST_KEY = "practitioner-mock-a"
 
 
@@ -50,6 +55,7 @@ def ready_candidate(url: str, n: int) -> bytes:
     cookie = "; ".join(f"{c.name}={c.value}" for c in client.jar)
     host = urlsplit(url).netloc
     head = (f"POST /tests/{TEST_KEY}/start HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\n"
+            f"User-Agent: {USER_AGENT}\r\n"
             f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
             f"Connection: close\r\n\r\n")
     return head.encode() + body
@@ -82,6 +88,16 @@ def stampede(url: str, requests: list[bytes]) -> tuple[float, list[tuple[float, 
     return sending, answers
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU seconds these processes have used so far (Linux's /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def open_attempts(url: str) -> tuple[int, int, int]:
     """(open attempts at the mock, distinct candidates holding one, fewest questions in one)."""
     import sqlalchemy
@@ -107,7 +123,11 @@ def run(args: argparse.Namespace) -> None:
                 requests = list(pool.map(lambda n: ready_candidate(server.url, n), range(args.candidates)))
             time.sleep(1)  # let the sign-ins' work settle
             load_before = os.getloadavg()[0]
+            workers = server.worker_pids()
+            cpu_before, wall_before = cpu_seconds(workers), time.perf_counter()
             sending, answers = stampede(server.url, requests)
+            cpu = cpu_seconds(workers) - cpu_before
+            wall = time.perf_counter() - wall_before
         finally:
             server.stop()
         times = sorted(t for t, _ in answers)
@@ -121,6 +141,8 @@ def run(args: argparse.Namespace) -> None:
         print(f"    answers: {', '.join(f'{count} x {status}' for status, count in sorted(statuses.items()))}")
         print(f"    from the first send to each answer: p50 {percentile(times, 50):.2f} s, p95 {percentile(times, 95):.2f} s, "
               f"last {times[-1]:.2f} s")
+        print(f"    the server's workers used {cpu:.2f} s of CPU in those {wall:.2f} s ({cpu / len(requests) * 1000:.1f} ms a start; "
+              f"the cores could give {wall * (os.cpu_count() or 1):.2f} s)")
         print(f"    open attempts of the mock afterwards: {attempts}, held by {holders} candidates, "
               f"each with at least {fewest} questions")
         print(f"    load average after: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")

@@ -15,6 +15,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from itsdangerous import BadSignature
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -32,10 +33,13 @@ SESSION_REFRESH_SECONDS = 60
 
 # Built once: SQLAlchemy computes a statement's cache key once per statement object, and this
 # runs on every signed-in request (Session.get builds a new statement each time).
-_USER_BY_ID = select(User).where(User.id == bindparam("id"))
+# With their memberships in the same statement: whose content a person sees (their current
+# organisation) is asked on most pages, and a lazy load was a statement of its own each time.
+_USER_BY_ID = select(User).where(User.id == bindparam("id")).options(joinedload(User.memberships))
 # The user, only while the session's row exists (one statement, as before the rows were kept).
 _USER_BY_SESSION = (select(User).join(UserSession, UserSession.user_id == User.id)
-                    .where(User.id == bindparam("id"), UserSession.key == bindparam("key")))
+                    .where(User.id == bindparam("id"), UserSession.key == bindparam("key"))
+                    .options(joinedload(User.memberships)))
 
 
 # The same, as plain rows, for views marked light_user.
@@ -89,9 +93,9 @@ def load_user(login_id: str) -> User | SignedInUser | None:
             return None
         return SignedInUser(row.id, row.name, row.role, row.session_token, key or None)
     if key:
-        user = db.session.scalar(_USER_BY_SESSION, {"id": int(user_id), "key": key})
+        user = db.session.execute(_USER_BY_SESSION, {"id": int(user_id), "key": key}).unique().scalar_one_or_none()
     else:
-        user = db.session.scalar(_USER_BY_ID, {"id": int(user_id)})
+        user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).unique().scalar_one_or_none()
     if user is None or user.session_token != token or user.disabled_at is not None:
         return None
     user.session_key = key or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from werkzeug.wrappers import Response
 
 from quizapp.services import answers, attempts, catalogue, ownership, pools, question_page, results, spacing
@@ -46,8 +46,11 @@ def _question(attempt: Attempt, position: int) -> AttemptQuestion:
     return attempt.questions[position - 1]
 
 
+_LIVE_TEST = select(TestForm).where(TestForm.key == bindparam("key"), TestForm.retired_at.is_(None))
+
+
 def _live_test(key: str) -> TestForm:
-    test = db.session.scalar(select(TestForm).where(TestForm.key == key, TestForm.retired_at.is_(None)))
+    test = db.session.scalar(_LIVE_TEST, {"key": key})
     if test is None or not ownership.scope_of(current_user).sees(test.organisation_id):
         abort(404)  # another organisation's test is not there for this candidate
     return test
@@ -94,15 +97,16 @@ def start(key: str) -> Response:
     mode = request.form.get("mode", Mode.TIMED)
     now = clock.now()
     try:
-        attempt, new = attempts.start_or_resume(db.session, current_user, test, mode, now,
-                                                before_write=lambda: begin_writing(db.session), pools=_pool_cache())
+        started = attempts.start_or_resume(db.session, current_user, test, mode, now,
+                                           before_write=lambda: begin_writing(db.session), pools=_pool_cache())
     except attempts.AttemptError as error:
         flash(str(error), "error")
         return redirect(url_for(".start_page", key=key))
     db.session.commit()
     # A new attempt has nothing answered, so it opens at question 1 without asking the database.
-    position = question_page.resume_position(db.session, attempt.id, attempt.mode == Mode.PRACTICE) if not new else 1
-    return redirect(url_for(".question", attempt_id=attempt.id, position=position))
+    position = 1 if started.new else question_page.resume_position(db.session, started.attempt_id,
+                                                                    mode == Mode.PRACTICE)
+    return redirect(url_for(".question", attempt_id=started.attempt_id, position=position))
 
 
 @bp.route("/practice/weakest", methods=["POST"])
