@@ -9,13 +9,13 @@ quizapp.domain.scoring, applied per question type by quizapp.domain.question_typ
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 import secrets
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, true, update
+from sqlalchemy import bindparam, func, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -193,7 +193,8 @@ def start(session: Session, user: User, test: TestForm, mode: str, now: datetime
           before_write: Callable[[], None] | None = None, pools: PoolCache | None = None) -> Attempt:
     """Start a new attempt, or return the candidate's open attempt at this test in this mode
     (so a second click, a second tab or a returning candidate all resume the same attempt)."""
-    return session.get_one(Attempt, start_or_resume(session, user, test, mode, now, seed, before_write, pools).attempt_id)
+    started = start_or_resume(session, user, test, mode, now, seed, before_write, pools)
+    return session.get_one(Attempt, started.attempt_id)
 
 
 def start_or_resume(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None,
