@@ -16,7 +16,7 @@ run: install assets db banks demo ## set up everything, then serve on http://127
 	@echo "Serving on http://$(HOST):$(PORT) (Ctrl+C to stop)"
 	$(BIN)/quizapp run --host $(HOST) --port $(PORT)
 
-test: install assets chromium postgres redis imports ## set up, check the layer contracts, then run the whole suite on SQLite, then again on PostgreSQL
+test: install assets chromium postgres redis wrk imports ## set up, check the layer contracts, then run the whole suite on SQLite, then again on PostgreSQL
 	@echo "== The whole suite on SQLite"
 	@bash .ci/pytest.sh $(PYTEST_ARGS)
 	@echo "== The suite again on a throwaway PostgreSQL (browser tests excluded: they test the browser; tests/banks and tests/domain too: pure code that never touches a database)"

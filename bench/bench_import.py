@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_validate import generate  # noqa: E402
+from bench.bench_validate import generate, item_count  # noqa: E402
 from quizapp.data import migrate  # noqa: E402
 from quizapp.banks.validate import load_bank_set  # noqa: E402
 from quizapp.data.db import make_engine, session_scope  # noqa: E402
@@ -36,7 +36,7 @@ def run_import(engine, folder: Path) -> tuple[float, float, str]:  # type: ignor
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--items", type=item_count, default=10_000)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="quizapp-bench-import-"))

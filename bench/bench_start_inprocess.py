@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> None:
         print(f"    a start, CPU per request over {half} candidates: {micros:,.0f} µs   ({statuses[-1]})")
         if args.profile:
             rest = iter(starts[half:])
-            print_profile(app.wsgi_app, lambda: next(rest)(), len(starts) - half, args.profile, os.environ.get("PROFILE_SORT", "cumulative"))
+            print_profile(app.wsgi_app, lambda: next(rest)(), len(starts) - half, args.profile, args.sort)
     finally:
         if pg is not None:
             pg.stop()
@@ -88,6 +88,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--candidates", type=int, default=150)
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="also print cProfile's top N lines")
+    parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime)")
     run(parser.parse_args())
 
 

@@ -41,6 +41,21 @@ STATEMENTS = [f"P{n}" for n in range(1, 11)]
 ITEMS_PER_FILE = 500
 SCENARIO_SHARE = 0.2  # fraction of items that sit in scenarios
 ITEMS_PER_SCENARIO = 5
+# The generated test draws 2 knowledge items for each of the 10 statements and 4 scenarios: fewer
+# items than this and the bank set has problems (the import refuses it).
+MIN_ITEMS = 100
+
+
+def item_count(text: str) -> int:
+    """argparse type of --items: a whole number, at least MIN_ITEMS."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < MIN_ITEMS:
+        raise argparse.ArgumentTypeError(f"at least {MIN_ITEMS}: the generated test draws 2 knowledge items "
+                                         f"for each of {len(STATEMENTS)} statements and 4 scenarios")
+    return n
 
 
 def words(rng: random.Random, n: int) -> str:
@@ -135,7 +150,7 @@ def timed(fn: Callable[[], object], repeats: int) -> tuple[float, float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--items", type=int, default=10_000)
+    parser.add_argument("--items", type=item_count, default=10_000)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
 

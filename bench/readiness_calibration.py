@@ -83,6 +83,7 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=120, help="items in the pool")
     parser.add_argument("--form", type=int, default=30, help="questions on a form")
     parser.add_argument("--pass-mark", type=float, default=60.0)
+    parser.add_argument("--plots", type=Path, default=RESULTS, help="folder for the two SVG plots")
     parser.add_argument("--model", choices=["rasch", "3pl"], default="rasch",
                         help="how the simulated candidates answer: the Rasch model, or 3PL (discriminations "
                              "0.5 to 2, guessing 1 in 4) to see what breaking its assumptions does")
@@ -94,9 +95,9 @@ def main() -> None:
     print(f"Model {args.model}, seed {args.seed}: pool of {args.pool} items, forms of {args.form}, pass mark {args.pass_mark:g}%; "
           f"{args.calibration} candidates calibrate, {args.predictions} are predicted")
     print("\n".join(result.lines()))
-    RESULTS.mkdir(exist_ok=True)
+    args.plots.mkdir(parents=True, exist_ok=True)
     suffix = "" if args.model == "rasch" else f"-{args.model}"
-    plots = [RESULTS / f"readiness-calibration{suffix}.svg", RESULTS / f"readiness-difficulties{suffix}.svg"]
+    plots = [args.plots / f"readiness-calibration{suffix}.svg", args.plots / f"readiness-difficulties{suffix}.svg"]
     plots[0].write_text(calibration_svg(result), encoding="utf-8")
     plots[1].write_text(difficulties_svg(result), encoding="utf-8")
     print(f"Plots: {plots[0]} and {plots[1]} ({time.perf_counter() - started:.0f} s)")
