@@ -85,6 +85,19 @@ with app.app_context():
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """CPU time (user + system) used so far by a gunicorn master's workers (from /proc)."""
+    out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False)
+    total = 0
+    for pid in out.stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def start_hello(workers: int, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     process = subprocess.Popen([str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", str(workers),

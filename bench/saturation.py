@@ -32,26 +32,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import PASSWORD, new_database, prepare_database, start_hello  # noqa: E402
+from load import PASSWORD, new_database, prepare_database, start_hello, workers_cpu_seconds  # noqa: E402
 
 from tests.live import Client, start_server  # noqa: E402
 
 SHIPPED_BANKS = ROOT / "question_banks"
 TEST_KEY = "practitioner-mock-a"  # 30 questions
 WRK_DIR = ROOT / "bench" / "wrk"
-
-
-def workers_cpu_seconds(master_pid: int) -> float:
-    """CPU time (user + system) used so far by a gunicorn master's workers (from /proc)."""
-    out = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True, check=False)
-    total = 0
-    for pid in out.stdout.split():
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def measured(master_pid: int, *wrk_args, **wrk_kwargs) -> dict[str, float]:

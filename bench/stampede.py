@@ -9,9 +9,9 @@ The candidates are signed in and have read the test's start page (for its CSRF t
 one thread opens a connection per candidate and sends each one's "Start" POST (the request the
 start page's button sends, with the candidate's session cookie), all within a few tens of
 milliseconds, and waits for the answers. Printed: how long the sending took, the answers'
-statuses, the time from the first send to each answer (p50, p95, the last), the CPU the server's workers
-used meanwhile, and how many open
-attempts of the mock the database then holds (one per candidate, each with all its questions).
+statuses, the time from the first send to each answer (p50, p95, the last), the CPU the server's
+workers used meanwhile, and how many open attempts of the mock the database then holds (one per
+candidate, each with all its questions).
 The server is gunicorn with --workers sync workers (by default what `quizapp serve` uses,
 2 x cores + 1). Nothing is asserted.
 """
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import PASSWORD, new_database, percentile, prepare_database  # noqa: E402
+from load import PASSWORD, new_database, percentile, prepare_database, workers_cpu_seconds  # noqa: E402
 
 from tests.live import Client, start_server  # noqa: E402
 
@@ -88,16 +88,6 @@ def stampede(url: str, requests: list[bytes]) -> tuple[float, list[tuple[float, 
     return sending, answers
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User plus system CPU seconds these processes have used so far (Linux's /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
-
-
 def open_attempts(url: str) -> tuple[int, int, int]:
     """(open attempts at the mock, distinct candidates holding one, fewest questions in one)."""
     import sqlalchemy
@@ -123,10 +113,9 @@ def run(args: argparse.Namespace) -> None:
                 requests = list(pool.map(lambda n: ready_candidate(server.url, n), range(args.candidates)))
             time.sleep(1)  # let the sign-ins' work settle
             load_before = os.getloadavg()[0]
-            workers = server.worker_pids()
-            cpu_before, wall_before = cpu_seconds(workers), time.perf_counter()
+            cpu_before, wall_before = workers_cpu_seconds(server.process.pid), time.perf_counter()
             sending, answers = stampede(server.url, requests)
-            cpu = cpu_seconds(workers) - cpu_before
+            cpu = workers_cpu_seconds(server.process.pid) - cpu_before
             wall = time.perf_counter() - wall_before
         finally:
             server.stop()
