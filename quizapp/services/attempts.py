@@ -181,14 +181,6 @@ _OPEN_ATTEMPT_ID = select(Attempt.id).where(
     Attempt.mode == bindparam("mode"), Attempt.ended_at.is_(None))
 
 
-def open_attempt(session: Session, user: User, test: TestForm, mode: str) -> Attempt | None:
-    return session.scalar(
-        select(Attempt).where(
-            Attempt.user_id == user.id, Attempt.test_id == test.id, Attempt.mode == mode, Attempt.ended_at.is_(None)
-        )
-    )
-
-
 def start(session: Session, user: User, test: TestForm, mode: str, now: datetime, seed: int | None = None,
           before_write: Callable[[], None] | None = None, pools: PoolCache | None = None) -> Attempt:
     """Start a new attempt, or return the candidate's open attempt at this test in this mode

@@ -80,8 +80,8 @@ def start_page(key: str) -> str:
         form=ActionForm(),
         summary=catalogue.test_summary(db.session, test),
         extra_time=extra_time_of(current_user),
-        open_timed=attempts.open_attempt(db.session, current_user, test, Mode.TIMED),
-        open_practice=attempts.open_attempt(db.session, current_user, test, Mode.PRACTICE),
+        open_timed=attempts.open_attempt_id(db.session, current_user.id, test.id, Mode.TIMED) is not None,
+        open_practice=attempts.open_attempt_id(db.session, current_user.id, test.id, Mode.PRACTICE) is not None,
         grace=_grace(),
     )
 
