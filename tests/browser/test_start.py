@@ -1,6 +1,7 @@
 """Starting a test in a real browser as candidates do: a double click on Start, a second tab
 opened before the first started, coming back later with "Continue", and a practice beside a timed
-mock. Each must land on one attempt per test and mode, at the right question."""
+mock. Each must land on one attempt per test and mode, at the right question. (The start page
+and the question page at 320 px are the page crawl's: tests/browser/test_crawl.py.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from .support import (
     SAVED,
     answer_with_mouse,
     attempt_from_url,
-    page_scrolls_sideways,
     questions_of,
     sign_in,
     step,
@@ -73,12 +73,3 @@ def test_double_click_two_tabs_and_continue_give_one_attempt(open_page, server, 
         expect(first.get_by_role("button", name="Continue practice")).to_be_visible()
         expect(first.get_by_role("button", name="Continue your timed mock")).to_be_visible()
 
-
-def test_the_start_page_at_320_px(open_page, server, candidate) -> None:
-    page = open_page(viewport={"width": 320, "height": 640})
-    sign_in(page, candidate)
-    page.goto("/tests/fx-mock")
-    assert not page_scrolls_sideways(page)
-    page.get_by_role("button", name="Start timed mock").click()
-    expect(page).to_have_url(re.compile(r"/attempts/\d+/questions/1$"))
-    assert not page_scrolls_sideways(page)

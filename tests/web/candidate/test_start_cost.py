@@ -14,9 +14,15 @@ from quizapp.domain import timing
 from quizapp.services import attempts
 from quizapp.domain.assembly import PoolItem
 from quizapp.web.extensions import db
-from quizapp.data.models import Attempt, AttemptQuestion, Bank, Framework, Item, ItemVersion, Statement
+from quizapp.data.models import (Attempt, AttemptQuestion, Bank, Framework, Item, ItemVersion, Statement, Team, TestForm,
+                                 User)
 
 from tests.helpers import counted_statements
+
+
+def _shipped_mock() -> TestForm:
+    """The shipped practitioner mock of 30 questions."""
+    return db.session.scalar(select(TestForm).where(TestForm.key == "practitioner-mock-a"))
 
 
 def _pool_from_objects(session, framework_keys: set[str]) -> list[PoolItem]:
@@ -79,9 +85,7 @@ def test_a_start_runs_the_same_few_statements_whatever_the_number_of_questions(i
 def test_the_same_seed_draws_the_same_questions(imported, users, clock):
     """The draw is reproducible from the stored seed (the rows come in a fixed order now)."""
     with imported.app_context():
-        from quizapp.data.models import TestForm, User
-
-        test = db.session.scalar(select(TestForm).where(TestForm.key == "practitioner-mock-a"))
+        test = _shipped_mock()
         drawn = []
         for who in ("candidate", "other_candidate"):
             user = db.session.get(User, users[who]["id"])
@@ -98,9 +102,7 @@ def test_a_start_that_loses_the_race_resumes_the_winners_attempt(imported, users
     that writes second must get the first one's attempt, with no second attempt and no stray
     questions, and the transaction still usable (no savepoint to roll back now)."""
     with imported.app_context():
-        from quizapp.data.models import TestForm, User
-
-        test = db.session.scalar(select(TestForm).where(TestForm.key == "practitioner-mock-a"))
+        test = _shipped_mock()
         user = db.session.get(User, users["candidate"]["id"])
         winner: list[int] = []
 
@@ -121,9 +123,7 @@ def test_a_new_start_is_stored_as_the_service_returns_it(imported, users, clock,
     """The attempt written by the one INSERT ... RETURNING is the whole attempt: timing, owner and
     pass mark as the test and the candidate say, open, with no result."""
     with imported.app_context():
-        from quizapp.data.models import Team, TestForm, User
-
-        test = db.session.scalar(select(TestForm).where(TestForm.key == "practitioner-mock-a"))
+        test = _shipped_mock()
         user = db.session.get(User, users["candidate"]["id"])
         user.extra_time_percent, user.extra_time_minutes = 25, 5
         membership = user.current_membership  # the fixture's candidate is in an organisation
