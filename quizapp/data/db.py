@@ -26,6 +26,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -229,6 +230,12 @@ def single_write(engine: Engine) -> Iterator[Connection]:
         with engine.connect() as connection:
             yield connection
             connection.commit()  # autocommitting: the driver sends nothing
+
+
+def upsert_insert(dialect: str) -> Any:
+    """The `insert` construct with ON CONFLICT (`on_conflict_do_nothing`, `on_conflict_do_update`)
+    of this database, by its dialect's name: SQLite's or PostgreSQL's, the two the service runs on."""
+    return {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
 
 
 def single_write_engine(engine: Engine) -> Engine:

@@ -17,11 +17,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Integer, and_, bindparam, case, cast, literal_column, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from quizapp.domain import question_types, timing
+from quizapp.data.db import upsert_insert
 from quizapp.data.models import Attempt, AttemptQuestion, ItemVersion, Mode, Response, User
 from quizapp.services import spacing
 
@@ -271,7 +271,7 @@ def _save_statement(dialect: str, kind: str, owner_checked: bool = False) -> Any
     explicit, "practice-" when in practice) and owner check (building it costs more than running
     it). Parameters: attempt_id, question_id, answer, complete, seq, saved_at, final_at; and
     user_id, session_token when `owner_checked`."""
-    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[dialect]
+    insert = upsert_insert(dialect)
     still_open = select(Attempt.id).where(Attempt.id == bindparam("attempt_id", type_=Integer), Attempt.ended_at.is_(None))
     if owner_checked:
         still_open = still_open.join(User, User.id == Attempt.user_id).where(

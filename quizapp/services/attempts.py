@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased, selectinload
 
 from quizapp.domain import question_types, scoring, timing
 from quizapp.domain.assembly import DrawError, DrawSpec, Pool, PoolItem, assemble
 from quizapp.domain.spacing import due_first
+from quizapp.data.db import upsert_insert
 from quizapp.data.models import (
     Attempt,
     AttemptQuestion,
@@ -255,8 +255,7 @@ def _insert_unless_open(dialect: str) -> Any:
     uq_attempts_open). One statement where a savepoint, the unit of work's flush and the
     savepoint's release were three: a start stampede queues for SQLite's write lock."""
     table = Attempt.__table__
-    insert_into = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert_into(table).on_conflict_do_nothing().returning(table.c.id)
+    return upsert_insert(dialect)(table).on_conflict_do_nothing().returning(table.c.id)
 
 
 def weakest_statements(session: Session, user: User, limit: int = 3,
