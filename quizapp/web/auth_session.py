@@ -86,16 +86,13 @@ def load_user(login_id: str) -> User | SignedInUser | None:
     token, _, key = rest.partition(":")
     if not user_id.isdigit() or not token:
         return None
+    params = {"id": int(user_id), "key": key} if key else {"id": int(user_id)}
     if _wants_light_user():
-        params = {"id": int(user_id), "key": key} if key else {"id": int(user_id)}
         row = db.session.connection().execute(_LIGHT_USER_BY_SESSION if key else _LIGHT_USER_BY_ID, params).first()
         if row is None or row.session_token != token or row.disabled_at is not None:
             return None
         return SignedInUser(row.id, row.name, row.role, row.session_token, key or None)
-    if key:
-        user = db.session.execute(_USER_BY_SESSION, {"id": int(user_id), "key": key}).unique().scalar_one_or_none()
-    else:
-        user = db.session.execute(_USER_BY_ID, {"id": int(user_id)}).unique().scalar_one_or_none()
+    user = db.session.execute(_USER_BY_SESSION if key else _USER_BY_ID, params).unique().scalar_one_or_none()
     if user is None or user.session_token != token or user.disabled_at is not None:
         return None
     user.session_key = key or None
